@@ -1,0 +1,16 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="accounts/password_change.html", success_url=reverse_lazy("home")
+        ),
+        name="password_change",
+    ),
+]

@@ -1,0 +1,27 @@
+"""Template context shared by every page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from carbonpeak.accounts.roles import role_of
+from carbonpeak.core import navigation as nav
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The menu entries the current user may see, and the user's role."""
+    role = role_of(getattr(request, "user", None))
+    entries = []
+    if role is not None:
+        for item in nav.items():
+            if item.roles is not None and role not in item.roles:
+                continue
+            try:
+                url = reverse(item.url_name)
+            except NoReverseMatch:
+                continue
+            entries.append({"label": item.label, "url": url, "active": request.path.startswith(url)})
+    return {"nav_items": entries, "user_role": role}
