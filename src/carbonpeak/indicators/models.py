@@ -31,7 +31,12 @@ class Indicator(models.Model):
         DECLINE_PCT = engine.DECLINE_PCT, "累计下降率（%）"
 
     plan = models.ForeignKey(
-        "plans.Plan", verbose_name="实施方案", null=True, blank=True, on_delete=models.CASCADE, related_name="indicators"
+        "plans.Plan",
+        verbose_name="实施方案",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="indicators",
     )
     target = models.OneToOneField(
         "plans.Target",
@@ -44,11 +49,22 @@ class Indicator(models.Model):
     name = models.CharField("指标名称", max_length=200)
     unit = models.CharField("单位", max_length=30, blank=True)
     comparator = models.CharField("比较", max_length=2, choices=Comparator.choices)
-    value_kind = models.CharField("数值类型", max_length=12, choices=ValueKind.choices, default=ValueKind.LEVEL)
+    value_kind = models.CharField(
+        "数值类型", max_length=12, choices=ValueKind.choices, default=ValueKind.LEVEL
+    )
     baseline_year = models.PositiveIntegerField("基准年份")
-    baseline_value = models.DecimalField("基准值", max_digits=20, decimal_places=6)
-    target_year = models.PositiveIntegerField("目标年份")
-    target_value = models.DecimalField("目标值", max_digits=20, decimal_places=6)
+    baseline_value = models.DecimalField(
+        "基准值",
+        max_digits=20,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text="留空时以最早的已审核观测值作为基准",
+    )
+    target_year = models.PositiveIntegerField("目标年份", null=True, blank=True)
+    target_value = models.DecimalField(
+        "目标值", max_digits=20, decimal_places=6, null=True, blank=True, help_text="留空表示仅监测、不评价"
+    )
     responsible = models.ForeignKey(
         "plans.Department",
         verbose_name="责任部门",
@@ -77,15 +93,11 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def spec(self) -> engine.IndicatorSpec:
-        return engine.IndicatorSpec(
-            comparator=self.comparator,
-            baseline_year=float(self.baseline_year),
-            baseline_value=float(self.baseline_value),
-            target_year=float(self.target_year),
-            target_value=float(self.target_value),
-            value_kind=self.value_kind,
-        )
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.target_year is not None and self.target_year <= self.baseline_year:
+            raise ValidationError({"target_year": "目标年份必须晚于基准年份"})
 
 
 class Observation(models.Model):
@@ -96,7 +108,9 @@ class Observation(models.Model):
         APPROVED = "approved", "已通过"
         REJECTED = "rejected", "已退回"
 
-    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.CASCADE, related_name="observations")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="指标", on_delete=models.CASCADE, related_name="observations"
+    )
     year = models.PositiveIntegerField("年份")
     quarter = models.PositiveSmallIntegerField(
         "季度", null=True, blank=True, choices=[(1, "一季度"), (2, "二季度"), (3, "三季度"), (4, "四季度")]
