@@ -92,6 +92,7 @@ class Task(models.Model):
     title = models.CharField("任务名称", max_length=200)
     text = models.TextField("主要内容")
     due_date = models.DateField("完成时限", null=True, blank=True)
+    due_text = models.CharField("完成时限（原文）", max_length=50, blank=True, help_text="如“2025年底前”“长期坚持”")
     departments = models.ManyToManyField(Department, through="Assignment", related_name="tasks")
 
     class Meta:

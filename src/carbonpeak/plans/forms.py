@@ -1,0 +1,33 @@
+from django import forms
+
+PLAN_EXTENSIONS = (".txt", ".docx")
+MAX_PLAN_BYTES = 10 * 1024 * 1024
+MAX_LEDGER_BYTES = 10 * 1024 * 1024
+
+
+class PlanUploadForm(forms.Form):
+    file = forms.FileField(label="方案文件（.txt 或 .docx）")
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if not f.name.lower().endswith(PLAN_EXTENSIONS):
+            raise forms.ValidationError("只支持 .txt（UTF-8 或 GB18030 编码）和 .docx 格式的方案文件。")
+        if f.size > MAX_PLAN_BYTES:
+            raise forms.ValidationError("文件超过 10 MB，请确认上传的是方案正文。")
+        return f
+
+
+class LedgerUploadForm(forms.Form):
+    file = forms.FileField(label="编辑后的任务台账（.xlsx）")
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if not f.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError("请上传 .xlsx 格式的任务台账（可先导出再编辑）。")
+        if f.size > MAX_LEDGER_BYTES:
+            raise forms.ValidationError("文件超过 10 MB。")
+        return f
+
+
+class AliasForm(forms.Form):
+    alias = forms.CharField(label="新增别名", max_length=100)
