@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from carbonpeak.engine.budget import KEY_UNIT_LABELS, key_unit_status
+
 
 class Enterprise(models.Model):
     """An enterprise (legal entity) whose energy use the county monitors."""
@@ -20,6 +22,17 @@ class Enterprise(models.Model):
     contact_name = models.CharField("联系人", max_length=50, blank=True)
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)
     contact_email = models.EmailField("联系邮箱", blank=True)
+    annual_energy_tce = models.DecimalField(
+        "上年度综合能源消费量(吨标准煤)",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="来自统计报表；为空时按在线监测近12个月折算值判定重点用能单位。",
+    )
+    annual_energy_year = models.PositiveIntegerField("能源消费量所属年份", null=True, blank=True)
+    designated = models.BooleanField("经节能主管部门指定", default=False)
+    is_sample = models.BooleanField("示例数据", default=False, editable=False)
 
     class Meta:
         verbose_name = "重点用能单位"
@@ -28,3 +41,11 @@ class Enterprise(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def key_unit_status(self, metered_annual_tce: float | None = None) -> str:
+        """``key_unit`` / ``designated`` / ``candidate`` / ``below`` / ``unknown`` (engine.budget)."""
+        basis = float(self.annual_energy_tce) if self.annual_energy_tce is not None else metered_annual_tce
+        return key_unit_status(basis, designated=self.designated)
+
+    def key_unit_label(self, metered_annual_tce: float | None = None) -> str:
+        return KEY_UNIT_LABELS[self.key_unit_status(metered_annual_tce)]
