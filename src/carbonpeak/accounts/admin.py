@@ -10,5 +10,8 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("role", "is_active")
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        ("角色与归属", {"fields": ("role", "display_name", "phone", "department", "enterprise", "must_change_password")}),
+        (
+            "角色与归属",
+            {"fields": ("role", "display_name", "phone", "department", "enterprise", "must_change_password")},
+        ),
     )

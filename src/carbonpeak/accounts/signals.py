@@ -1,0 +1,20 @@
+"""Count failed logins from every login form (site and admin) and reset on success."""
+
+from __future__ import annotations
+
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.dispatch import receiver
+
+from carbonpeak.accounts import services
+
+
+@receiver(user_login_failed)
+def _on_failed(sender, credentials, request=None, **kwargs):
+    username = credentials.get("username")
+    if username:
+        services.register_failed_login(username)
+
+
+@receiver(user_logged_in)
+def _on_success(sender, request, user, **kwargs):
+    services.register_successful_login(user)
