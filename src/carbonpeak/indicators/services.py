@@ -845,3 +845,58 @@ def import_observations(*, data: bytes, filename: str, user: Any) -> ImportResul
             else:
                 result.created += 1
     return result
+
+
+# --------------------------------------------------------------------------- supervision link
+
+
+@dataclass(frozen=True)
+class TargetLevel:
+    """Barometer level of a plan target, read by ``carbonpeak.supervision.indicator_link``."""
+
+    target_id: int
+    indicator_id: int
+    status: str
+    level: str
+
+
+def target_levels(plan: Any) -> list[TargetLevel]:
+    """Levels (green/yellow/red) of the plan's targets that have an assessed indicator. Two queries."""
+    rows = indicator_rows(Indicator.objects.filter(target__plan=plan))
+    return [
+        TargetLevel(r.indicator.target_id, r.indicator.pk, r.status, r.level)
+        for r in rows
+        if r.indicator.target_id is not None and r.level
+    ]
+
+
+def detail_chart(row: IndicatorRow) -> dict[str, Any]:
+    """Series for an indicator's chart: observations, target path, projection, target point."""
+    i, a = row.indicator, row.assessment
+    chart: dict[str, Any] = {
+        "name": i.name,
+        "unit": i.unit,
+        "observed": [[p.t, round(p.value, 6)] for p in row.points],
+        "path": [],
+        "projection": [],
+        "target": None,
+    }
+    if i.target_value is None or i.target_year is None:
+        return chart
+    chart["target"] = [float(i.target_year), float(i.target_value)]
+    baseline_value = i.baseline_value
+    baseline_year = float(i.baseline_year)
+    if baseline_value is None and row.points:
+        baseline_year, baseline_value = row.points[0].t, row.points[0].value
+    if baseline_value is None:
+        return chart
+    baseline_year = min(baseline_year, float(i.target_year) - 1)
+    spec = _spec(i, baseline_year, float(baseline_value))
+    years = sorted({baseline_year, *range(int(baseline_year) + 1, int(i.target_year) + 1)})
+    chart["path"] = [[y, round(engine.target_path_value(spec, y), 6)] for y in years]
+    if a.latest is not None and a.projection is not None and a.latest.t < float(i.target_year):
+        chart["projection"] = [
+            [a.latest.t, round(a.latest.value, 6)],
+            [float(i.target_year), round(a.projection.value, 6)],
+        ]
+    return chart

@@ -1,0 +1,51 @@
+"""Display filters for indicator values (formatting only, no arithmetic on figures)."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def num(value) -> str:
+    """A figure with sensible significant digits: 1,234,567 / 135.5 / 0.4321."""
+    if value is None or value == "":
+        return "—"
+    try:
+        number = float(value) if not isinstance(value, Decimal) else float(value.normalize())
+    except (TypeError, ValueError):
+        return str(value)
+    if not math.isfinite(number):
+        return "—"
+    a = abs(number)
+    if a >= 10000:
+        return f"{number:,.0f}"
+    if a >= 100:
+        return f"{number:,.1f}".rstrip("0").rstrip(".")
+    if a >= 1:
+        return f"{number:.2f}".rstrip("0").rstrip(".")
+    return f"{number:.4f}".rstrip("0").rstrip(".") or "0"
+
+
+@register.filter
+def period(t) -> str:
+    """Decimal period time back to a label: 2023.0 -> 2023年, 2022.25 -> 2022年Q1."""
+    if t is None:
+        return "—"
+    t = float(t)
+    if t == int(t):
+        return f"{int(t)}年"
+    year = int(math.floor(t)) + 1
+    quarter = round((t - math.floor(t)) * 4)
+    return f"{year}年Q{quarter}"
+
+
+@register.filter
+def pct(value, digits: int = 1) -> str:
+    if value is None:
+        return "—"
+    return f"{float(value):.{int(digits)}f}%"
