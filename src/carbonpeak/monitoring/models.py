@@ -30,10 +30,15 @@ class Meter(models.Model):
     name = models.CharField("计量点名称", max_length=100)
     carrier = models.CharField("能源品种", max_length=30, choices=CARRIER_CHOICES)
     unit = models.CharField("计量单位", max_length=20, help_text="如 kWh、m3、t、GJ")
-    multiplier = models.FloatField("倍率", default=1.0, help_text="互感器变比或脉冲常数，读数差乘以倍率为用量")
+    multiplier = models.FloatField(
+        "倍率", default=1.0, help_text="互感器变比或脉冲常数，读数差乘以倍率为用量"
+    )
     kind = models.CharField("读数类型", max_length=12, choices=Kind.choices, default=Kind.CUMULATIVE)
     register_max = models.FloatField(
-        "表码满量程", null=True, blank=True, help_text="累计表码到此值后归零（翻转），如 99999999；不翻转可留空"
+        "表码满量程",
+        null=True,
+        blank=True,
+        help_text="累计表码到此值后归零（翻转），如 99999999；不翻转可留空",
     )
     installed_on = models.DateField("安装日期", null=True, blank=True)
     active = models.BooleanField("在用", default=True)
@@ -43,7 +48,9 @@ class Meter(models.Model):
         verbose_name = "计量点"
         verbose_name_plural = "计量点"
         ordering = ["enterprise_id", "code"]
-        constraints = [models.UniqueConstraint(fields=["enterprise", "code"], name="meter_code_unique_per_enterprise")]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "code"], name="meter_code_unique_per_enterprise")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -52,12 +59,16 @@ class Meter(models.Model):
 class MeterReplacement(models.Model):
     """A meter exchange: readings at or after ``replaced_at`` come from the new register."""
 
-    meter = models.ForeignKey(Meter, verbose_name="计量点", on_delete=models.CASCADE, related_name="replacements")
+    meter = models.ForeignKey(
+        Meter, verbose_name="计量点", on_delete=models.CASCADE, related_name="replacements"
+    )
     replaced_at = models.DateTimeField("换表时间")
     old_final = models.FloatField("旧表止码")
     new_initial = models.FloatField("新表起码")
     note = models.CharField("说明", max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -75,7 +86,9 @@ class ApiToken(models.Model):
     name = models.CharField("用途说明", max_length=100)
     prefix = models.CharField("令牌前缀", max_length=12, help_text="用于辨认令牌，不足以使用")
     token_hash = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
     revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
@@ -104,11 +117,17 @@ class IngestBatch(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", null=True, on_delete=models.CASCADE, related_name="ingest_batches", verbose_name="企业"
+        "enterprises.Enterprise",
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="ingest_batches",
+        verbose_name="企业",
     )
     source = models.CharField("来源", max_length=10, choices=Source.choices)
     token = models.ForeignKey(ApiToken, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     filename = models.CharField("文件名", max_length=200, blank=True)
     received = models.PositiveIntegerField("收到行数", default=0)
     accepted = models.PositiveIntegerField("接收行数", default=0)
@@ -126,7 +145,9 @@ class IngestBatch(models.Model):
 class Correction(models.Model):
     """A reading replaced by a later submission for the same meter and timestamp."""
 
-    meter = models.ForeignKey(Meter, verbose_name="计量点", on_delete=models.CASCADE, related_name="corrections")
+    meter = models.ForeignKey(
+        Meter, verbose_name="计量点", on_delete=models.CASCADE, related_name="corrections"
+    )
     ts = models.DateTimeField("读数时间")
     old_value = models.FloatField("原值")
     new_value = models.FloatField("新值")
@@ -164,7 +185,9 @@ class Alarm(models.Model):
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", verbose_name="企业", on_delete=models.CASCADE, related_name="alarms"
     )
-    meter = models.ForeignKey(Meter, verbose_name="计量点", null=True, blank=True, on_delete=models.CASCADE, related_name="alarms")
+    meter = models.ForeignKey(
+        Meter, verbose_name="计量点", null=True, blank=True, on_delete=models.CASCADE, related_name="alarms"
+    )
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     severity = models.CharField("级别", max_length=10, choices=Severity.choices, default=Severity.WARNING)
     period = models.CharField("所属期间", max_length=20, blank=True)
@@ -174,7 +197,9 @@ class Alarm(models.Model):
     first_seen = models.DateTimeField("首次发现", auto_now_add=True)
     last_seen = models.DateTimeField("最近确认", auto_now=True)
     closed_at = models.DateTimeField("处理时间", null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     close_note = models.CharField("处理说明", max_length=300, blank=True)
 
     class Meta:
@@ -191,14 +216,19 @@ class ReportedStatistic(models.Model):
     """An enterprise's reported monthly consumption of one carrier (统计报表), for the 5 % check."""
 
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name="企业", on_delete=models.CASCADE, related_name="reported_statistics"
+        "enterprises.Enterprise",
+        verbose_name="企业",
+        on_delete=models.CASCADE,
+        related_name="reported_statistics",
     )
     carrier = models.CharField("能源品种", max_length=30, choices=CARRIER_CHOICES)
     year = models.PositiveIntegerField("年")
     month = models.PositiveSmallIntegerField("月")
     quantity = models.FloatField("报表用量")
     unit = models.CharField("单位", max_length=20)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -206,5 +236,7 @@ class ReportedStatistic(models.Model):
         verbose_name_plural = "企业月度统计报表"
         ordering = ["enterprise_id", "year", "month", "carrier"]
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "carrier", "year", "month"], name="reported_stat_unique")
+            models.UniqueConstraint(
+                fields=["enterprise", "carrier", "year", "month"], name="reported_stat_unique"
+            )
         ]

@@ -1,0 +1,1100 @@
+"""Use cases of online energy monitoring: tokens, ingestion, analysis, alarms, roll-ups.
+
+Readings go to the Parquet meter store (:mod:`carbonpeak.monitoring.store`); everything
+else (meters, tokens, batches, corrections, alarms) to the Django database. Conversion
+to standard coal and CO2 goes through ``carbonpeak.engine.accounting.account_activity``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import secrets
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from carbonpeak.core import audit
+from carbonpeak.engine import budget as budget_engine
+from carbonpeak.engine import meters as meter_engine
+from carbonpeak.enterprises.models import Enterprise
+from carbonpeak.monitoring.models import (
+    Alarm,
+    ApiToken,
+    Correction,
+    IngestBatch,
+    Meter,
+    MeterReplacement,
+    ReportedStatistic,
+)
+from carbonpeak.monitoring.store import MeterStore, empty_meters_table, replacements_table
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+TOKEN_PREFIX = "cpk_"
+MAX_ERRORS_REPORTED = 200
+#: Readings more than this far in the future are rejected [s].
+FUTURE_TOLERANCE_S = 3600
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=SHANGHAI)
+#: A meter silent for longer than this raises a staleness alarm [h].
+STALE_AFTER_HOURS = 4
+
+MSG = {
+    "meter_missing": "缺少计量点编码（meter 或 meter_id）",
+    "meter_unknown": "计量点不存在或不属于本企业",
+    "meter_inactive": "计量点已停用",
+    "ts_missing": "缺少读数时间",
+    "ts_bad": "读数时间无法识别，应为 ISO 8601 格式，如 2026-01-01T08:15:00+08:00（不带时区按北京时间）",
+    "ts_future": "读数时间晚于当前时间",
+    "ts_old": "读数时间早于2000年",
+    "value_missing": "缺少读数",
+    "value_bad": "读数不是有效数字",
+}
+
+
+# --------------------------------------------------------------------------- store
+@lru_cache(maxsize=4)
+def _store_for(root: str) -> MeterStore:
+    return MeterStore(root)
+
+
+def get_store() -> MeterStore:
+    """The meter store under ``settings.METER_STORE_DIR``."""
+    return _store_for(str(settings.METER_STORE_DIR))
+
+
+# --------------------------------------------------------------------------- tokens
+def hash_token(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def create_token(*, enterprise: Enterprise, name: str, user: Any) -> tuple[ApiToken, str]:
+    """Create an API token for ``enterprise``; returns the token and its secret (shown once).
+
+    Side effects: one ApiToken row, one audit entry.
+    """
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            enterprise=enterprise,
+            name=name.strip() or "数据采集终端",
+            prefix=secret[:10],
+            token_hash=hash_token(secret),
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+        audit.record(
+            user=user,
+            action="create",
+            instance=token,
+            after={"enterprise": enterprise.pk, "name": token.name, "prefix": token.prefix},
+        )
+    return token, secret
+
+
+def revoke_token(*, token: ApiToken, user: Any) -> None:
+    """Revoke a token (idempotent). Side effects: revoked_at set, one audit entry."""
+    with transaction.atomic():
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            audit.record(
+                user=user,
+                action="update",
+                instance=token,
+                after={"revoked_at": token.revoked_at},
+                note="吊销接口令牌",
+            )
+
+
+def authenticate_token(secret: str | None) -> ApiToken | None:
+    """The active token whose secret this is, or None."""
+    if not secret:
+        return None
+    token = (
+        ApiToken.objects.select_related("enterprise")
+        .filter(token_hash=hash_token(secret.strip()), revoked_at__isnull=True)
+        .first()
+    )
+    if token is not None:
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+# --------------------------------------------------------------------------- ingestion
+@dataclass(frozen=True)
+class RowError:
+    """A rejected row: ``row`` is the JSON index (0-based) or the file's line number."""
+
+    row: int
+    field: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "field": self.field, "message": self.message}
+
+
+@dataclass
+class IngestResult:
+    batch_id: str
+    received: int
+    accepted: int
+    rejected: int
+    corrections: int
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        if self.rejected == 0:
+            return "accepted"
+        return "partial" if self.accepted else "rejected"
+
+
+class IngestError(ValueError):
+    """A whole submission is unusable (unreadable file, missing columns)."""
+
+
+def _parse_ts(raw: Any) -> dt.datetime | None:
+    if isinstance(raw, dt.datetime):
+        value = raw
+    elif isinstance(raw, str):
+        text = raw.strip()
+        if not text:
+            return None
+        if text.endswith("Z"):
+            text = text[:-1] + "+00:00"
+        value = dt.datetime.fromisoformat(text)
+    else:
+        raise ValueError
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=SHANGHAI)
+    return value
+
+
+def _parse_value(raw: Any) -> float:
+    if isinstance(raw, bool):
+        raise ValueError
+    if isinstance(raw, (int, float)):
+        value = float(raw)
+    elif isinstance(raw, str) and raw.strip():
+        value = float(raw.strip().replace(",", ""))
+    else:
+        raise ValueError
+    if not math.isfinite(value):
+        raise ValueError
+    return value
+
+
+def ingest_rows(
+    *,
+    enterprise: Enterprise,
+    rows: Sequence[Mapping[str, Any]],
+    source: str,
+    token: ApiToken | None = None,
+    user: Any = None,
+    filename: str = "",
+    row_numbers: Sequence[int] | None = None,
+) -> IngestResult:
+    """Validate and store readings of one enterprise; valid rows are kept, bad rows reported.
+
+    Each row has ``meter`` (code) or ``meter_id``, ``ts`` and ``value``. ``row_numbers``
+    names the rows in errors (default: 0-based index). Duplicates of one (meter, ts)
+    within the submission: the last one counts. Returns after the accepted readings are
+    fsync'd to the store.
+
+    Side effects: Parquet part files, one IngestBatch, Correction rows for values
+    that replace different stored values.
+    """
+    meters = {m.code: m for m in Meter.objects.filter(enterprise=enterprise)}
+    by_id = {m.pk: m for m in meters.values()}
+    now = timezone.now()
+    latest = now + dt.timedelta(seconds=FUTURE_TOLERANCE_S)
+    errors: list[RowError] = []
+    accepted: dict[tuple[int, int], float] = {}
+    for i, row in enumerate(rows):
+        n = row_numbers[i] if row_numbers is not None else i
+        if not isinstance(row, Mapping):
+            errors.append(RowError(n, "", "每条读数应为对象，含 meter、ts、value"))
+            continue
+        code = row.get("meter")
+        mid = row.get("meter_id")
+        meter = None
+        if code not in (None, ""):
+            meter = meters.get(str(code).strip())
+        elif mid not in (None, ""):
+            try:
+                meter = by_id.get(int(mid))
+            except (TypeError, ValueError):
+                meter = None
+        else:
+            errors.append(RowError(n, "meter", MSG["meter_missing"]))
+            continue
+        if meter is None:
+            errors.append(
+                RowError(n, "meter" if code not in (None, "") else "meter_id", MSG["meter_unknown"])
+            )
+            continue
+        if not meter.active:
+            errors.append(RowError(n, "meter", MSG["meter_inactive"]))
+            continue
+        raw_ts = row.get("ts")
+        if raw_ts in (None, ""):
+            errors.append(RowError(n, "ts", MSG["ts_missing"]))
+            continue
+        try:
+            ts = _parse_ts(raw_ts)
+        except (TypeError, ValueError):
+            ts = None
+        if ts is None:
+            errors.append(RowError(n, "ts", MSG["ts_bad"]))
+            continue
+        if ts > latest:
+            errors.append(RowError(n, "ts", MSG["ts_future"]))
+            continue
+        if ts < EARLIEST:
+            errors.append(RowError(n, "ts", MSG["ts_old"]))
+            continue
+        raw_value = row.get("value")
+        if raw_value in (None, ""):
+            errors.append(RowError(n, "value", MSG["value_missing"]))
+            continue
+        try:
+            value = _parse_value(raw_value)
+        except (TypeError, ValueError):
+            errors.append(RowError(n, "value", MSG["value_bad"]))
+            continue
+        ts_us = int(ts.timestamp() * 1_000_000)
+        accepted[(meter.pk, ts_us)] = value
+    keys = list(accepted)
+    meter_id = np.fromiter((k[0] for k in keys), dtype=np.int64, count=len(keys))
+    ts_us = np.fromiter((k[1] for k in keys), dtype=np.int64, count=len(keys))
+    values = np.fromiter(accepted.values(), dtype=np.float64, count=len(keys))
+    ent_ids = np.full(len(keys), enterprise.pk, dtype=np.int64)
+    return _commit(
+        enterprise=enterprise,
+        meter_id=meter_id,
+        enterprise_id=ent_ids,
+        ts_us=ts_us,
+        value=values,
+        received=len(rows),
+        errors=errors,
+        source=source,
+        token=token,
+        user=user,
+        filename=filename,
+    )
+
+
+def _commit(
+    *,
+    enterprise: Enterprise | None,
+    meter_id: np.ndarray,
+    enterprise_id: np.ndarray,
+    ts_us: np.ndarray,
+    value: np.ndarray,
+    received: int,
+    errors: list[RowError],
+    source: str,
+    token: ApiToken | None,
+    user: Any,
+    filename: str,
+) -> IngestResult:
+    store = get_store()
+    batch_id = uuid.uuid4()
+    corrections: list[Correction] = []
+    n = len(meter_id)
+    with transaction.atomic():
+        batch = IngestBatch.objects.create(
+            id=batch_id,
+            enterprise=enterprise,
+            source=source,
+            token=token,
+            user=user if getattr(user, "is_authenticated", False) else None,
+            filename=filename[:200],
+            received=received,
+            accepted=n,
+            rejected=len(errors),
+            errors=[e.as_dict() for e in errors[:MAX_ERRORS_REPORTED]],
+        )
+        if n:
+            for ent in np.unique(enterprise_id):
+                mask = enterprise_id == ent
+                incoming = pa.table({"meter_id": meter_id[mask], "ts_us": ts_us[mask], "value": value[mask]})
+                old = store.latest_values(int(ent), incoming)
+                if old.num_rows:
+                    new_by_key = dict(
+                        zip(
+                            zip(meter_id[mask].tolist(), ts_us[mask].tolist(), strict=True),
+                            value[mask].tolist(),
+                            strict=True,
+                        )
+                    )
+                    for m, t, ov in zip(
+                        old.column("meter_id").to_pylist(),
+                        old.column("ts_us").to_pylist(),
+                        old.column("old_value").to_pylist(),
+                        strict=True,
+                    ):
+                        nv = new_by_key[(m, t)]
+                        if nv != ov:
+                            corrections.append(
+                                Correction(
+                                    meter_id=m,
+                                    ts=dt.datetime.fromtimestamp(t / 1e6, tz=dt.UTC),
+                                    old_value=ov,
+                                    new_value=nv,
+                                    batch=batch,
+                                )
+                            )
+            if corrections:
+                Correction.objects.bulk_create(corrections, batch_size=1000)
+                batch.corrections = len(corrections)
+                batch.save(update_fields=["corrections"])
+            # Durable before the transaction commits and before anyone is told "accepted".
+            store.write(
+                meter_id=meter_id,
+                enterprise_id=enterprise_id,
+                ts_us=ts_us,
+                value=value,
+                batch_id=str(batch_id),
+                source=source,
+            )
+    return IngestResult(str(batch_id), received, n, len(errors), len(corrections), errors)
+
+
+def ingest_excel(*, enterprise: Enterprise, file: Any, user: Any, filename: str = "") -> IngestResult:
+    """Readings from an .xlsx sheet with header row 计量点编码/meter, 时间/ts, 读数/value."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(file, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken file
+        raise IngestError(f"无法读取Excel文件“{filename}”：不是有效的 .xlsx 文件") from exc
+    ws = wb.worksheets[0]
+    it = ws.iter_rows(values_only=True)
+    header = next(it, None)
+    if header is None:
+        raise IngestError(f"Excel文件“{filename}”为空")
+    columns = _map_header([str(h or "").strip() for h in header], filename)
+    rows: list[dict[str, Any]] = []
+    numbers: list[int] = []
+    for line, values in enumerate(it, start=2):
+        if values is None or all(v in (None, "") for v in values):
+            continue
+        row = {key: values[idx] if idx < len(values) else None for key, idx in columns.items()}
+        if isinstance(row.get("meter"), (int, float)) and not isinstance(row.get("meter"), bool):
+            row["meter"] = str(int(row["meter"])) if float(row["meter"]).is_integer() else str(row["meter"])
+        rows.append(row)
+        numbers.append(line)
+    return ingest_rows(
+        enterprise=enterprise,
+        rows=rows,
+        source=IngestBatch.Source.UPLOAD,
+        user=user,
+        filename=filename,
+        row_numbers=numbers,
+    )
+
+
+HEADER_ALIASES = {
+    "meter": {"meter", "计量点编码", "计量点", "表计编码"},
+    "meter_id": {"meter_id", "计量点ID", "计量点id"},
+    "ts": {"ts", "时间", "读数时间", "timestamp"},
+    "value": {"value", "读数", "数值", "用量"},
+}
+
+
+def _map_header(header: list[str], filename: str) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for idx, name in enumerate(header):
+        for key, names in HEADER_ALIASES.items():
+            if name in names and key not in columns:
+                columns[key] = idx
+    missing = [k for k in ("ts", "value") if k not in columns]
+    if "meter" not in columns and "meter_id" not in columns:
+        missing.insert(0, "meter")
+    if missing:
+        raise IngestError(
+            f"文件“{filename}”缺少列：{'、'.join(missing)}（表头应为 meter 或 meter_id、ts、value）"
+        )
+    return columns
+
+
+def ingest_csv(
+    *, path: str | Path, enterprise: Enterprise | None, source: str, user: Any = None, filename: str = ""
+) -> IngestResult:
+    """Bulk ingest of a CSV file (header ``meter`` or ``meter_id``, ``ts``, ``value``), vectorized in DuckDB.
+
+    Without ``enterprise`` (office CLI) rows must name ``meter_id``; with it, meters
+    of other enterprises are rejected row by row. Line numbers in errors count the
+    header as line 1. Valid rows are stored, bad rows reported (same policy as the API).
+    """
+    path = Path(path)
+    filename = filename or path.name
+    con = duckdb.connect()
+    try:
+        con.execute("SET TimeZone='Asia/Shanghai'")
+        try:
+            header = [
+                r[0]
+                for r in con.execute(
+                    "DESCRIBE SELECT * FROM read_csv($p, header = true, all_varchar = true, sample_size = 1)",
+                    {"p": str(path)},
+                ).fetchall()
+            ]
+        except duckdb.Error as exc:
+            raise IngestError(f"无法读取CSV文件“{filename}”：{str(exc).splitlines()[0][:200]}") from exc
+        columns = _map_header([h.strip().lstrip("\ufeff") for h in header], filename)
+        col = {k: header[i] for k, i in columns.items()}
+        meters_qs = Meter.objects.all() if enterprise is None else Meter.objects.filter(enterprise=enterprise)
+        mrows = list(meters_qs.values_list("id", "enterprise_id", "code", "active"))
+        mt = pa.table(
+            {
+                "id": pa.array([r[0] for r in mrows], pa.int64()),
+                "enterprise_id": pa.array([r[1] for r in mrows], pa.int64()),
+                "code": pa.array([r[2] for r in mrows], pa.string()),
+                "active": pa.array([r[3] for r in mrows], pa.bool_()),
+            }
+        )
+        con.register("known_meters", mt)
+        if "meter" in col and enterprise is not None:
+            meter_expr, join = f'trim("{col["meter"]}")', "LEFT JOIN known_meters k ON k.code = s.meter_key"
+        elif "meter_id" in col:
+            meter_expr, join = (
+                f'trim("{col["meter_id"]}")',
+                "LEFT JOIN known_meters k ON k.id = TRY_CAST(s.meter_key AS BIGINT)",
+            )
+        else:
+            raise IngestError(
+                f"文件“{filename}”按计量点编码（meter）识别计量点时须指定企业；命令行请用 --enterprise，或改用 meter_id 列"
+            )
+        now_us = int((timezone.now().timestamp() + FUTURE_TOLERANCE_S) * 1_000_000)
+        earliest_us = int(EARLIEST.timestamp() * 1_000_000)
+        try:
+            con.execute(
+                f"""
+                CREATE TEMP TABLE staged AS
+                WITH s AS (
+                    SELECT row_number() OVER () + 1 AS line, {meter_expr} AS meter_key,
+                           "{col["ts"]}" AS ts_raw, "{col["value"]}" AS value_raw
+                    FROM read_csv($p, header = true, all_varchar = true)
+                )
+                SELECT s.line, s.meter_key, k.id AS meter_id, k.enterprise_id, k.active,
+                       TRY_CAST(replace(s.ts_raw, 'Z', '+00:00') AS TIMESTAMPTZ) AS ts,
+                       TRY_CAST(replace(s.value_raw, ',', '') AS DOUBLE) AS value, s.ts_raw, s.value_raw
+                FROM s {join}
+                """,
+                {"p": str(path)},
+            )
+        except duckdb.Error as exc:
+            raise IngestError(f"无法读取CSV文件“{filename}”：{str(exc).splitlines()[0][:200]}") from exc
+        con.execute(
+            f"""
+            CREATE TEMP TABLE checked AS SELECT *,
+              CASE
+                WHEN meter_key IS NULL OR meter_key = '' THEN 'meter|{MSG["meter_missing"]}'
+                WHEN meter_id IS NULL THEN 'meter|{MSG["meter_unknown"]}'
+                WHEN NOT active THEN 'meter|{MSG["meter_inactive"]}'
+                WHEN ts_raw IS NULL OR trim(ts_raw) = '' THEN 'ts|{MSG["ts_missing"]}'
+                WHEN ts IS NULL THEN 'ts|{MSG["ts_bad"]}'
+                WHEN epoch_us(ts) > {now_us} THEN 'ts|{MSG["ts_future"]}'
+                WHEN epoch_us(ts) < {earliest_us} THEN 'ts|{MSG["ts_old"]}'
+                WHEN value_raw IS NULL OR trim(value_raw) = '' THEN 'value|{MSG["value_missing"]}'
+                WHEN value IS NULL OR NOT isfinite(value) THEN 'value|{MSG["value_bad"]}'
+              END AS problem
+            FROM staged
+            """
+        )
+        received = con.execute("SELECT count(*) FROM checked").fetchone()[0]
+        bad = con.execute(
+            "SELECT line, problem FROM checked WHERE problem IS NOT NULL ORDER BY line"
+        ).fetchall()
+        errors = [RowError(int(line), p.split("|", 1)[0], p.split("|", 1)[1]) for line, p in bad]
+        good = con.sql(
+            """
+            SELECT meter_id, enterprise_id, epoch_us(ts) AS ts_us, arg_max(value, line) AS value
+            FROM checked WHERE problem IS NULL GROUP BY meter_id, enterprise_id, ts
+            """
+        ).to_arrow_table()
+    finally:
+        con.close()
+    return _commit(
+        enterprise=enterprise,
+        meter_id=good.column("meter_id").to_numpy(),
+        enterprise_id=good.column("enterprise_id").to_numpy(),
+        ts_us=good.column("ts_us").to_numpy(),
+        value=good.column("value").to_numpy(),
+        received=int(received),
+        errors=errors,
+        source=source,
+        token=None,
+        user=user,
+        filename=filename,
+    )
+
+
+# --------------------------------------------------------------------------- meters
+@transaction.atomic
+def save_meter(*, meter: Meter, user: Any) -> Meter:
+    """Create or update a meter. Side effects: one audit entry."""
+    creating = meter.pk is None
+    before = None if creating else audit.snapshot(Meter.objects.get(pk=meter.pk))
+    meter.full_clean()
+    meter.save()
+    audit.record(
+        user=user,
+        action="create" if creating else "update",
+        instance=meter,
+        before=before,
+        after=audit.snapshot(meter),
+    )
+    return meter
+
+
+@transaction.atomic
+def record_replacement(
+    *, meter: Meter, replaced_at: dt.datetime, old_final: float, new_initial: float, note: str, user: Any
+) -> MeterReplacement:
+    """Record a meter exchange. Side effects: one MeterReplacement, one audit entry."""
+    rep = MeterReplacement.objects.create(
+        meter=meter,
+        replaced_at=replaced_at,
+        old_final=old_final,
+        new_initial=new_initial,
+        note=note,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    audit.record(
+        user=user, action="create", instance=rep, object_repr=f"{meter} 换表", after=audit.snapshot(rep)
+    )
+    return rep
+
+
+# --------------------------------------------------------------------------- conversion
+class ConversionUnavailable(RuntimeError):
+    """The accounting engine cannot convert this carrier/unit/year."""
+
+
+@lru_cache(maxsize=512)
+def _unit_factors(carrier: str, unit: str, year: int) -> tuple[float, float | None, str]:
+    """tce and tCO2 per one unit of ``carrier`` (the accounting engine is linear in quantity)."""
+    try:
+        from carbonpeak.engine.accounting import account_activity
+    except ImportError as exc:
+        raise ConversionUnavailable("折标与碳排放核算引擎（engine.accounting）不可用") from exc
+    try:
+        result = account_activity(carrier, 1000.0, unit, year)
+    except Exception as exc:  # the engine's errors name the carrier/unit
+        raise ConversionUnavailable(f"{carrier}（{unit}）无法折算：{exc}") from exc
+    co2 = getattr(result, "co2_t", None)
+    return (
+        float(result.energy_tce) / 1000.0,
+        (float(co2) / 1000.0 if co2 is not None else None),
+        str(getattr(result, "trace", ""))[:500],
+    )
+
+
+def convert(carrier: str, quantity: float, unit: str, year: int) -> tuple[float | None, float | None, str]:
+    """(energy_tce, co2_t, note) of a quantity; None values with a Chinese note when not convertible."""
+    try:
+        tce_per, co2_per, _trace = _unit_factors(carrier, unit, year)
+    except ConversionUnavailable as exc:
+        return None, None, str(exc)
+    return quantity * tce_per, (quantity * co2_per if co2_per is not None else None), ""
+
+
+# --------------------------------------------------------------------------- analysis
+def _year_bounds_us(year: int) -> tuple[int, int]:
+    start = dt.datetime(year, 1, 1, tzinfo=SHANGHAI)
+    end = dt.datetime(year + 1, 1, 1, tzinfo=SHANGHAI)
+    return int(start.timestamp() * 1e6), int(end.timestamp() * 1e6)
+
+
+def meter_tables(meters: Iterable[Meter]) -> tuple[pa.Table, pa.Table]:
+    """Arrow tables of meters and replacement offsets for the store's SQL (1 query for replacements)."""
+    meters = list(meters)
+    if not meters:
+        return empty_meters_table(), replacements_table([])
+    mt = pa.table(
+        {
+            "meter_id": pa.array([m.pk for m in meters], pa.int64()),
+            "enterprise_id": pa.array([m.enterprise_id for m in meters], pa.int64()),
+            "kind": pa.array([m.kind for m in meters], pa.string()),
+            "multiplier": pa.array([m.multiplier for m in meters], pa.float64()),
+            "register_max": pa.array([m.register_max for m in meters], pa.float64()),
+        }
+    )
+    reps = MeterReplacement.objects.filter(meter_id__in=[m.pk for m in meters]).values_list(
+        "meter_id", "replaced_at", "old_final", "new_initial"
+    )
+    rt = replacements_table([(mid, int(at.timestamp() * 1e6), of, ni) for mid, at, of, ni in reps])
+    return mt, rt
+
+
+def monthly_by_meter(
+    *, year: int, enterprise_ids: Sequence[int] | None = None
+) -> tuple[list[Meter], list[tuple[int, int, str, float]]]:
+    """Meters and their included consumption per local month of ``year`` [meter unit]."""
+    qs = (
+        Meter.objects.all()
+        if enterprise_ids is None
+        else Meter.objects.filter(enterprise_id__in=enterprise_ids)
+    )
+    meters = list(qs)
+    mt, rt = meter_tables(meters)
+    start, end = _year_bounds_us(year)
+    rows = get_store().monthly_consumption(
+        meters=mt, replacements=rt, start_us=start, end_us=end, enterprise_ids=enterprise_ids
+    )
+    return meters, rows
+
+
+@dataclass
+class CarrierMonth:
+    month: str
+    carrier: str
+    unit: str
+    quantity: float
+    energy_tce: float | None
+    co2_t: float | None
+    note: str = ""
+
+
+def enterprise_monthly(*, enterprise: Enterprise, year: int) -> list[CarrierMonth]:
+    """Metered consumption of one enterprise per month and carrier, in physical units, tce and CO2."""
+    meters, rows = monthly_by_meter(year=year, enterprise_ids=[enterprise.pk])
+    by_id = {m.pk: m for m in meters}
+    sums: dict[tuple[str, str, str], float] = defaultdict(float)
+    for _ent, mid, month, use in rows:
+        m = by_id[mid]
+        sums[(month, m.carrier, m.unit)] += use
+    out = []
+    for (month, carrier, unit), qty in sorted(sums.items()):
+        tce, co2, note = convert(carrier, qty, unit, year)
+        out.append(CarrierMonth(month, carrier, unit, qty, tce, co2, note))
+    return out
+
+
+def _months_of(year: int) -> list[str]:
+    return [f"{year}-{m:02d}" for m in range(1, 13)]
+
+
+def _per_enterprise_month_tce(
+    year: int,
+) -> tuple[dict[int, dict[str, float]], dict[int, dict[str, float]], list[str]]:
+    meters, rows = monthly_by_meter(year=year)
+    by_id = {m.pk: m for m in meters}
+    tce: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    co2: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    notes: set[str] = set()
+    for ent, mid, month, use in rows:
+        m = by_id[mid]
+        e, c, note = convert(m.carrier, use, m.unit, year)
+        if note:
+            notes.add(note)
+        if e is not None:
+            tce[ent][month] += e
+        if c is not None:
+            co2[ent][month] += c
+    return tce, co2, sorted(notes)
+
+
+def county_monthly_rollup(year: int | None = None) -> list[dict[str, Any]]:
+    """County roll-up of monitored enterprises: one dict per month of ``year`` (default: this year).
+
+    Keys: ``month`` ("YYYY-MM"), ``energy_tce``, ``co2_t``, ``enterprises_reporting``
+    (enterprises with metered consumption that month). A constant number of SQL
+    queries (meters, replacements) plus one DuckDB query over the meter store.
+    """
+    year = year or timezone.localdate().year
+    tce, co2, _notes = _per_enterprise_month_tce(year)
+    out = []
+    for month in _months_of(year):
+        reporting = [e for e in tce if tce[e].get(month, 0.0) > 0]
+        out.append(
+            {
+                "month": month,
+                "energy_tce": sum(tce[e].get(month, 0.0) for e in tce),
+                "co2_t": sum(co2[e].get(month, 0.0) for e in co2),
+                "enterprises_reporting": len(reporting),
+            }
+        )
+    return out
+
+
+def last_complete_day(now: dt.datetime | None = None) -> dt.date:
+    return timezone.localtime(now or timezone.now(), SHANGHAI).date() - dt.timedelta(days=1)
+
+
+def enterprise_status_summary(
+    year: int | None = None, now: dt.datetime | None = None
+) -> list[dict[str, Any]]:
+    """One dict per enterprise for lists and the dashboard (constant number of SQL queries).
+
+    Keys: ``enterprise_id``, ``name``, ``uscc``, ``park``, ``township``, ``meters``,
+    ``open_alarms``, ``ytd_energy_tce``, ``ytd_co2_t``, ``energy_budget_tce``,
+    ``budget_use_pct`` (of the pro-rated budget), ``budget_level`` / ``budget_label`` /
+    ``budget_badge``, ``key_unit_status`` / ``key_unit_label``, ``last_reading_at``,
+    ``stale`` (a meter silent > 4 h), ``is_sample``.
+    """
+    now = now or timezone.now()
+    today = timezone.localtime(now, SHANGHAI).date()
+    year = year or today.year
+    through = min(last_complete_day(now), dt.date(year, 12, 31))
+    elapsed = budget_engine.year_elapsed_fraction(year, through)
+    enterprises = list(
+        Enterprise.objects.annotate(
+            meter_count=Count("meters", distinct=True),
+            open_alarms=Count("alarms", filter=Q(alarms__status=Alarm.Status.OPEN), distinct=True),
+        ).order_by("name")
+    )
+    tce, co2, _notes = _per_enterprise_month_tce(year)
+    prev_tce, _c, _n = _per_enterprise_month_tce(year - 1)
+    last = get_store().last_reading_times()
+    meter_ent = dict(Meter.objects.filter(active=True).values_list("id", "enterprise_id"))
+    last_by_ent: dict[int, int] = {}
+    stale_ent: set[int] = set()
+    now_ms = int(now.timestamp() * 1000)
+    for mid, ent in meter_ent.items():
+        t = last.get(mid)
+        if t is not None:
+            last_by_ent[ent] = max(last_by_ent.get(ent, 0), t)
+        if meter_engine.is_stale(t, now_ms, max_silence_ms=STALE_AFTER_HOURS * 3600_000):
+            stale_ent.add(ent)
+    out = []
+    for e in enterprises:
+        ytd = sum(tce.get(e.pk, {}).values()) if e.pk in tce else None
+        ytd_co2 = sum(co2.get(e.pk, {}).values()) if e.pk in co2 else None
+        use = None
+        if e.energy_budget_tce and ytd is not None and elapsed > 0:
+            use = budget_engine.budget_use(ytd, float(e.energy_budget_tce), elapsed)
+        metered_annual = sum(prev_tce[e.pk].values()) if e.pk in prev_tce else None
+        status = e.key_unit_status(metered_annual)
+        out.append(
+            {
+                "enterprise_id": e.pk,
+                "name": e.name,
+                "uscc": e.uscc,
+                "park": e.park,
+                "township": e.township,
+                "meters": e.meter_count,
+                "open_alarms": e.open_alarms,
+                "ytd_energy_tce": ytd,
+                "ytd_co2_t": ytd_co2,
+                "energy_budget_tce": float(e.energy_budget_tce) if e.energy_budget_tce is not None else None,
+                "budget_use_pct": use.use_of_prorated_pct if use else None,
+                "budget_level": use.level if use else None,
+                "budget_label": use.label if use else "",
+                "budget_badge": use.badge if use else "",
+                "key_unit_status": status,
+                "key_unit_label": budget_engine.KEY_UNIT_LABELS[status],
+                "last_reading_at": dt.datetime.fromtimestamp(last_by_ent[e.pk] / 1000, tz=dt.UTC)
+                if e.pk in last_by_ent
+                else None,
+                "stale": e.pk in stale_ent,
+                "is_sample": e.is_sample,
+            }
+        )
+    return out
+
+
+def enterprise_budget(
+    *, enterprise: Enterprise, year: int, now: dt.datetime | None = None
+) -> budget_engine.BudgetUse | None:
+    """Budget use of one enterprise in ``year`` (None without budget or conversion)."""
+    if not enterprise.energy_budget_tce:
+        return None
+    rows = enterprise_monthly(enterprise=enterprise, year=year)
+    if any(r.energy_tce is None for r in rows):
+        return None
+    through = min(last_complete_day(now), dt.date(year, 12, 31))
+    elapsed = budget_engine.year_elapsed_fraction(year, through)
+    if elapsed <= 0:
+        return None
+    return budget_engine.budget_use(
+        sum(r.energy_tce or 0.0 for r in rows), float(enterprise.energy_budget_tce), elapsed
+    )
+
+
+def meter_daily(
+    *, meter: Meter, start: dt.date, end: dt.date
+) -> tuple[dict[str, float], meter_engine.QualitySummary]:
+    """Daily included consumption [meter unit] of one meter in [start, end] and its data quality."""
+    s = dt.datetime.combine(start, dt.time(), tzinfo=SHANGHAI)
+    e = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=SHANGHAI)
+    s_us, e_us = int(s.timestamp() * 1e6), int(e.timestamp() * 1e6)
+    table = get_store().readings([meter.pk], [meter.enterprise_id], s_us - 86_400_000_000, e_us)
+    ts = table.column("ts_ms").to_numpy().astype(np.int64)
+    vals = table.column("value").to_numpy().astype(np.float64)
+    reps = [
+        meter_engine.Replacement(int(r.replaced_at.timestamp() * 1000), r.old_final, r.new_initial)
+        for r in meter.replacements.all()
+    ]
+    series = meter_engine.interval_consumption(
+        ts,
+        vals,
+        kind=meter.kind,
+        multiplier=meter.multiplier,
+        register_max=meter.register_max,
+        replacements=reps,
+    )
+    daily = {
+        d: v
+        for d, v in meter_engine.daily_totals(series).items()
+        if start.isoformat() <= d <= end.isoformat()
+    }
+    quality = meter_engine.quality_summary(ts, series, s_us // 1000, e_us // 1000)
+    return daily, quality
+
+
+# --------------------------------------------------------------------------- alarms
+def _upsert_alarm(
+    *,
+    key: str,
+    enterprise_id: int,
+    meter_id: int | None,
+    kind: str,
+    severity: str,
+    period: str,
+    message: str,
+    detail: dict[str, Any],
+) -> bool:
+    alarm, created = Alarm.objects.get_or_create(
+        key=key,
+        defaults={
+            "enterprise_id": enterprise_id,
+            "meter_id": meter_id,
+            "kind": kind,
+            "severity": severity,
+            "period": period,
+            "message": message,
+            "detail": detail,
+        },
+    )
+    if not created:
+        alarm.message, alarm.detail, alarm.severity = message, detail, severity
+        alarm.save(update_fields=["message", "detail", "severity", "last_seen"])
+    return created
+
+
+def run_checks(*, now: dt.datetime | None = None, day: dt.date | None = None) -> dict[str, int]:
+    """Raise data-quality and budget alarms (idempotent: re-running updates, never duplicates).
+
+    - staleness: an active meter silent for more than 4 hours (or never heard from);
+    - for ``day`` (default: yesterday, Asia/Shanghai) per meter: completeness < 90 %,
+      gaps, negative deltas, spikes, flat runs of 24 h;
+    - reported monthly statistics that differ from metered totals by more than 5 %;
+    - budget use at 80/90/100 % of the pro-rated budget.
+
+    Returns the number of alarms created per kind.
+    """
+    now = now or timezone.now()
+    day = day or last_complete_day(now)
+    created: dict[str, int] = defaultdict(int)
+    now_ms = int(now.timestamp() * 1000)
+    last = get_store().last_reading_times()
+    meters = list(
+        Meter.objects.filter(active=True).select_related("enterprise").prefetch_related("replacements")
+    )
+    with transaction.atomic():
+        hour = timezone.localtime(now, SHANGHAI).strftime("%Y-%m-%d")
+        for m in meters:
+            t = last.get(m.pk)
+            if meter_engine.is_stale(t, now_ms, max_silence_ms=STALE_AFTER_HOURS * 3600_000):
+                since = (
+                    "从未上报数据"
+                    if t is None
+                    else "最后一条读数时间 "
+                    + timezone.localtime(dt.datetime.fromtimestamp(t / 1000, tz=dt.UTC), SHANGHAI).strftime(
+                        "%Y-%m-%d %H:%M"
+                    )
+                )
+                if _upsert_alarm(
+                    key=f"stale:{m.pk}:{t or 0}",
+                    enterprise_id=m.enterprise_id,
+                    meter_id=m.pk,
+                    kind=Alarm.Kind.STALE,
+                    severity=Alarm.Severity.WARNING,
+                    period=hour,
+                    message=f"计量点 {m.code} 超过{STALE_AFTER_HOURS}小时未上报（{since}）",
+                    detail={"last_ts_ms": t},
+                ):
+                    created["stale"] += 1
+            if t is None:
+                continue
+            daily, q = meter_daily(meter=m, start=day, end=day)
+            d = day.isoformat()
+            checks = []
+            if q.completeness_pct < meter_engine.COMPLETENESS_MIN_PCT:
+                checks.append(
+                    (
+                        Alarm.Kind.COMPLETENESS,
+                        Alarm.Severity.WARNING,
+                        f"{d} 数据完整率 {q.completeness_pct:.1f}%，低于90%",
+                        {"completeness_pct": q.completeness_pct, "gaps": len(q.gaps)},
+                    )
+                )
+            if q.negative:
+                checks.append(
+                    (
+                        Alarm.Kind.NEGATIVE,
+                        Alarm.Severity.WARNING,
+                        f"{d} 出现 {q.negative} 个负增量区间（已剔除，不计入用量）",
+                        {"count": q.negative},
+                    )
+                )
+            if q.spikes:
+                checks.append(
+                    (
+                        Alarm.Kind.SPIKE,
+                        Alarm.Severity.WARNING,
+                        f"{d} 出现 {q.spikes} 个突变区间（已剔除，不计入用量）",
+                        {"count": q.spikes},
+                    )
+                )
+            if q.flat_runs:
+                longest = max(r.intervals for r in q.flat_runs)
+                checks.append(
+                    (
+                        Alarm.Kind.FLAT,
+                        Alarm.Severity.NOTICE,
+                        f"{d} 读数连续 {longest} 个采样周期不变（停产或表计故障？）",
+                        {"intervals": longest},
+                    )
+                )
+            for kind, severity, msg, detail in checks:
+                if _upsert_alarm(
+                    key=f"{kind}:{m.pk}:{d}",
+                    enterprise_id=m.enterprise_id,
+                    meter_id=m.pk,
+                    kind=kind,
+                    severity=severity,
+                    period=d,
+                    message=f"计量点 {m.code}：{msg}",
+                    detail=detail,
+                ):
+                    created[str(kind)] += 1
+        created_c = _check_consistency(year=day.year)
+        created["consistency"] += created_c
+        for row in enterprise_status_summary(year=day.year, now=now):
+            if row["budget_level"] in ("notice", "warning", "exceeded"):
+                level = row["budget_level"]
+                if _upsert_alarm(
+                    key=f"budget:{row['enterprise_id']}:{day.year}:{level}",
+                    enterprise_id=row["enterprise_id"],
+                    meter_id=None,
+                    kind=Alarm.Kind.BUDGET,
+                    severity=Alarm.Severity.NOTICE if level == "notice" else Alarm.Severity.WARNING,
+                    period=str(day.year),
+                    message=f"{day.year}年用能已达按时间进度预算的 {row['budget_use_pct']:.1f}%（{row['budget_label']}）",
+                    detail={"use_pct": row["budget_use_pct"]},
+                ):
+                    created["budget"] += 1
+    return dict(created)
+
+
+def consistency_rows(*, enterprise: Enterprise, year: int) -> list[dict[str, Any]]:
+    """Reported vs metered monthly totals per carrier, with deviation and the 5 % verdict."""
+    metered = {(r.month, r.carrier): r for r in enterprise_monthly(enterprise=enterprise, year=year)}
+    out = []
+    for rs in ReportedStatistic.objects.filter(enterprise=enterprise, year=year).order_by("month", "carrier"):
+        month = f"{year}-{rs.month:02d}"
+        m = metered.get((month, rs.carrier))
+        qty = m.quantity if m and m.unit == rs.unit else (None if m else 0.0)
+        dev = budget_engine.consistency_deviation_pct(qty, rs.quantity) if qty is not None else None
+        out.append(
+            {
+                "month": month,
+                "carrier": rs.carrier,
+                "unit": rs.unit,
+                "reported": rs.quantity,
+                "metered": qty,
+                "deviation_pct": dev,
+                "ok": dev is not None and dev <= budget_engine.CONSISTENCY_MAX_PCT,
+                "note": ""
+                if m is None or m.unit == rs.unit
+                else f"计量单位（{m.unit}）与报表单位（{rs.unit}）不同，无法比对",
+            }
+        )
+    return out
+
+
+def _check_consistency(*, year: int) -> int:
+    created = 0
+    for ent in Enterprise.objects.filter(reported_statistics__year=year).distinct():
+        for row in consistency_rows(enterprise=ent, year=year):
+            if row["ok"]:
+                continue
+            dev = row["deviation_pct"]
+            text = f"偏差 {dev:.1f}%，超过5%" if dev is not None else (row["note"] or "无法比对")
+            if _upsert_alarm(
+                key=f"consistency:{ent.pk}:{row['month']}:{row['carrier']}",
+                enterprise_id=ent.pk,
+                meter_id=None,
+                kind=Alarm.Kind.CONSISTENCY,
+                severity=Alarm.Severity.WARNING,
+                period=row["month"],
+                message=f"{row['month']} {row['carrier']}：报表 {row['reported']:g} {row['unit']}，在线监测 {row['metered'] if row['metered'] is not None else '—'}，{text}",
+                detail={k: row[k] for k in ("reported", "metered", "deviation_pct")},
+            ):
+                created += 1
+    return created
+
+
+@transaction.atomic
+def close_alarm(*, alarm: Alarm, user: Any, note: str) -> None:
+    """Mark an alarm handled. Side effects: status, one audit entry."""
+    before = audit.snapshot(alarm)
+    alarm.status = Alarm.Status.CLOSED
+    alarm.closed_at = timezone.now()
+    alarm.closed_by = user
+    alarm.close_note = note[:300]
+    alarm.save()
+    audit.record(
+        user=user,
+        action="update",
+        instance=alarm,
+        before=before,
+        after=audit.snapshot(alarm),
+        note="处理告警",
+    )
+
+
+@transaction.atomic
+def save_reported(
+    *, enterprise: Enterprise, carrier: str, year: int, month: int, quantity: float, unit: str, user: Any
+) -> ReportedStatistic:
+    """Create or replace one month's reported statistic. Side effects: one audit entry."""
+    obj, created = ReportedStatistic.objects.update_or_create(
+        enterprise=enterprise,
+        carrier=carrier,
+        year=year,
+        month=month,
+        defaults={
+            "quantity": quantity,
+            "unit": unit,
+            "entered_by": user if getattr(user, "is_authenticated", False) else None,
+        },
+    )
+    audit.record(
+        user=user,
+        action="create" if created else "update",
+        instance=obj,
+        object_repr=f"{enterprise} {year}-{month:02d} {carrier}",
+        after=audit.snapshot(obj),
+    )
+    return obj

@@ -1,0 +1,461 @@
+"""The meter store: readings as a Hive-partitioned Parquet dataset, queried with DuckDB.
+
+Layout (readable unchanged by Spark, Trino or any Parquet reader)::
+
+    METER_STORE_DIR/
+      readings/
+        enterprise_id=<id>/month=YYYY-MM/part-<batch>-<n>.parquet
+
+``month`` is the Asia/Shanghai calendar month of the reading. Columns in each file:
+
+==============  ==========================================  ==============================
+column          Parquet type                                meaning
+==============  ==========================================  ==============================
+meter_id        INT64                                       platform meter id
+ts              INT64 TIMESTAMP(MICROS, isAdjustedToUTC)    reading time, UTC
+value           DOUBLE                                      register reading or interval use
+ingested_at     INT64 TIMESTAMP(MICROS, isAdjustedToUTC)    when the platform accepted it
+batch_id        STRING                                      ingestion batch (UUID)
+source          STRING                                      api / upload / cli / sample
+==============  ==========================================  ==============================
+
+Rules:
+
+- Files are never modified. A write creates ``part-….parquet.tmp`` in the partition
+  folder, fsyncs it, renames it to ``….parquet`` and fsyncs the folder, so a reader
+  sees the whole file or nothing, and an acknowledged write survives a crash.
+- Every (meter_id, ts) may occur several times; the row with the latest
+  ``ingested_at`` wins (a correction replaces the value). Every query deduplicates.
+- Compaction merges a partition's files into one deduplicated file (same atomic
+  rename), under an exclusive lock so two compactions never race; readers hold a
+  shared lock while a query runs, so they never see a half-swapped partition.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import threading
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from carbonpeak.engine.meters import MIN_SAMPLES_FOR_SPIKES, SHANGHAI_OFFSET_MS
+
+TS_TYPE = pa.timestamp("us", tz="UTC")
+SCHEMA = pa.schema(
+    [
+        ("meter_id", pa.int64()),
+        ("ts", TS_TYPE),
+        ("value", pa.float64()),
+        ("ingested_at", TS_TYPE),
+        ("batch_id", pa.string()),
+        ("source", pa.string()),
+    ]
+)
+SPIKE_FACTOR = 10.0
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def month_keys(ts_us: np.ndarray) -> np.ndarray:
+    """Asia/Shanghai month ``YYYY-MM`` of UTC epoch microseconds."""
+    local_days = (ts_us // 1000 + SHANGHAI_OFFSET_MS) // 86_400_000
+    return local_days.astype("datetime64[D]").astype("datetime64[M]").astype(str)
+
+
+@dataclass
+class WriteResult:
+    rows: int
+    files: list[str]
+
+
+class MeterStore:
+    """Access to one meter-store directory."""
+
+    _local = threading.local()
+
+    def __init__(self, root: Path | str):
+        self.root = Path(root)
+        self.readings_dir = self.root / "readings"
+        self.readings_dir.mkdir(parents=True, exist_ok=True)
+        self._lock_path = self.root / ".swap.lock"
+        self._compact_lock_path = self.root / ".compact.lock"
+
+    # -- locks -----------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _flock(self, path: Path, mode: int) -> Iterator[None]:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, mode)
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    def reading(self) -> contextlib.AbstractContextManager[None]:
+        """Shared lock held by queries (compaction's swap waits for it)."""
+        return self._flock(self._lock_path, fcntl.LOCK_SH)
+
+    # -- connection ------------------------------------------------------------------
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """A per-thread in-memory DuckDB connection (the data stays in the Parquet files)."""
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = duckdb.connect()
+            con.execute("SET TimeZone='UTC'")
+            self._local.con = con
+        return con
+
+    # -- files -----------------------------------------------------------------------
+    def partition_dir(self, enterprise_id: int, month: str) -> Path:
+        return self.readings_dir / f"enterprise_id={int(enterprise_id)}" / f"month={month}"
+
+    def files(
+        self, enterprise_ids: Sequence[int] | None = None, months: Sequence[str] | None = None
+    ) -> list[str]:
+        """Committed part files, optionally for some enterprises and months."""
+        if enterprise_ids is None:
+            ent_dirs = sorted(self.readings_dir.glob("enterprise_id=*"))
+        else:
+            ent_dirs = [self.readings_dir / f"enterprise_id={int(e)}" for e in enterprise_ids]
+        out: list[str] = []
+        for ent in ent_dirs:
+            if not ent.is_dir():
+                continue
+            if months is None:
+                month_dirs = sorted(ent.glob("month=*"))
+            else:
+                month_dirs = [ent / f"month={m}" for m in months]
+            for mdir in month_dirs:
+                if mdir.is_dir():
+                    out.extend(str(p) for p in sorted(mdir.glob("*.parquet")))
+        return out
+
+    # -- writing ---------------------------------------------------------------------
+    def _write_file(self, table: pa.Table, directory: Path, stem: str) -> str:
+        directory.mkdir(parents=True, exist_ok=True)
+        final = directory / f"{stem}.parquet"
+        tmp = directory / f"{stem}.parquet.tmp"
+        with open(tmp, "wb") as fh:
+            pq.write_table(table, fh, compression="zstd", row_group_size=1_000_000)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, final)
+        _fsync_dir(directory)
+        return str(final)
+
+    def write(
+        self,
+        *,
+        meter_id: np.ndarray,
+        enterprise_id: np.ndarray,
+        ts_us: np.ndarray,
+        value: np.ndarray,
+        batch_id: str,
+        source: str,
+    ) -> WriteResult:
+        """Durably add readings (one file per touched partition); returns when fsync'd.
+
+        Parameters are parallel arrays: meter ids, their enterprise ids, UTC epoch
+        microseconds and values.
+        """
+        n = int(len(meter_id))
+        if n == 0:
+            return WriteResult(0, [])
+        ingested = np.full(n, time.time_ns() // 1000, dtype=np.int64)
+        months = month_keys(np.asarray(ts_us, dtype=np.int64))
+        keys = np.char.add(np.asarray(enterprise_id).astype(str), np.char.add("|", months))
+        uniq, inverse = np.unique(keys, return_inverse=True)
+        order = np.argsort(inverse, kind="stable")
+        bounds = np.searchsorted(inverse[order], np.arange(len(uniq) + 1))
+        files = []
+        table = pa.table(
+            {
+                "meter_id": pa.array(meter_id, pa.int64()),
+                "ts": pa.array(ts_us, pa.int64()).cast(TS_TYPE),
+                "value": pa.array(value, pa.float64()),
+                "ingested_at": pa.array(ingested, pa.int64()).cast(TS_TYPE),
+                "batch_id": pa.array([batch_id] * n, pa.string()),
+                "source": pa.array([source] * n, pa.string()),
+            },
+            schema=SCHEMA,
+        )
+        for i, key in enumerate(uniq):
+            ent, month = str(key).split("|")
+            idx = order[bounds[i] : bounds[i + 1]]
+            part = table.take(pa.array(idx))
+            stem = f"part-{batch_id}-{i:04d}"
+            files.append(self._write_file(part, self.partition_dir(int(ent), month), stem))
+        return WriteResult(n, files)
+
+    # -- reading ---------------------------------------------------------------------
+    def readings(
+        self, meter_ids: Sequence[int], enterprise_ids: Sequence[int], start_us: int, end_us: int
+    ) -> pa.Table:
+        """Deduplicated readings (meter_id, ts_ms, value) of some meters in [start, end], sorted."""
+        months = _months_between(start_us, end_us)
+        files = self.files(enterprise_ids, months)
+        empty = pa.table(
+            {
+                "meter_id": pa.array([], pa.int64()),
+                "ts_ms": pa.array([], pa.int64()),
+                "value": pa.array([], pa.float64()),
+            }
+        )
+        if not files or not meter_ids:
+            return empty
+        sql = """
+            SELECT meter_id, epoch_ms(ts) AS ts_ms, arg_max(value, ingested_at) AS value
+            FROM read_parquet($files, hive_partitioning = false)
+            WHERE meter_id IN (SELECT unnest($ids)) AND ts >= make_timestamptz($s) AND ts <= make_timestamptz($e)
+            GROUP BY meter_id, ts ORDER BY meter_id, ts
+        """
+        with self.reading():
+            return (
+                self.connection()
+                .sql(
+                    sql, params={"files": files, "ids": list(map(int, meter_ids)), "s": start_us, "e": end_us}
+                )
+                .to_arrow_table()
+            )
+
+    def latest_values(self, enterprise_id: int, incoming: pa.Table) -> pa.Table:
+        """Current stored value of each (meter_id, ts_us) in ``incoming`` that already exists."""
+        if incoming.num_rows == 0:
+            return pa.table(
+                {
+                    "meter_id": pa.array([], pa.int64()),
+                    "ts_us": pa.array([], pa.int64()),
+                    "old_value": pa.array([], pa.float64()),
+                }
+            )
+        ts = incoming.column("ts_us").to_numpy()
+        files = self.files([enterprise_id], sorted(set(month_keys(ts).tolist())))
+        if not files:
+            return pa.table(
+                {
+                    "meter_id": pa.array([], pa.int64()),
+                    "ts_us": pa.array([], pa.int64()),
+                    "old_value": pa.array([], pa.float64()),
+                }
+            )
+        con = self.connection()
+        con.register("incoming_rows", incoming)
+        try:
+            sql = """
+                SELECT r.meter_id, epoch_us(r.ts) AS ts_us, arg_max(r.value, r.ingested_at) AS old_value
+                FROM read_parquet($files, hive_partitioning = false) r
+                SEMI JOIN incoming_rows i ON r.meter_id = i.meter_id AND epoch_us(r.ts) = i.ts_us
+                WHERE r.ts >= make_timestamptz($s) AND r.ts <= make_timestamptz($e)
+                GROUP BY r.meter_id, r.ts
+            """
+            with self.reading():
+                return con.sql(
+                    sql, params={"files": files, "s": int(ts.min()), "e": int(ts.max())}
+                ).to_arrow_table()
+        finally:
+            con.unregister("incoming_rows")
+
+    def last_reading_times(self, enterprise_ids: Sequence[int] | None = None) -> dict[int, int]:
+        """Latest reading time per meter (UTC epoch ms)."""
+        files = self.files(enterprise_ids)
+        if not files:
+            return {}
+        with self.reading():
+            rows = (
+                self.connection()
+                .execute(
+                    "SELECT meter_id, epoch_ms(max(ts)) FROM read_parquet($files) GROUP BY meter_id",
+                    {"files": files},
+                )
+                .fetchall()
+            )
+        return {int(m): int(t) for m, t in rows}
+
+    # -- aggregation -----------------------------------------------------------------
+    def monthly_consumption(
+        self,
+        *,
+        meters: pa.Table,
+        replacements: pa.Table,
+        start_us: int,
+        end_us: int,
+        enterprise_ids: Sequence[int] | None = None,
+    ) -> list[tuple[int, int, str, float]]:
+        """Included consumption per (enterprise, meter, local month) in [start, end) [meter unit].
+
+        ``meters``: meter_id, enterprise_id, kind, multiplier, register_max;
+        ``replacements``: meter_id, replaced_at_us, cum_offset. See :data:`MONTHLY_SQL`.
+        """
+        months = _months_between(start_us - 86_400_000_000, end_us)
+        files = self.files(enterprise_ids, months)
+        if not files:
+            return []
+        con = self.connection()
+        con.register("meters", meters)
+        con.register("replacements", replacements)
+        try:
+            with self.reading():
+                return con.execute(MONTHLY_SQL, monthly_params(files, start_us, end_us)).fetchall()
+        finally:
+            con.unregister("meters")
+            con.unregister("replacements")
+
+    # -- compaction ------------------------------------------------------------------
+    def compact(self, *, min_files: int = 2, stale_tmp_seconds: float = 3600.0) -> dict[str, int]:
+        """Merge every partition with at least ``min_files`` files into one deduplicated file.
+
+        Returns counts (partitions, files_before, files_after). Raises
+        :class:`CompactionBusy` if another compaction holds the lock.
+        """
+        fd = os.open(self._compact_lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise CompactionBusy() from exc
+            stats = {"partitions": 0, "files_before": 0, "files_after": 0}
+            for mdir in sorted(self.readings_dir.glob("enterprise_id=*/month=*")):
+                now = time.time()
+                for tmp in mdir.glob("*.tmp"):
+                    with contextlib.suppress(FileNotFoundError):
+                        if now - tmp.stat().st_mtime > stale_tmp_seconds:
+                            tmp.unlink()
+                parts = sorted(mdir.glob("*.parquet"))
+                if len(parts) < min_files:
+                    continue
+                stats["partitions"] += 1
+                stats["files_before"] += len(parts)
+                merged = (
+                    self.connection()
+                    .sql(
+                        """
+                    SELECT meter_id, ts, arg_max(value, ingested_at) AS value, max(ingested_at) AS ingested_at,
+                           arg_max(batch_id, ingested_at) AS batch_id, arg_max(source, ingested_at) AS source
+                    FROM read_parquet($files, hive_partitioning = false)
+                    GROUP BY meter_id, ts ORDER BY meter_id, ts
+                    """,
+                        params={"files": [str(p) for p in parts]},
+                    )
+                    .to_arrow_table()
+                )
+                merged = merged.cast(SCHEMA)
+                stem = f"part-compacted-{uuid.uuid4().hex}"
+                tmp = mdir / f"{stem}.parquet.tmp"
+                with open(tmp, "wb") as fh:
+                    pq.write_table(merged, fh, compression="zstd", row_group_size=1_000_000)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                with self._flock(self._lock_path, fcntl.LOCK_EX):
+                    os.replace(tmp, mdir / f"{stem}.parquet")
+                    for p in parts:
+                        p.unlink()
+                    _fsync_dir(mdir)
+                stats["files_after"] += 1
+            return stats
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+
+class CompactionBusy(RuntimeError):
+    """Another process is compacting the store."""
+
+
+def _months_between(start_us: int, end_us: int) -> list[str]:
+    a, b = month_keys(np.array([start_us, end_us], dtype=np.int64))
+    months = np.arange(np.datetime64(a, "M"), np.datetime64(b, "M") + 1)
+    return [str(m) for m in months]
+
+
+#: Included consumption per enterprise, meter and Asia/Shanghai month, in the meter's unit.
+#: Mirrors :func:`carbonpeak.engine.meters.interval_consumption` rule by rule:
+#: dedup (latest ingested wins) -> replacement offsets (ASOF join) -> differences of
+#: cumulative registers -> rollover at register_max -> multiplier -> negative excluded ->
+#: spikes (rate > 10 × the meter's median positive rate, at least 8 samples) excluded.
+#: An interval (t[i-1], t[i]] belongs to the local day of t[i] - 1 ms. Readings from one
+#: day before the window are read so that the window's first interval is complete.
+MONTHLY_SQL = f"""
+WITH r AS (
+    SELECT meter_id, ts, arg_max(value, ingested_at) AS value
+    FROM read_parquet($files, hive_partitioning = false)
+    WHERE ts > make_timestamptz($s - 86400000000) AND ts <= make_timestamptz($e)
+    GROUP BY meter_id, ts
+), adj AS (
+    SELECT r.meter_id, m.enterprise_id, m.kind, m.multiplier, m.register_max, epoch_ms(r.ts) AS t,
+           r.value + coalesce(p.cum_offset, 0) AS v
+    FROM r JOIN meters m ON m.meter_id = r.meter_id
+    ASOF LEFT JOIN replacements p ON p.meter_id = r.meter_id AND epoch_us(r.ts) >= p.replaced_at_us
+), d AS (
+    SELECT meter_id, enterprise_id, kind, multiplier, register_max, t,
+           CASE WHEN kind = 'interval' THEN v ELSE v - lag(v) OVER w END AS raw,
+           CASE WHEN kind = 'interval' THEN 900000 ELSE t - lag(t) OVER w END AS dur
+    FROM adj WINDOW w AS (PARTITION BY meter_id ORDER BY t)
+), q AS (
+    SELECT meter_id, enterprise_id, t, dur,
+           multiplier * CASE WHEN kind = 'cumulative' AND register_max > 0 AND raw < 0
+                                  AND raw + register_max >= 0 AND raw + register_max <= register_max / 2
+                             THEN raw + register_max ELSE raw END AS use
+    FROM d WHERE raw IS NOT NULL
+), med AS (
+    SELECT meter_id, median(use / dur) AS rate, count(*) AS n FROM q WHERE use > 0 GROUP BY meter_id
+)
+SELECT q.enterprise_id, q.meter_id,
+       strftime(make_timestamp((q.t - 1 + {SHANGHAI_OFFSET_MS}) * 1000), '%Y-%m') AS month,
+       sum(q.use) AS use
+FROM q LEFT JOIN med ON med.meter_id = q.meter_id
+WHERE q.use >= 0
+  AND NOT (coalesce(med.n, 0) >= {MIN_SAMPLES_FOR_SPIKES} AND q.use / q.dur > {SPIKE_FACTOR} * med.rate)
+  AND q.t - 1 >= $s // 1000 AND q.t - 1 < $e // 1000
+GROUP BY ALL ORDER BY 1, 2, 3
+"""
+
+
+def monthly_params(files: list[str], start_us: int, end_us: int) -> dict[str, object]:
+    return {"files": files, "s": int(start_us), "e": int(end_us)}
+
+
+def empty_meters_table() -> pa.Table:
+    return pa.table(
+        {
+            "meter_id": pa.array([], pa.int64()),
+            "enterprise_id": pa.array([], pa.int64()),
+            "kind": pa.array([], pa.string()),
+            "multiplier": pa.array([], pa.float64()),
+            "register_max": pa.array([], pa.float64()),
+        }
+    )
+
+
+def replacements_table(rows: Sequence[tuple[int, int, float, float]]) -> pa.Table:
+    """(meter_id, replaced_at_us, old_final, new_initial) -> table with cumulative offsets."""
+    ordered = sorted(rows, key=lambda r: (r[0], r[1]))
+    meter_ids, times, offsets = [], [], []
+    running: dict[int, float] = {}
+    for meter_id, at_us, old_final, new_initial in ordered:
+        running[meter_id] = running.get(meter_id, 0.0) + (old_final - new_initial)
+        meter_ids.append(meter_id)
+        times.append(at_us)
+        offsets.append(running[meter_id])
+    return pa.table(
+        {
+            "meter_id": pa.array(meter_ids, pa.int64()),
+            "replaced_at_us": pa.array(times, pa.int64()),
+            "cum_offset": pa.array(offsets, pa.float64()),
+        }
+    )
