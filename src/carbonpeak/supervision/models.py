@@ -85,6 +85,7 @@ class ProgressReport(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    illustrative = models.BooleanField("示例数据", default=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -339,6 +340,7 @@ class SupervisionNotice(models.Model):
     answered_at = models.DateTimeField("答复时间", null=True, blank=True)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
     closing_comment = models.TextField("办结意见", blank=True)
+    illustrative = models.BooleanField("示例数据", default=False)
 
     class Meta:
         verbose_name = "督办单"
