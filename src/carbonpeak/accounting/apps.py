@@ -5,3 +5,16 @@ class AccountingConfig(AppConfig):
     name = "carbonpeak.accounting"
     label = "accounting"
     verbose_name = "能耗与碳排放核算"
+
+    def ready(self) -> None:
+        from carbonpeak.accounts.roles import Role
+        from carbonpeak.core.navigation import NavItem, register
+
+        register(
+            NavItem(
+                "能耗与碳排放核算",
+                "accounting:index",
+                order=30,
+                roles=(Role.OFFICE, Role.LEADER, Role.DEPARTMENT),
+            )
+        )

@@ -400,7 +400,8 @@ class FactorSet:
         count = 0
         hasher = hashlib.sha256()
         for index, row in enumerate(rows, start=2):
-            factor = parse_user_factor(row, row_number=index, filename=filename, region=self.region)
+            number = int(row.get("_row") or index) if hasattr(row, "get") else index
+            factor = parse_user_factor(row, row_number=number, filename=filename, region=self.region)
             lookups[(factor.kind, factor.key, factor.year)] = factor
             hasher.update(json.dumps(factor.to_dict(), ensure_ascii=False, sort_keys=True).encode())
             count += 1
