@@ -5,3 +5,13 @@ class ScenariosConfig(AppConfig):
     name = "carbonpeak.scenarios"
     label = "scenarios"
     verbose_name = "达峰情景分析"
+
+    def ready(self) -> None:
+        from carbonpeak.accounts.roles import Role
+        from carbonpeak.core.navigation import NavItem, register
+
+        register(
+            NavItem(
+                "达峰情景分析", "scenarios:index", order=50, roles=(Role.OFFICE, Role.LEADER, Role.DEPARTMENT)
+            )
+        )
