@@ -5,3 +5,10 @@ class MonitoringConfig(AppConfig):
     name = "carbonpeak.monitoring"
     label = "monitoring"
     verbose_name = "能耗在线监测"
+
+    def ready(self) -> None:
+        from carbonpeak.core.navigation import NavItem, register
+
+        register(
+            NavItem("在线监测告警", "monitoring:alarms", order=61, roles=("office", "leader", "enterprise"))
+        )

@@ -4,32 +4,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Enterprise',
+            name="Enterprise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='企业名称')),
-                ('uscc', models.CharField(max_length=18, unique=True, verbose_name='统一社会信用代码')),
-                ('industry_code', models.CharField(blank=True, max_length=10, verbose_name='行业代码(GB/T 4754)')),
-                ('park', models.CharField(blank=True, max_length=100, verbose_name='所在园区')),
-                ('township', models.CharField(blank=True, max_length=100, verbose_name='所在乡镇')),
-                ('land_area_mu', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='用地面积(亩)')),
-                ('energy_budget_tce', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='年度用能预算(吨标准煤)')),
-                ('contact_name', models.CharField(blank=True, max_length=50, verbose_name='联系人')),
-                ('contact_phone', models.CharField(blank=True, max_length=30, verbose_name='联系电话')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='联系邮箱')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="企业名称")),
+                ("uscc", models.CharField(max_length=18, unique=True, verbose_name="统一社会信用代码")),
+                (
+                    "industry_code",
+                    models.CharField(blank=True, max_length=10, verbose_name="行业代码(GB/T 4754)"),
+                ),
+                ("park", models.CharField(blank=True, max_length=100, verbose_name="所在园区")),
+                ("township", models.CharField(blank=True, max_length=100, verbose_name="所在乡镇")),
+                (
+                    "land_area_mu",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="用地面积(亩)"
+                    ),
+                ),
+                (
+                    "energy_budget_tce",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="年度用能预算(吨标准煤)",
+                    ),
+                ),
+                ("contact_name", models.CharField(blank=True, max_length=50, verbose_name="联系人")),
+                ("contact_phone", models.CharField(blank=True, max_length=30, verbose_name="联系电话")),
+                ("contact_email", models.EmailField(blank=True, max_length=254, verbose_name="联系邮箱")),
             ],
             options={
-                'verbose_name': '重点用能单位',
-                'verbose_name_plural': '重点用能单位',
-                'ordering': ['name'],
+                "verbose_name": "重点用能单位",
+                "verbose_name_plural": "重点用能单位",
+                "ordering": ["name"],
             },
         ),
     ]

@@ -4,30 +4,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0001_initial'),
+        ("enterprises", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='enterprise',
-            name='annual_energy_tce',
-            field=models.DecimalField(blank=True, decimal_places=2, help_text='来自统计报表；为空时按在线监测近12个月折算值判定重点用能单位。', max_digits=14, null=True, verbose_name='上年度综合能源消费量(吨标准煤)'),
+            model_name="enterprise",
+            name="annual_energy_tce",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                help_text="来自统计报表；为空时按在线监测近12个月折算值判定重点用能单位。",
+                max_digits=14,
+                null=True,
+                verbose_name="上年度综合能源消费量(吨标准煤)",
+            ),
         ),
         migrations.AddField(
-            model_name='enterprise',
-            name='annual_energy_year',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='能源消费量所属年份'),
+            model_name="enterprise",
+            name="annual_energy_year",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="能源消费量所属年份"),
         ),
         migrations.AddField(
-            model_name='enterprise',
-            name='designated',
-            field=models.BooleanField(default=False, verbose_name='经节能主管部门指定'),
+            model_name="enterprise",
+            name="designated",
+            field=models.BooleanField(default=False, verbose_name="经节能主管部门指定"),
         ),
         migrations.AddField(
-            model_name='enterprise',
-            name='is_sample',
-            field=models.BooleanField(default=False, editable=False, verbose_name='示例数据'),
+            model_name="enterprise",
+            name="is_sample",
+            field=models.BooleanField(default=False, editable=False, verbose_name="示例数据"),
         ),
     ]
