@@ -1,0 +1,284 @@
+"""Departments of a task: lead (牵头) and cooperating (配合) units, from brackets or labelled lines.
+
+Recognised forms (half- or full-width punctuation, any bracket kind, nesting allowed):
+
+* clause style in a bracket: ``(A、B牵头,C和D配合)``, ``(A牵头,B按职责分工负责)``,
+  ``(A牵头,B参与)``, ``(由A负责)``;
+* labelled style, in a bracket or on its own line: ``牵头单位:A;配合单位:B``,
+  ``责任单位:A(牵头)、B``;
+* the carry-forward clause ``(以下任务均需X和Y配合,不再重复列出)``.
+
+Rule for a list without roles (``责任单位:A、B、C`` alone, or ``(A、B按职责分工负责)``
+with no lead): the unit listed first is the lead and the others cooperate, the
+convention of the genre ("排在第一位的为牵头单位").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..departments import DepartmentRegistry, clean_department_name
+from .normalize import width_normalise
+
+__all__ = ["Assignment", "dept_brackets", "dept_label_start", "parse_assignment", "split_names"]
+
+_ROLE_WORD = re.compile(r"牵头|配合|负责|参加|参与|协同|协助|协办|责任单位|责任部门|主办")
+_LABEL = re.compile(r"(牵头|责任|配合|参加|参与|协同|协办|主办)(单位|部门)\s*[:：]")
+_CARRY = re.compile(
+    r"以下[^()\[\]]{0,12}?(?:均|都|皆|一律)(?:需|需要|由|要|请)?(?P<names>[^()\[\]]+?)"
+    r"(?:共同)?(?:配合|参与|参加|协助|协同|按职责分工负责|负责)"
+)
+_DEPT_END = re.compile(
+    r"(?:局|委|办|厅|部|会|中心|公司|政府|院|校|所|站|处|室|队|署|行|社|联|馆|团|区|镇|乡|街道|组|台|党校|单位|部门"
+    r"|企业|机构|协会|银行|集团|分局|支队|大队|管委会|委员会|人大|政协|\))$"
+)
+_LEAD_CLAUSE = re.compile(r"(?:共同|联合|分别)?牵头(?:负责|落实|推进|实施)?(?:单位)?$")
+_COOP_CLAUSE = re.compile(
+    r"(?:按职责分工|按照职责分工|按职能分工|按职责|根据职责|依职责|分工|各司其职|共同)(?:负责|落实|推进|配合|参与)?$"
+    r"|(?:配合|协助|协同|参加|参与|配合落实|协同推进|协助落实)(?:单位)?$"
+)
+_RESPONSIBLE_CLAUSE = re.compile(r"(?:负责|落实|实施)$")
+
+
+@dataclass
+class Assignment:
+    """Lead and cooperating units of one task (registry names), plus units to carry forward."""
+
+    lead: list[str] = field(default_factory=list)
+    cooperating: list[str] = field(default_factory=list)
+    carry: list[str] = field(default_factory=list)
+    first_is_lead: bool = False
+
+    def extend(self, other: Assignment) -> None:
+        self.lead.extend(other.lead)
+        self.cooperating.extend(other.cooperating)
+        self.carry.extend(other.carry)
+        self.first_is_lead = self.first_is_lead or other.first_is_lead
+
+    def finish(self, registry: DepartmentRegistry) -> None:
+        """Resolve names through the registry, drop duplicates, and keep leads out of cooperating."""
+        self.lead = _unique(registry.canonical(n) for n in self.lead)
+        lead = set(self.lead)
+        self.cooperating = [
+            n for n in _unique(registry.canonical(n) for n in self.cooperating) if n not in lead
+        ]
+        self.carry = _unique(registry.canonical(n) for n in self.carry)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.lead or self.cooperating or self.carry)
+
+
+def _unique(names: object) -> list[str]:
+    seen: list[str] = []
+    for name in names:  # type: ignore[attr-defined]
+        if name and name not in seen:
+            seen.append(name)
+    return seen
+
+
+def _top_level_brackets(norm: str) -> list[tuple[int, int]]:
+    """Spans (start, end) of top-level bracket groups; () and [] nest in each other."""
+    spans = []
+    depth = 0
+    start = 0
+    for index, ch in enumerate(norm):
+        if ch in "([":
+            if depth == 0:
+                start = index
+            depth += 1
+        elif ch in ")]" and depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, index + 1))
+    return spans
+
+
+def _looks_like_names(inner: str, registry: DepartmentRegistry) -> bool:
+    body = re.sub(r"[(\[][^()\[\]]*[)\]]", "", inner)
+    body = _LABEL.sub(",", body)
+    for clause in re.split(r"[,;，；。]", body):
+        clause = re.sub(
+            r"(?:共同|联合|分别)?(?:牵头|配合|负责|参加|参与|协同|协助|协办|按职责分工|按照职责分工|按职责|落实|推进|等|单位)+$",
+            "",
+            clause,
+        )
+        for name in split_names(clause, registry):
+            if 2 <= len(name) <= 40 and (_DEPT_END.search(name) or registry.knows(name)):
+                return True
+    return False
+
+
+def dept_brackets(norm: str, registry: DepartmentRegistry) -> list[tuple[int, int]]:
+    """Spans of the top-level brackets in a width-normalised paragraph that assign departments."""
+    spans = []
+    for start, end in _top_level_brackets(norm):
+        inner = norm[start + 1 : end - 1]
+        if len(inner) > 400 or not _ROLE_WORD.search(inner):
+            continue
+        if _looks_like_names(inner, registry) or _CARRY.search(inner):
+            spans.append((start, end))
+    return spans
+
+
+def dept_label_start(norm: str) -> int | None:
+    """Offset of an inline "牵头单位:" label outside brackets, or None."""
+    spans = _top_level_brackets(norm)
+    for match in _LABEL.finditer(norm):
+        if not any(s <= match.start() < e for s, e in spans):
+            return match.start()
+    return None
+
+
+def split_names(text: str, registry: DepartmentRegistry) -> list[str]:
+    """Split a list of department names on 、,/ and on 和/及/与 where they join two names.
+
+    "和" inside a name (住房和城乡建设局, 人力资源和社会保障局, 发展和改革局) is kept:
+    a split happens only where the left part ends like a department (局, 委, 中心,
+    政府 …) and is not itself the start of a known name.
+    """
+    names: list[str] = []
+    for part in re.split(r"[、,，;；/]|以及", text):
+        names.extend(_split_conjunctions(part.strip(), registry))
+    return [n for n in (clean_department_name(n) for n in names) if n]
+
+
+def _split_conjunctions(part: str, registry: DepartmentRegistry) -> list[str]:
+    if not part:
+        return []
+    if registry.knows(part):
+        return [part]
+    for match in re.finditer(r"[和及与]", part):
+        left, right = part[: match.start()], part[match.end() :]
+        if len(left) >= 2 and len(right) >= 2 and _DEPT_END.search(left):
+            return [left, *_split_conjunctions(right, registry)]
+    return [part]
+
+
+def _mark_nested(inner: str, result: Assignment, registry: DepartmentRegistry) -> str:
+    """Handle nested brackets: carry-forward clauses are taken out, "(牵头)" marks a lead."""
+
+    def replace(match: re.Match[str]) -> str:
+        nested = match.group(1)
+        carry = _CARRY.search(nested)
+        if carry:
+            result.carry.extend(split_names(carry.group("names"), registry))
+            return ""
+        if re.fullmatch(r"\s*牵头(?:单位|部门)?\s*", nested):
+            return "\x01"
+        return match.group(0)
+
+    pattern = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
+    while True:
+        match = pattern.search(inner)
+        if match is None:
+            break
+        kept = replace(match)
+        if kept == match.group(0):
+            # a bracket that belongs to a name (各村(社区)) is protected from further passes
+            kept = "\x02" + match.group(1) + "\x03"
+        inner = inner[: match.start()] + kept + inner[match.end() :]
+    return inner.replace("\x02", "(").replace("\x03", ")")
+
+
+def _names_with_marks(text: str, registry: DepartmentRegistry) -> list[tuple[str, bool]]:
+    out = []
+    for raw in re.split(r"[、,，;；/]|以及", text):
+        marked = "\x01" in raw
+        for name in _split_conjunctions(raw.replace("\x01", "").strip(), registry):
+            name = clean_department_name(re.sub(r"^(?:由|会同|并由|并|同时)", "", name))
+            if name and len(name) <= 40:
+                out.append((name, marked))
+    return out
+
+
+def _assign_responsible(result: Assignment, names: list[tuple[str, bool]]) -> None:
+    """A list without roles: units marked (牵头) lead; otherwise the first listed leads."""
+    marked = [n for n, m in names if m]
+    if marked:
+        result.lead.extend(marked)
+        result.cooperating.extend(n for n, m in names if not m)
+    elif names:
+        if not result.lead:
+            result.lead.append(names[0][0])
+            result.first_is_lead = True
+            result.cooperating.extend(n for n, _ in names[1:])
+        else:
+            result.cooperating.extend(n for n, _ in names)
+
+
+def parse_assignment(content: str, registry: DepartmentRegistry) -> Assignment:
+    """Lead and cooperating units from a department bracket's content or labelled lines.
+
+    Parameters
+    ----------
+    content : str
+        The text inside a department bracket, or "牵头单位：…" / "责任单位：…" lines
+        joined by newlines; any width of punctuation.
+    registry : DepartmentRegistry
+        Resolves written names to registry names.
+
+    Returns
+    -------
+    Assignment
+        Written names (not yet resolved; call :meth:`Assignment.finish`).
+    """
+    result = Assignment()
+    norm = width_normalise(content).replace("\n", ";")
+    norm = _mark_nested(norm, result, registry)
+    carry = _CARRY.search(norm)
+    if carry:
+        result.carry.extend(split_names(carry.group("names"), registry))
+        norm = norm[: carry.start()] + norm[carry.end() :]
+        norm = re.sub(r"[,;]?\s*不再(?:重复|一一)?列出", "", norm)
+    labels = list(_LABEL.finditer(norm))
+    if labels:
+        has_lead_label = any(m.group(1) in ("牵头", "主办") for m in labels)
+        for index, match in enumerate(labels):
+            end = labels[index + 1].start() if index + 1 < len(labels) else len(norm)
+            segment = norm[match.end() : end]
+            names = _names_with_marks(
+                re.sub(r"(?:等)?(?:按职责分工负责|按职责负责|负责|配合)?[;,。\s]*$", "", segment), registry
+            )
+            kind = match.group(1)
+            if kind in ("牵头", "主办"):
+                result.lead.extend(n for n, _ in names)
+            elif kind == "责任" and not has_lead_label:
+                _assign_responsible(result, names)
+            else:
+                result.cooperating.extend(n for n, _ in names)
+        return result
+    unassigned: list[tuple[str, bool]] = []
+    for clause in re.split(r"[,;，；。]", norm):
+        clause = clause.strip()
+        if not clause:
+            continue
+        lead = _LEAD_CLAUSE.search(clause)
+        coop = _COOP_CLAUSE.search(clause) if not lead else None
+        if lead:
+            result.lead.extend(
+                n for n, _ in _names_with_marks(re.sub(r"等$", "", clause[: lead.start()]), registry)
+            )
+        elif coop:
+            names = _names_with_marks(re.sub(r"等$", "", clause[: coop.start()]), registry)
+            if result.lead or not coop.group(0).endswith(("负责", "落实", "推进")):
+                result.cooperating.extend(n for n, m in names if not m)
+                result.lead.extend(n for n, m in names if m)
+            else:
+                unassigned.extend(names)
+        elif _RESPONSIBLE_CLAUSE.search(clause):
+            names = _names_with_marks(re.sub(r"等?(?:负责|落实|实施)$", "", clause), registry)
+            if not result.lead and not unassigned:
+                result.lead.extend(n for n, _ in names)
+            else:
+                result.cooperating.extend(n for n, _ in names)
+        else:
+            names = _names_with_marks(re.sub(r"等$", "", clause), registry)
+            if result.lead:
+                result.cooperating.extend(n for n, m in names if not m)
+            else:
+                unassigned.extend(names)
+    if unassigned:
+        _assign_responsible(result, unassigned)
+    return result

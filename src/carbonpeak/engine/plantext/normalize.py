@@ -1,0 +1,162 @@
+"""Cleaning a copied plan text: traditional -> simplified, web-page noise, stray line breaks.
+
+Parsing runs on a *width-normalised* twin of each paragraph (full-width digits,
+letters, brackets and punctuation mapped one-to-one to ASCII), so every offset
+found in the twin slices the verbatim paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+__all__ = ["MARKER_RE", "clean_paragraphs", "to_simplified", "widen_map", "width_normalise"]
+
+# one-to-one character map: full-width ASCII -> ASCII, plus CJK brackets used like ASCII ones
+_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_WIDTH.update({0x3000: 0x20, ord("【"): ord("["), ord("】"): ord("]"), ord("﹪"): ord("%")})
+
+
+def widen_map() -> dict[int, int]:
+    """The one-to-one translation table used by :func:`width_normalise`."""
+    return dict(_WIDTH)
+
+
+def width_normalise(text: str) -> str:
+    """Map full-width ASCII forms (（）：，；．０-９％) and 【】 to ASCII; the length is unchanged."""
+    return text.translate(_WIDTH)
+
+
+@lru_cache(maxsize=1)
+def _converter():  # type: ignore[no-untyped-def]
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Convert traditional characters to simplified with OpenCC's ``t2s`` configuration.
+
+    References
+    ----------
+    .. [1] OpenCC, Open Chinese Convert, configuration ``t2s.json`` (Traditional Chinese
+       to Simplified Chinese), https://github.com/BYVoid/OpenCC
+    """
+    return str(_converter().convert(text))
+
+
+# structural markers at the start of a (width-normalised) line
+MARKER_RE = re.compile(
+    r"^\s*(?:"
+    r"第[一二三四五六七八九十]+[章节部分篇]"
+    r"|[一二三四五六七八九十]+\s*[、.,]"
+    r"|[(\[][一二三四五六七八九十]+[)\]]"
+    r"|\d{1,2}\s*(?:[.、,](?!\d)|\)(?!\d))"
+    r"|[(\[]\d{1,2}[)\]]"
+    r"|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]"
+    r"|(?:牵头|责任|配合|参加|参与|协同|协办|主办)(?:单位|部门)\s*:"
+    r"|(?:完成时限|完成时间|时间进度)\s*:"
+    r")"
+)
+
+_BULLET_RE = re.compile(r"^[\s•·●◆◇■□▪▫►▶★☆\-*]+")
+_NOISE_RE = re.compile(
+    r"浏览(?:量|次数)|阅读(?:量|数|次数)|访问量|点击(?:量|数|率)|分享到|扫一扫|打印本页|【?打印】?$|关闭(?:窗口|本页)"
+    r"|字体\s*[:：]?\s*[\[【]?\s*大|字号\s*[:：]|^\s*[\[【]?\s*大\s*中\s*小\s*[\]】]?\s*$|收藏本页|加入收藏|返回顶部"
+    r"|^上一篇|^下一篇|^相关(?:链接|阅读|文章|新闻|文件)|责任编辑|^编辑\s*[:：]|^来源\s*[:：]|^发布时间|^作者\s*[:：]"
+    r"|网站(?:地图|标识码)|版权所有|^主办单位\s*[:：]|^承办单位\s*[:：]|ICP备|公网安备|技术支持\s*[:：]|^联系我们"
+    r"|政务微博|政务微信|无障碍|适老化|Copyright|©|^首页\s*[>»/]|当前位置|您(?:当前)?的位置|^位置\s*[:：]"
+    r"|^[\s|｜>»/]*$"
+)
+_TERMINAL = tuple('。!?;:)]》”"')
+_SENTENCE_PUNCT = re.compile(r"[。,;，；]")
+_DATE_OR_NUMBER = re.compile(r"\d{4}|[〇一二三四五六七八九十]{4}年")
+
+
+def _is_noise(line: str) -> bool:
+    return bool(_NOISE_RE.search(line)) and len(line) < 120
+
+
+def _split_collapsed(line: str) -> list[str]:
+    """Split a line where a copy collapsed paragraphs: a marker right after 。 or a closing bracket."""
+    norm = width_normalise(line)
+    cuts = [
+        m.start(1)
+        for m in re.finditer(
+            r"[。)\]](\s*(?:[(\[][一二三四五六七八九十]+[)\]]|[一二三四五六七八九十]+、|\d{1,2}[.、](?!\d))"
+            r"(?=[\u4e00-\u9fff]))",
+            norm,
+        )
+    ]
+    if not cuts:
+        return [line]
+    pieces = []
+    start = 0
+    for cut in cuts:
+        pieces.append(line[start:cut])
+        start = cut
+    pieces.append(line[start:])
+    return [p for p in pieces if p.strip()]
+
+
+def _first_segment(norm: str) -> str:
+    match = _SENTENCE_PUNCT.search(norm)
+    return norm[: match.start()] if match else norm
+
+
+def _joins(prev: str, cur: str, adjacent: bool, prev_bullet: bool) -> bool:
+    """Whether ``cur`` continues ``prev`` (a stray line break inside a word or sentence)."""
+    if prev_bullet or not prev or not cur:
+        return False
+    p = width_normalise(prev)
+    c = width_normalise(cur)
+    if p.endswith(_TERMINAL) or MARKER_RE.match(c):
+        return False
+    short_heading = len(p) <= 40 and not _SENTENCE_PUNCT.search(p)
+    if not short_heading:
+        return True
+    if not adjacent:
+        return False
+    # a short line without punctuation: a title or heading, unless the next line is a short tail
+    if _DATE_OR_NUMBER.search(c) or c[:1].isdigit() or _DATE_OR_NUMBER.search(p):
+        return False
+    return len(_first_segment(c)) <= 12
+
+
+def clean_paragraphs(text: str) -> list[str]:
+    """Clean text into paragraphs: simplified characters, no web noise, stray breaks joined.
+
+    Parameters
+    ----------
+    text : str
+        The document text as read (any width, traditional or simplified characters).
+
+    Returns
+    -------
+    list of str
+        Non-empty paragraphs, stripped, in document order.
+    """
+    text = to_simplified(text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.replace("\u00a0", " ").replace("\ufeff", "").replace("\u200b", "")
+    paragraphs: list[str] = []
+    bullets: list[bool] = []
+    adjacent = False
+    for raw in text.split("\n"):
+        stripped = raw.strip(" \t\u3000")
+        if not stripped:
+            adjacent = False
+            continue
+        bullet = bool(_BULLET_RE.match(stripped)) and not MARKER_RE.match(width_normalise(stripped))
+        line = _BULLET_RE.sub("", stripped).strip() if bullet else stripped
+        if not line or _is_noise(width_normalise(line)):
+            adjacent = False
+            continue
+        for piece in _split_collapsed(line):
+            piece = piece.strip()
+            if paragraphs and _joins(paragraphs[-1], piece, adjacent, bullets[-1]) and not bullet:
+                paragraphs[-1] += piece
+            else:
+                paragraphs.append(piece)
+                bullets.append(bullet)
+            adjacent = True
+    return paragraphs

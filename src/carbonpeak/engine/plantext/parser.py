@@ -1,0 +1,290 @@
+"""parse_plan: a carbon-peak plan's text -> :class:`ParsedPlan`."""
+
+from __future__ import annotations
+
+import re
+
+from ..departments import DepartmentRegistry
+from .assignments import Assignment, parse_assignment
+from .header import parse_date, parse_header
+from .model import ParsedAction, ParsedPlan, ParsedTarget, ParsedTask, PlanParseError
+from .normalize import clean_paragraphs
+from .structure import (
+    DEPT_LINE,
+    EXCLUDED_SECTION,
+    GOAL_SECTION,
+    META_LINE,
+    Outline,
+    Paragraph,
+    outline,
+    parent,
+)
+from .targets import find_goals, find_peak_statements, find_targets
+
+__all__ = ["parse_plan"]
+
+_GENRE = re.compile(r"碳达峰|碳中和|双碳|碳排放|节能降碳|低碳|能耗")
+
+
+def parse_plan(text: str, *, registry: DepartmentRegistry | None = None) -> ParsedPlan:
+    """Parse the text of a carbon-peak implementation plan (碳达峰实施方案).
+
+    Parameters
+    ----------
+    text : str
+        The document text (see :func:`read_document`): simplified or traditional
+        characters, any punctuation width, with or without web-page noise.
+    registry : DepartmentRegistry, optional
+        Resolves written department names; ``DepartmentRegistry.default()`` when None.
+
+    Returns
+    -------
+    ParsedPlan
+        Header, qualitative goals, actions with tasks and departments, and targets.
+
+    Raises
+    ------
+    PlanParseError
+        When the text holds nothing of the genre: no task, no target and no goal.
+    """
+    registry = registry or DepartmentRegistry.default()
+    texts = clean_paragraphs(text or "")
+    if not texts or not re.search(r"[\u4e00-\u9fff]", "".join(texts)):
+        raise PlanParseError("文本为空或不含中文内容，未找到碳达峰实施方案的内容。")
+    structure = outline(texts, registry)
+    paragraphs = structure.paragraphs
+    warnings: list[str] = []
+
+    actions, orphans = _actions(structure, registry, warnings)
+    goal_paragraphs = _goal_paragraphs(paragraphs)
+    targets: list[ParsedTarget] = []
+    for section_title, body in goal_paragraphs:
+        targets.extend(find_targets(body, task_code=None, section=section_title, carry_year=True))
+    for action_title, intro in orphans:
+        for body in intro:
+            targets.extend(find_targets(body, task_code=None, section=action_title))
+    for action in actions:
+        for task in action.tasks:
+            targets.extend(find_targets(task.text, task_code=task.code, section=action.title))
+    if not actions and not goal_paragraphs:
+        # a passage without headings (e.g. the 主要目标 paragraph pasted alone)
+        for paragraph in paragraphs:
+            targets.extend(find_targets(paragraph.text, task_code=None, section=None, carry_year=True))
+
+    first_body = next((p.index for p in paragraphs if p.heading), len(paragraphs))
+    header = parse_header(texts, first_body)
+    if header.issued_on is None:
+        for tail in reversed(texts[-8:]):
+            stripped = tail.strip()
+            if len(stripped) <= 16 and "印发" not in stripped and parse_date(stripped):
+                header.issued_on = parse_date(stripped)
+                break
+
+    goals = find_goals([b for _, b in goal_paragraphs], [t.quote for t in targets])
+    preface = [p.text for p in paragraphs[: _first_action_index(paragraphs, actions)]]
+    for statement in find_peak_statements(preface):
+        if not any(statement in goal or goal in statement for goal in goals):
+            goals.append(statement)
+
+    tasks = [task for action in actions for task in action.tasks]
+    if not tasks and not targets and not goals:
+        raise PlanParseError(
+            "未在文本中找到碳达峰实施方案的内容：没有识别到重点任务、量化目标或主要目标。"
+            "请确认上传的是实施方案正文（含“主要目标”“重点任务”等章节）。"
+        )
+    if not tasks:
+        warnings.append("未识别到重点任务（行动与任务编号），仅提取了目标。")
+    elif not any(task.lead or task.cooperating for task in tasks):
+        warnings.append("未识别到任何任务的牵头或配合单位。")
+    if not header.title:
+        warnings.append("未找到方案名称。")
+    if not _GENRE.search(text):
+        warnings.append("文本中未出现“碳达峰”“降碳”等字样，请确认是否为碳达峰实施方案。")
+    return ParsedPlan(
+        title=header.title,
+        document_number=header.document_number,
+        issuer=header.issuer,
+        issued_on=header.issued_on,
+        goals=goals,
+        actions=actions,
+        targets=targets,
+        warnings=warnings,
+    )
+
+
+def _first_action_index(paragraphs: list[Paragraph], actions: list[ParsedAction]) -> int:
+    for paragraph in paragraphs:
+        if GOAL_SECTION.search(paragraph.title) and paragraph.heading:
+            continue
+        if actions and paragraph.heading and paragraph.title == actions[0].title:
+            return paragraph.index
+    return len(paragraphs)
+
+
+def _goal_paragraphs(paragraphs: list[Paragraph]) -> list[tuple[str, str]]:
+    """(section title, text) of paragraphs in 主要目标 sections, including text inline after the heading."""
+    found: list[tuple[str, str]] = []
+    for position, paragraph in enumerate(paragraphs):
+        if not (paragraph.heading and GOAL_SECTION.search(paragraph.title) and len(paragraph.title) <= 12):
+            continue
+        title = paragraph.title
+        inline = paragraph.text[paragraph.body :].strip()
+        inline = inline[len(title) :].lstrip(" 。.:：") if inline.startswith(title) else ""
+        if inline:
+            found.append((title, inline))
+        for other in paragraphs[position + 1 :]:
+            if (
+                other.heading
+                and other.kind is not None
+                and paragraph.kind is not None
+                and other.kind <= paragraph.kind
+            ):
+                break
+            if other.heading and other.kind is not None and GOAL_SECTION.search(other.title):
+                continue
+            found.append((title, other.text[other.body :] if other.heading else other.text))
+    return found
+
+
+def _eligible_action(paragraphs: list[Paragraph], heading: Paragraph) -> bool:
+    if EXCLUDED_SECTION.search(heading.title) and "行动" not in heading.title:
+        return False
+    above = parent(paragraphs, heading.index, heading.kind or 0)
+    while above is not None:
+        if EXCLUDED_SECTION.search(above.title) and "任务" not in above.title and "行动" not in above.title:
+            return False
+        above = parent(paragraphs, above.index, above.kind or 0)
+    return True
+
+
+def _actions(
+    structure: Outline, registry: DepartmentRegistry, warnings: list[str]
+) -> tuple[list[ParsedAction], list[tuple[str, list[str]]]]:
+    """Actions with their tasks; also (action title, intro paragraphs) for targets outside tasks."""
+    paragraphs = structure.paragraphs
+    task_kind, action_kind = structure.task_kind, structure.action_kind
+    if task_kind is None:
+        return [], []
+    groups: list[tuple[Paragraph | None, list[Paragraph]]] = []
+    if action_kind is None:
+        members = [p for p in paragraphs if _eligible_action(paragraphs, p) or not p.heading]
+        groups.append((None, members))
+    else:
+        current: tuple[Paragraph | None, list[Paragraph]] | None = None
+        for paragraph in paragraphs:
+            if paragraph.heading and paragraph.kind is not None and paragraph.kind <= action_kind:
+                current = None
+                if paragraph.kind == action_kind and _eligible_action(paragraphs, paragraph):
+                    current = (paragraph, [])
+                    groups.append(current)
+                continue
+            if current is not None:
+                current[1].append(paragraph)
+        if structure.dept_mode:
+            with_dept = [i for i, (_, members) in enumerate(groups) if any(m.has_dept for m in members)]
+            if with_dept:
+                first, last = with_dept[0], with_dept[-1]
+                # keep actions between the first and last action with departments, and later actions
+                # under the same parent section
+                last_head = groups[last][0]
+                last_parent = parent(paragraphs, last_head.index, action_kind) if last_head else None
+                kept = []
+                for i, group in enumerate(groups):
+                    head = group[0]
+                    same_parent = (
+                        head is not None and parent(paragraphs, head.index, action_kind) is last_parent
+                    )
+                    if first <= i <= last or (i > last and same_parent and last_parent is not None):
+                        kept.append(group)
+                groups = kept
+    actions: list[ParsedAction] = []
+    intros: list[tuple[str, list[str]]] = []
+    carried: list[str] = []
+    first_is_lead = False
+    for head, members in groups:
+        action = ParsedAction(number=len(actions) + 1, title=head.title if head else "")
+        intro = (
+            [head.text[head.body :]]
+            if head is not None and len(head.norm) > len(head.title) + head.body + 2
+            else []
+        )
+        tasks: list[tuple[Paragraph, list[Paragraph]]] = []
+        closed = False
+        for member in members:
+            if member.kind == task_kind:
+                tasks.append((member, []))
+                closed = member.closes
+            elif tasks and member.kind in (DEPT_LINE, META_LINE):
+                tasks[-1][1].append(member)
+                closed = True
+            elif (
+                tasks
+                and not closed
+                and not (member.heading and member.kind is not None and member.kind < task_kind)
+            ):
+                tasks[-1][1].append(member)
+                closed = member.closes
+            elif (not member.heading or (member.kind or 0) > task_kind) and not (
+                tasks and closed and member.kind is None and _is_dept_tail(member)
+            ):
+                intro.append(member.text)
+        if not tasks:
+            if head is not None and "行动" in head.title:
+                actions.append(action)
+                intros.append((action.title, intro))
+            continue
+        for number, (task_paragraph, extra) in enumerate(tasks, start=1):
+            task, assignment = _task(action.number, number, task_paragraph, extra, registry)
+            first_is_lead = first_is_lead or assignment.first_is_lead
+            for name in assignment.carry:
+                if name not in carried:
+                    carried.append(name)
+            task.cooperating.extend(n for n in carried if n not in task.lead and n not in task.cooperating)
+            action.tasks.append(task)
+        actions.append(action)
+        intros.append((action.title, intro))
+    if first_is_lead:
+        warnings.append("部分任务只列出责任单位而未写明牵头单位，已按惯例将列第一位的单位视为牵头单位。")
+    missing = [t.code for a in actions for t in a.tasks if not t.lead]
+    if missing and len(missing) < sum(len(a.tasks) for a in actions):
+        warnings.append("以下任务未写明牵头单位：" + "、".join(missing) + "。")
+    for index, action in enumerate(actions, start=1):
+        action.number = index
+    return actions, intros
+
+
+def _is_dept_tail(paragraph: Paragraph) -> bool:
+    return paragraph.has_dept and len(paragraph.norm) < 80
+
+
+def _task(
+    action_number: int,
+    number: int,
+    paragraph: Paragraph,
+    extra: list[Paragraph],
+    registry: DepartmentRegistry,
+) -> tuple[ParsedTask, Assignment]:
+    pieces = [paragraph.text[paragraph.body :].strip()] + [p.text.strip() for p in extra]
+    text = "\n".join(piece for piece in pieces if piece)
+    assignment = Assignment()
+    label_lines: list[str] = []
+    for part in [paragraph, *extra]:
+        if part.kind == DEPT_LINE:
+            label_lines.append(part.text)
+            continue
+        for start, end in part.dept_spans:
+            assignment.extend(parse_assignment(part.text[start + 1 : end - 1], registry))
+        if not part.dept_spans and part.dept_label is not None:
+            label_lines.append(part.text[part.dept_label :])
+    if label_lines:
+        assignment.extend(parse_assignment("\n".join(label_lines), registry))
+    assignment.finish(registry)
+    task = ParsedTask(
+        code=f"{action_number}.{number}",
+        number=number,
+        title=paragraph.title,
+        text=text,
+        lead=list(assignment.lead),
+        cooperating=list(assignment.cooperating),
+    )
+    return task, assignment

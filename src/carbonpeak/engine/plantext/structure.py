@@ -1,0 +1,178 @@
+"""The outline of a plan: headings by marker kind, and which levels hold actions and tasks.
+
+Chinese official documents number their levels in a fixed order (《党政机关公文格式》
+GB/T 9704-2012, 7.3.3): "一、" > "（一）" > "1." > "（1）". Plans differ in which level
+carries the actions (行动) and which the tasks: a county plan usually has
+"三、重点任务 / （一）…行动 / 1.…"; others make each "一、…行动" a top-level section
+with "（一）" tasks. The task level is found from the document itself: the level of
+the paragraphs that carry department assignments, or, in plans without any, the
+level under the headings named "…行动" or under the 重点任务 section.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..departments import DepartmentRegistry
+from .assignments import dept_brackets, dept_label_start
+from .normalize import width_normalise
+
+__all__ = ["DEPT_LINE", "META_LINE", "Outline", "Paragraph", "outline"]
+
+_KINDS = [
+    (0, re.compile(r"^\s*第[一二三四五六七八九十]+[章节部分篇]\s*")),
+    (1, re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.,](?!\d)\s*")),
+    (2, re.compile(r"^\s*[(\[][一二三四五六七八九十]+[)\]]\s*")),
+    (3, re.compile(r"^\s*\d{1,2}\s*(?:[.、,](?!\d)|\)(?!\d))\s*")),
+    (4, re.compile(r"^\s*(?:[(\[]\d{1,2}[)\]]|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*")),
+]
+DEPT_LINE = 10
+META_LINE = 11
+_DEPT_LINE_RE = re.compile(r"^\s*(?:牵头|责任|配合|参加|参与|协同|协办|主办)(?:单位|部门)\s*:")
+_META_LINE_RE = re.compile(r"^\s*(?:完成时限|完成时间|时间进度|进度安排)\s*:")
+EXCLUDED_SECTION = re.compile(
+    r"总体要求|指导思想|主要目标|发展目标|工作目标|总体目标|基本原则|工作原则|保障|组织实施|组织领导|实施步骤|工作要求"
+    r"|工作机制|政策措施|附件|背景|现状|形势"
+)
+GOAL_SECTION = re.compile(r"主要目标|发展目标|工作目标|总体目标|目标任务")
+TASK_REGION = re.compile(r"重点任务|主要任务|重点行动|重点工作|主要行动|重点工程|行动")
+
+
+@dataclass
+class Paragraph:
+    index: int
+    text: str
+    norm: str
+    kind: int | None
+    body: int  # offset of the text after the marker
+    dept_spans: list[tuple[int, int]] = field(default_factory=list)
+    dept_label: int | None = None
+
+    @property
+    def heading(self) -> bool:
+        return self.kind is not None and self.kind < DEPT_LINE
+
+    @property
+    def title(self) -> str:
+        """The heading text after the marker, up to the first full stop, without department brackets."""
+        body = self.norm[self.body :]
+        cut = len(body)
+        depth = 0
+        for position, ch in enumerate(body):
+            if ch in "([":
+                depth += 1
+            elif ch in ")]" and depth:
+                depth -= 1
+            elif ch in "。!?" and depth == 0:
+                cut = position
+                break
+        text = self.text[self.body : self.body + cut]
+        for start, end in sorted(self.dept_spans, reverse=True):
+            if start >= self.body and end <= self.body + cut:
+                text = text[: start - self.body] + text[end - self.body :]
+        label = dept_label_start(width_normalise(text))
+        if label is not None:
+            text = text[:label]
+        text = text.strip(" ：:;；,，。")
+        if len(text) > 60:
+            first = re.search(r"[,，;；:：]", text)
+            if first:
+                text = text[: first.start()]
+        return text.strip()
+
+    @property
+    def has_dept(self) -> bool:
+        return bool(self.dept_spans) or self.dept_label is not None or self.kind == DEPT_LINE
+
+    @property
+    def closes(self) -> bool:
+        """Whether the paragraph ends with its department bracket (the end of a task)."""
+        if not self.dept_spans:
+            return self.dept_label is not None
+        tail = self.norm[self.dept_spans[-1][1] :]
+        return not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", tail)
+
+
+@dataclass
+class Outline:
+    paragraphs: list[Paragraph]
+    task_kind: int | None
+    action_kind: int | None
+    dept_mode: bool
+
+
+def _paragraph(index: int, text: str, registry: DepartmentRegistry) -> Paragraph:
+    norm = width_normalise(text)
+    kind = None
+    body = 0
+    if _DEPT_LINE_RE.match(norm):
+        kind = DEPT_LINE
+    elif _META_LINE_RE.match(norm):
+        kind = META_LINE
+    else:
+        for level, pattern in _KINDS:
+            match = pattern.match(norm)
+            if match:
+                kind, body = level, match.end()
+                break
+    paragraph = Paragraph(index=index, text=text, norm=norm, kind=kind, body=body)
+    if kind not in (DEPT_LINE, META_LINE):
+        paragraph.dept_spans = dept_brackets(norm, registry)
+        if not paragraph.dept_spans:
+            paragraph.dept_label = dept_label_start(norm)
+    return paragraph
+
+
+def parent(paragraphs: list[Paragraph], position: int, below: int) -> Paragraph | None:
+    """The nearest heading before ``position`` whose kind is lower (higher level) than ``below``."""
+    for other in reversed(paragraphs[:position]):
+        if other.heading and other.kind is not None and other.kind < below:
+            return other
+    return None
+
+
+def outline(texts: list[str], registry: DepartmentRegistry) -> Outline:
+    """Classify paragraphs and find the action and task levels."""
+    paragraphs = [_paragraph(i, t, registry) for i, t in enumerate(texts)]
+    owners: list[Paragraph] = []
+    last_heading: Paragraph | None = None
+    for paragraph in paragraphs:
+        if paragraph.heading:
+            last_heading = paragraph
+        if paragraph.has_dept:
+            owner = paragraph if paragraph.heading else last_heading
+            if owner is not None and owner not in owners:
+                owners.append(owner)
+    task_kind: int | None = None
+    action_kind: int | None = None
+    if owners:
+        counts = Counter(o.kind for o in owners if o.kind is not None)
+        task_kind = max(counts, key=lambda k: (counts[k], k))
+        parents = Counter(
+            p.kind
+            for o in owners
+            if o.kind == task_kind
+            and (p := parent(paragraphs, o.index, task_kind)) is not None
+            and p.kind is not None
+        )
+        action_kind = max(parents, key=lambda k: (parents[k], k)) if parents else None
+        return Outline(paragraphs, task_kind, action_kind, True)
+    headings = [p for p in paragraphs if p.heading]
+    for level in (1, 2, 0):
+        named = [p for p in headings if p.kind == level and "行动" in p.title]
+        if len(named) >= 2 or (level == 2 and named):
+            below = sorted({p.kind for p in headings if p.kind is not None and p.kind > level})
+            if below:
+                return Outline(paragraphs, below[0], level, False)
+    region = [p for p in headings if TASK_REGION.search(p.title) and not EXCLUDED_SECTION.search(p.title)]
+    if region:
+        below = sorted({p.kind for p in headings if p.kind is not None and p.kind > (region[0].kind or 0)})
+        if len(below) >= 2:
+            return Outline(paragraphs, below[1], below[0], False)
+        if below:
+            return Outline(paragraphs, below[0], None, False)
+    if any(p.kind == 3 for p in paragraphs):
+        return Outline(paragraphs, 3, 2 if any(p.kind == 2 for p in paragraphs) else None, False)
+    return Outline(paragraphs, None, None, False)

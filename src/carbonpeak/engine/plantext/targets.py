@@ -1,0 +1,328 @@
+r"""Quantitative commitments (目标) in plan text, and the qualitative goals.
+
+A target is a clause of the form *subject — comparator — number — unit — qualifier*:
+
+.. math::
+
+    \text{indicator} \;\; \{\ge, \le, =\} \;\; \text{value}\,[\text{unit}] \quad (\text{year})
+
+Comparators
+-----------
+``>=`` 达到, 达, 不低于, 不少于, 超过, 高于, 提高到, 提升至, 增加到, 突破 …, and the
+qualifier 以上; a change verb right before the number (下降13.5%, 新增10万千瓦) means
+"at least this change".
+``<=`` 不超过, 不高于, 低于, 控制在, 降至, 压减到 …, and the qualifiers 以内, 以下.
+``=``  稳定在, 保持在, 维持在, 为, 目标值为, and the qualifier 左右 (about).
+A qualifier after the number wins over the verb before it (达到20%左右 -> "=").
+
+Not targets: numbers without a unit, years and dates, document numbers, voltage
+levels and capacities inside project names (220千伏变电站, 100兆…电站项目), distances
+inside a coverage phrase (公共交通站点500米全覆盖: the commitment is coverage, the
+500 m is the service radius), and numbers after a non-comparing verb (要求100%建设…).
+
+References
+----------
+.. [1] 《中共中央 国务院关于完整准确全面贯彻新发展理念做好碳达峰碳中和工作的意见》
+   (2021), 二、主要目标 — the genre's target sentences: "到2025年，…达到…；到2030年，…".
+.. [2] 《国务院关于印发2030年前碳达峰行动方案的通知》(国发〔2021〕23号), 一(二)主要目标.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import ParsedTarget
+from .normalize import width_normalise
+
+__all__ = ["find_goals", "find_targets"]
+
+_UNIT = (
+    r"%|‰|个百分点|"
+    r"(?:[万亿千百十]*(?:千瓦时|千瓦|兆瓦时|兆瓦|吉瓦|瓦时|kWh|kW|MW|GW|立方米|平方米|平方公里|公顷|公里|千米|米|"
+    r"吨标准煤|吨标煤|吨二氧化碳当量|吨二氧化碳|吨|千克标准煤|克标准煤|千克|公斤|微克|亩|辆|个|座|家|台|套|处|所|条|户|"
+    r"人次|人|项|倍|元|根|艘|架|只|标准煤|升|蒸吨|标箱|万亩))"
+)
+_PER = r"(?:/(?:万元|吨|千瓦时|年|人|平方米|亩|立方米|标箱|公里))?"
+_GE = (
+    "力争达到|力争达|达到|达|不低于|不少于|不小于|超过|高于|大于|突破|提高到|提高至|提升到|提升至|增加到|增加至|"
+    "增长到|增长至|增至|升至|扩大到|扩大至|保持在.{0,0}以上"
+)
+_LE = "不超过|不高于|不大于|低于|少于|小于|控制在|控制到|降至|降到|降低到|降低至|下降到|下降至|压减到|压减至|压降至|缩减至|减少到|减少至"
+_EQ = "稳定在|保持在|维持在|目标值为|目标为|约为|均为|为"
+_DELTA = (
+    "年均下降|累计下降|下降|降低|减少|削减|压减|压降|年均增长|增长|增加|提高|提升|新增|累计新增|新建|建成|建设|创建|"
+    "培育|改造|推广|淘汰|造林|治理|节约|减排|完成|累计完成|发展|打造|种植|实施"
+)
+_COMPARATOR = {**dict.fromkeys(_GE.split("|"), ">="), **dict.fromkeys(_LE.split("|"), "<=")}
+_COMPARATOR.update(dict.fromkeys(_EQ.split("|"), "="))
+_VALUE = re.compile(
+    rf"(?P<pre>{_LE}|{_GE}|{_EQ}|{_DELTA})?(?P<approx>约|近|超过|超)?(?P<num>\d+(?:\.\d+)?)\s*"
+    rf"(?P<unit>(?:{_UNIT}){_PER})?(?P<post>以上|以内|以下|左右|及以上)?"
+)
+_MEASURE_AFTER_NOUN = re.compile(rf"(?:{_DELTA})[\u4e00-\u9fff、]{{1,10}}$")
+_COUNT_UNIT = re.compile(r"^[万亿千百十]*(?:个|家|座|处|辆|台|套|所|条|项|亩|公里|千米|米|万亩|户|根|艘)$")
+_YEAR = re.compile(r"(?P<pre>比|较|与|同|相比|自|从)?\s*(?P<year>20\d{2})\s*年(?P<post>前|底|末|以前|内)?")
+_FIVE_YEAR = {"十四五": 2025, "十五五": 2030, "十六五": 2035}
+_SCOPE = re.compile(
+    r"^(?:全[县市省区州旗盟国](?:城镇规划区内?|城镇|城区|域)?|县域|市域|省域|区域内|中心城区|主城区|城区|县城|公共领域|公共机构)"
+)
+_LEAD_IN = re.compile(
+    r"^(?:和|及|以及|并且?|同时|其中|且|、|力争|争取|确保|实现|使|让|推动|促进|基本|全面|进一步|要|要求|保证|力求|预计|计划|"
+    r"届时|将|已|总体|整体|稳步|逐步|持续|力争使|努力|的)+"
+)
+_TRAIL = re.compile(r"(?:目标值为|目标为|目标值|目标|指标|分别|均|要|将|预计|累计|的|为|,|、)+$")
+_SUBJECT_VERB = re.compile(r"(?:具备|形成|拥有|建成|实现|达到|保持|提供|拥有|培育|打造|创建)$")
+_PROJECT_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,6}?(?:电站|变电站|项目|工程|线路|特高压|输变电|基地)")
+_EXCLUDED_UNIT_AFTER = re.compile(
+    r"^(?:千伏|kV|KV|伏|兆(?!瓦)|G\b|G[\u4e00-\u9fff]|\+|号|年|月|日|届|次会议|期)"
+)
+
+
+@dataclass
+class _Found:
+    end: int
+    indicator: str
+    value_text: str
+    unit: str
+    comparator: str
+    scope: str | None
+
+
+@dataclass
+class _Clause:
+    start: int
+    end: int
+
+
+def _clauses(norm: str, start: int, end: int) -> list[_Clause]:
+    clauses = []
+    position = start
+    for match in re.finditer(r"[,;，；:]", norm[start:end]):
+        clauses.append(_Clause(position, start + match.start()))
+        position = start + match.end()
+    clauses.append(_Clause(position, end))
+    return [c for c in clauses if c.end > c.start]
+
+
+def _sentences(norm: str) -> list[tuple[int, int]]:
+    spans = []
+    position = 0
+    depth = 0
+    for index, ch in enumerate(norm):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]" and depth:
+            depth -= 1
+        elif ch in "。!?" and depth == 0:
+            spans.append((position, index))
+            position = index + 1
+    if position < len(norm):
+        spans.append((position, len(norm)))
+    return [(s, e) for s, e in spans if e > s]
+
+
+def _clause_year(text: str) -> int | None:
+    """The target year named in a clause: 到2025年, 2030年前, “十四五”末; base years (比2020年) are not."""
+    year = None
+    for match in _YEAR.finditer(text):
+        after = text[match.end() : match.end() + 6]
+        if match["pre"] or re.match(r"\s*(?:\d+月|基础上|水平|相比|为基|的基础|同期|以来)", after):
+            continue
+        year = int(match["year"])
+    for word, value in _FIVE_YEAR.items():
+        if re.search(rf"{word}.?\s*(?:末|期末|时期|期间)", text):
+            year = value if year is None else year
+    return year
+
+
+def _clean_subject(subject: str) -> tuple[str, str | None]:
+    """Indicator and scope from the text before a comparator."""
+    text = re.sub(r"(?:比|较|与|同)\s*20\d{2}\s*年(?:相比|水平)?", "", subject)
+    text = re.sub(r"(?:力争|争取|确保)?(?:到|至|在)?\s*20\d{2}\s*年(?:前|底|末|时)?", "", text)
+    text = re.sub(r"[\"“”‘’']?(?:十四五|十五五)[\"“”‘’']?(?:期间|末|时期)?", "", text)
+    scope = None
+    for _ in range(3):
+        text = _LEAD_IN.sub("", text.strip(" ,、"))
+        match = _SCOPE.match(text)
+        if match and len(text) > match.end():
+            scope = scope or match.group(0)
+            text = text[match.end() :]
+    text = _TRAIL.sub("", text.strip(" ,、"))
+    if scope and scope.endswith("内"):
+        scope = scope[:-1]
+    return text.strip(), scope
+
+
+def _is_number_noise(norm: str, match: re.Match[str], offset: int) -> bool:
+    """Numbers that are not commitments: no unit, part of a code, a year, a voltage, a project size."""
+    num_start = match.start("num") + offset
+    num_end = match.end("num") + offset
+    before = norm[max(0, num_start - 1) : num_start]
+    if before and ((before.isascii() and before.isalpha()) or before in "〔[.-/第"):
+        return True
+    if _EXCLUDED_UNIT_AFTER.match(norm[num_end : num_end + 4].strip()):
+        return True
+    unit = match.group("unit")
+    if not unit:
+        return True
+    end = match.end() + offset
+    return bool("瓦" in unit and not match.group("post") and _PROJECT_AFTER.match(norm[end : end + 12]))
+
+
+def find_targets(
+    text: str, *, task_code: str | None, section: str | None, carry_year: bool = False
+) -> list[ParsedTarget]:
+    """Quantitative commitments in a passage.
+
+    Parameters
+    ----------
+    text : str
+        Verbatim passage (a task's text or a 主要目标 paragraph).
+    task_code : str or None
+        Code of the task the passage belongs to, copied to each target.
+    section : str or None
+        Heading of the section or action, copied to each target.
+    carry_year : bool
+        Keep a year across sentences (for 主要目标 paragraphs that open with "到2025年，").
+
+    Returns
+    -------
+    list of ParsedTarget
+        In the order written.
+    """
+    norm = width_normalise(text)
+    targets: list[ParsedTarget] = []
+    year: int | None = None
+    for s_start, s_end in _sentences(norm):
+        if not carry_year:
+            year = None
+        year_clause_start: int | None = None
+        for clause in _clauses(norm, s_start, s_end):
+            ctext = norm[clause.start : clause.end]
+            clause_year = _clause_year(ctext)
+            found = _targets_in_clause(text, norm, clause)
+            if clause_year is not None:
+                year = clause_year
+                year_clause_start = clause.start
+            for found_target in found:
+                quote_start = clause.start
+                if (
+                    year_clause_start is not None
+                    and clause_year is None
+                    and found_target.end - year_clause_start <= 120
+                ):
+                    quote_start = year_clause_start
+                targets.append(
+                    ParsedTarget(
+                        indicator=found_target.indicator,
+                        value=float(found_target.value_text),
+                        value_text=found_target.value_text,
+                        unit=found_target.unit,
+                        comparator=found_target.comparator,
+                        year=year,
+                        scope=found_target.scope,
+                        quote=text[quote_start : found_target.end].strip(" ,，;；"),
+                        task_code=task_code,
+                        section=section,
+                    )
+                )
+    return targets
+
+
+def _targets_in_clause(text: str, norm: str, clause: _Clause) -> list[_Found]:
+    results: list[_Found] = []
+    segment_start = clause.start
+    ctext = norm[clause.start : clause.end]
+    for match in _VALUE.finditer(ctext):
+        if not match.group("num"):
+            continue
+        if _is_number_noise(norm, match, clause.start):
+            continue
+        pre = match.group("pre") or ""
+        post = match.group("post") or ""
+        unit = match.group("unit") or ""
+        comparator = None
+        subject_end = clause.start + match.start()
+        if pre in _COMPARATOR:
+            comparator = _COMPARATOR[pre]
+        elif pre:
+            comparator = ">="
+        if post in ("以上", "及以上"):
+            comparator = ">="
+        elif post in ("以内", "以下"):
+            comparator = "<="
+        elif post == "左右":
+            comparator = "="
+        subject_norm = norm[segment_start:subject_end]
+        after = norm[clause.start + match.end() : clause.end]
+        if comparator is None:
+            # 建成充电桩500个: a change verb, a short noun, then a count
+            if _MEASURE_AFTER_NOUN.search(subject_norm[-14:]) and _COUNT_UNIT.match(unit):
+                comparator = ">="
+            else:
+                continue
+        indicator, scope = _clean_subject(subject_norm)
+        if pre and pre not in _COMPARATOR:
+            indicator = f"{indicator}{pre}" if indicator else pre
+        target_end = clause.start + match.end()
+        tail = re.match(r"^(?:的)?([\u4e00-\u9fff、“”\"A-Za-z0-9+]{2,30})", after)
+        if (not indicator or _SUBJECT_VERB.search(indicator)) and tail:
+            # 具备5%以上的尖峰负荷响应能力: the indicator follows the value
+            indicator = tail.group(1)
+            target_end = clause.start + match.end() + tail.end()
+        if not indicator:
+            continue
+        results.append(
+            _Found(
+                end=target_end,
+                indicator=indicator,
+                value_text=match.group("num"),
+                unit=unit,
+                comparator=comparator,
+                scope=scope,
+            )
+        )
+        segment_start = target_end
+    return results
+
+
+_GOAL_WORDS = re.compile(r"目标|达峰|完成|实现|下降|降低|控制|建立|形成|提升|提高|优化|基础|体系")
+_PEAK = re.compile(r"20\d{2}\s*年前.{0,6}碳达峰|碳达峰目标|碳中和目标")
+
+
+def find_goals(paragraphs: list[str], targets_quotes: list[str]) -> list[str]:
+    """Qualitative goals: sentences of the 主要目标 section that hold no numeric target,
+    and the non-numeric clauses of sentences that do (with their year clause)."""
+    goals: list[str] = []
+    for paragraph in paragraphs:
+        norm = width_normalise(paragraph)
+        for s_start, s_end in _sentences(norm):
+            sentence = paragraph[s_start:s_end].strip()
+            clauses = _clauses(norm, s_start, s_end)
+            numeric = [bool(_targets_in_clause(paragraph, norm, c)) for c in clauses]
+            if not any(numeric):
+                if _GOAL_WORDS.search(sentence):
+                    goals.append(sentence)
+                continue
+            prefix = ""
+            for clause, is_numeric in zip(clauses, numeric, strict=True):
+                ctext = paragraph[clause.start : clause.end].strip()
+                if _clause_year(width_normalise(ctext)) is not None and not is_numeric and len(ctext) <= 12:
+                    prefix = ctext + "，"
+                    continue
+                if not is_numeric and re.search(r"目标|达峰|完成|下达", ctext):
+                    goals.append(prefix + ctext)
+    return goals
+
+
+def find_peak_statements(paragraphs: list[str]) -> list[str]:
+    """Clauses stating the peak commitment (…2030年前实现碳达峰…) anywhere in the given paragraphs."""
+    found = []
+    for paragraph in paragraphs:
+        norm = width_normalise(paragraph)
+        for s_start, s_end in _sentences(norm):
+            for clause in _clauses(norm, s_start, s_end):
+                if _PEAK.search(norm[clause.start : clause.end]):
+                    found.append(paragraph[clause.start : clause.end].strip())
+    return found
