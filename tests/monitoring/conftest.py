@@ -35,3 +35,11 @@ def token_secret(enterprise, office_user):
 
     _token, secret = services.create_token(enterprise=enterprise, name="采集终端", user=office_user)
     return secret
+
+
+@pytest.fixture(autouse=True)
+def _isolated_urls(settings):
+    import os
+
+    if os.environ.get("CARBONPEAK_ISOLATED_URLS") == "1":
+        settings.ROOT_URLCONF = "tests.monitoring.urls_isolated"
