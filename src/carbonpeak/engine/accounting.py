@@ -471,6 +471,7 @@ class AccountingResult:
     targets: list[dict[str, Any]] = field(default_factory=list)
     base_year: int = 2020
     region: str = "湖南"
+    target_paths: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def to_dict(self, *, include_trace: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -482,6 +483,7 @@ class AccountingResult:
             "base_year": self.base_year,
             "region": self.region,
             "targets": self.targets,
+            "target_paths": self.target_paths,
         }
         if include_trace:
             data["activities"] = [a.to_dict() for a in self.activities]
@@ -499,6 +501,7 @@ class AccountingResult:
             targets=list(data.get("targets", [])),
             base_year=int(data.get("base_year", 2020)),
             region=data.get("region", "湖南"),
+            target_paths={k: list(v) for k, v in (data.get("target_paths") or {}).items()},
         )
 
 
@@ -774,7 +777,98 @@ def compute(
         targets=[t.to_dict() for t in target_list],
         base_year=base_year,
         region=fs.region,
+        target_paths=_target_paths(years, target_list, adjusted=bool(exclusion_rows)),
     )
+
+
+def _target_paths(
+    years: dict[int, YearResult], target_list: list[tgt.Target], *, adjusted: bool
+) -> dict[str, list[dict[str, Any]]]:
+    r"""The pro-rata path of each target, every year from base to target year.
+
+    Intensity: :math:`I^{path}_k = I_{base} (1 - R^{req}_k)`; totals: the allowed total
+    :func:`targets.allowed_total`. ``actual`` is the year's value (None without data).
+    """
+    paths: dict[str, list[dict[str, Any]]] = {}
+    for t in target_list:
+        base = years.get(t.base_year)
+        if base is None:
+            continue
+        n = t.target_year - t.base_year
+        points = []
+        for year in range(t.base_year, t.target_year + 1):
+            k = year - t.base_year
+            cur = years.get(year)
+            if t.indicator in tgt.INTENSITY_INDICATORS and t.decline_pct is not None:
+                if t.indicator == "energy_intensity":
+                    ua = adjusted and base.exclusions is not None
+                    base_v = _adjusted_intensity(base) if ua else base.energy_intensity_tce_per_10k_yuan
+                    actual = (
+                        (_adjusted_intensity(cur) if ua else cur.energy_intensity_tce_per_10k_yuan)
+                        if cur
+                        else None
+                    )
+                else:
+                    base_v = base.co2_intensity_t_per_10k_yuan
+                    actual = cur.co2_intensity_t_per_10k_yuan if cur else None
+                required = tgt.required_decline_pct(t.decline_pct, k, n)
+                points.append(
+                    {
+                        "year": year,
+                        "required_pct": required,
+                        "path": base_v * (1.0 - required / 100.0),
+                        "actual": actual,
+                    }
+                )
+            elif t.indicator in tgt.TOTAL_INDICATORS and t.cap is not None:
+                if t.indicator == "energy_total":
+                    ua = adjusted and base.exclusions is not None
+                    base_v = (
+                        base.exclusions["energy_tce_assessed"]
+                        if (ua and base.exclusions)
+                        else base.energy_tce
+                    )
+                    actual = (
+                        cur.exclusions["energy_tce_assessed"]
+                        if (ua and cur and cur.exclusions)
+                        else (cur.energy_tce if cur else None)
+                    )
+                else:
+                    base_v = base.co2_t
+                    actual = cur.co2_t if cur else None
+                points.append(
+                    {
+                        "year": year,
+                        "required_pct": None,
+                        "path": tgt.allowed_total(base_v, t.cap, k, n),
+                        "actual": actual,
+                    }
+                )
+        if points:
+            paths[t.indicator] = points
+    return paths
+
+
+def structure_rows(
+    breakdown: Mapping[str, Mapping[str, float]], energy_total: float, co2_total: float
+) -> list[dict[str, Any]]:
+    """Rows of a structure table (by sector or carrier), largest energy first, with shares [%].
+
+    ``energy_share_pct = energy_i / energy_total × 100``, ``co2_share_pct = co2_i / co2_total × 100``.
+    """
+    rows: list[dict[str, Any]] = []
+    for name, values in breakdown.items():
+        rows.append(
+            {
+                "name": name,
+                "energy_tce": values["energy_tce"],
+                "co2_t": values["co2_t"],
+                "energy_share_pct": tgt.share_pct(values["energy_tce"], energy_total),
+                "co2_share_pct": tgt.share_pct(values["co2_t"], co2_total),
+            }
+        )
+    rows.sort(key=lambda r: -float(r["energy_tce"]))
+    return rows
 
 
 def _dimension_label(dimension: str) -> str:
@@ -939,4 +1033,5 @@ __all__ = [
     "account_activity",
     "compute",
     "normalize_region",
+    "structure_rows",
 ]
