@@ -17,7 +17,8 @@ _PLAN_TITLE = re.compile(
     r"^[^,，。;；:：《》]{2,50}?(?:碳达峰|碳中和|双碳)[^,，。;；:：《》]{0,20}?方案(?:[(（][^)）]{2,20}[)）])?$"
 )
 _QUOTED_TITLE = re.compile(r"《([^《》]{2,60}?(?:碳达峰|碳中和|双碳)[^《》]{0,30}?(?:方案|计划|意见))》")
-_NOTICE = re.compile(r"^(?P<issuer>[^《》,，。]{2,40}?)\s*(?:关于)?印发\s*《")
+_NOTICE = re.compile(r"^(?P<issuer>[^《》,，。]{2,40}?)\s*关于印发")
+_NOTICE_PLAN = re.compile(r"关于印发\s*《?(?P<title>[^《》]{2,60}?)》?\s*的?通知")
 _CN_DIGITS = {
     "〇": 0,
     "○": 0,
@@ -134,8 +135,11 @@ def parse_header(paragraphs: list[str], body_start: int) -> Header:
                 issuer = issuer[:-2]
         if not title:
             quoted = _QUOTED_TITLE.search(paragraph)
+            notice_plan = _NOTICE_PLAN.search(paragraph)
             if quoted and ("印发" in paragraph or index < 6):
                 title = quoted.group(1)
+            elif notice_plan and _PLAN_TITLE.match(notice_plan.group("title")):
+                title = notice_plan.group("title")
     if issuer is not None and not re.search(r"(?:政府|委员会|办公室|办公厅|委|厅|局|部|院|会)$", issuer):
         issuer = None
     if issuer is None:

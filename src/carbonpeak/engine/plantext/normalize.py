@@ -68,7 +68,7 @@ _NOISE_RE = re.compile(
     r"|政务微博|政务微信|无障碍|适老化|Copyright|©|^首页\s*[>»/]|当前位置|您(?:当前)?的位置|^位置\s*[:：]"
     r"|^[\s|｜>»/]*$"
 )
-_TERMINAL = tuple('。!?;:)]》”"')
+_TERMINAL = tuple('。!?:)]》”"')
 _SENTENCE_PUNCT = re.compile(r"[。,;，；]")
 _DATE_OR_NUMBER = re.compile(r"\d{4}|[〇一二三四五六七八九十]{4}年")
 
@@ -110,9 +110,28 @@ def _joins(prev: str, cur: str, adjacent: bool, prev_bullet: bool) -> bool:
         return False
     p = width_normalise(prev)
     c = width_normalise(cur)
-    if p.endswith(_TERMINAL) or MARKER_RE.match(c):
+    if MARKER_RE.match(c):
         return False
-    short_heading = len(p) <= 40 and not _SENTENCE_PUNCT.search(p)
+    opened = len(re.findall(r"[(\[]", p)) - len(re.findall(r"[)\]]", p))
+    if opened > 0:
+        return True  # inside a bracket: the paragraph cannot end here
+    if p.endswith(_TERMINAL):
+        if not p.endswith((")", "]")):
+            return False
+        last_open = max(p.rfind("("), p.rfind("["))
+        group = p[last_open:]
+        # a bracket ends a paragraph when it assigns departments or stands alone ((此件主动公开))
+        if last_open <= 0 or re.search(r"牵头|负责|配合|责任|参加|参与|公开|印发", group):
+            return False
+    short_heading = (
+        len(p) <= 40
+        and not _SENTENCE_PUNCT.search(p)
+        and (
+            len(p) <= 25
+            or bool(MARKER_RE.match(p))
+            or bool(re.search(r"(?:通知|方案|意见|决定|办法)$|《", p))
+        )
+    )
     if not short_heading:
         return True
     if not adjacent:

@@ -222,7 +222,7 @@ def find_targets(
                         comparator=found_target.comparator,
                         year=year,
                         scope=found_target.scope,
-                        quote=text[quote_start : found_target.end].strip(" ,，;；"),
+                        quote=text[quote_start : found_target.end].strip(" \n,，;；"),
                         task_code=task_code,
                         section=section,
                     )
@@ -234,8 +234,9 @@ def _targets_in_clause(text: str, norm: str, clause: _Clause) -> list[_Found]:
     results: list[_Found] = []
     segment_start = clause.start
     ctext = norm[clause.start : clause.end]
+    consumed = clause.start
     for match in _VALUE.finditer(ctext):
-        if not match.group("num"):
+        if not match.group("num") or clause.start + match.start() < consumed:
             continue
         if _is_number_noise(norm, match, clause.start):
             continue
@@ -258,7 +259,8 @@ def _targets_in_clause(text: str, norm: str, clause: _Clause) -> list[_Found]:
         after = norm[clause.start + match.end() : clause.end]
         if comparator is None:
             # 建成充电桩500个: a change verb, a short noun, then a count
-            if _MEASURE_AFTER_NOUN.search(subject_norm[-14:]) and _COUNT_UNIT.match(unit):
+            noun = _MEASURE_AFTER_NOUN.search(subject_norm[-14:])
+            if noun and "要求" not in noun.group(0) and (_COUNT_UNIT.match(unit) or "%" not in unit):
                 comparator = ">="
             else:
                 continue
@@ -273,18 +275,51 @@ def _targets_in_clause(text: str, norm: str, clause: _Clause) -> list[_Found]:
             target_end = clause.start + match.end() + tail.end()
         if not indicator:
             continue
-        results.append(
-            _Found(
-                end=target_end,
-                indicator=indicator,
-                value_text=match.group("num"),
-                unit=unit,
-                comparator=comparator,
-                scope=scope,
-            )
+        respective = (
+            _respective_values(norm, target_end, clause.end) if subject_norm.rstrip().endswith("分别") else []
         )
+        if respective:
+            names = _split_indicators(indicator, 1 + len(respective))
+            values = [(target_end, match.group("num"), unit), *respective]
+            for name, (end, value_text, value_unit) in zip(names, values, strict=True):
+                results.append(_Found(end, name, value_text, value_unit or unit, comparator, scope))
+            target_end = values[-1][0]
+        else:
+            results.append(_Found(target_end, indicator, match.group("num"), unit, comparator, scope))
+        consumed = target_end
         segment_start = target_end
     return results
+
+
+_RESPECTIVE = re.compile(
+    rf"^\s*[、和及与,]\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>(?:{_UNIT}){_PER})?(?:以上|以内|以下|左右)?"
+)
+_SHARED_NOUN = re.compile(
+    r"(?:装机容量|装机规模|装机|比重|比例|占比|覆盖率|利用率|处理率|面积|蓄积量|产量|规模|总量|能力|强度)$"
+)
+
+
+def _respective_values(norm: str, start: int, end: int) -> list[tuple[int, str, str]]:
+    """Further values of a "A、B分别达到x、y" clause: (end offset, digits, unit) for y, z …"""
+    values = []
+    position = start
+    while True:
+        match = _RESPECTIVE.match(norm[position:end])
+        if match is None or not match.group("num"):
+            return values
+        position += match.end()
+        values.append((position, match.group("num"), match.group("unit") or ""))
+
+
+def _split_indicators(indicator: str, count: int) -> list[str]:
+    """ "风电、光伏发电装机容量" for two values -> ["风电装机容量", "光伏发电装机容量"]."""
+    parts = [p for p in re.split(r"[、和及与]", indicator) if p]
+    if len(parts) != count:
+        return [indicator] * count
+    shared = _SHARED_NOUN.search(parts[-1])
+    if shared:
+        parts = [p if _SHARED_NOUN.search(p) else p + shared.group(0) for p in parts[:-1]] + [parts[-1]]
+    return parts
 
 
 _GOAL_WORDS = re.compile(r"目标|达峰|完成|实现|下降|降低|控制|建立|形成|提升|提高|优化|基础|体系")
