@@ -444,3 +444,31 @@ def stirpat_view(years: list[HistoryYear], version: ScenarioVersion | None) -> d
 def load_scenario_file(path: Path) -> dict[str, Any]:
     """Read a scenario TOML; ``history = "<file>"`` is resolved relative to the file."""
     return spec_mod.load_toml(path)
+
+
+def peak_outlook() -> dict[str, Any] | None:
+    """Peak outlook for dashboards: the policy scenario's current result (else any scenario).
+
+    Returns ``{scenario_name, peak_year, peak_co2_t, peaked, peaks_by_2030,
+    p_peak_by_2030, illustrative, url}`` or None when nothing is computed.
+    """
+    from django.urls import reverse
+
+    order = [Scenario.Kind.POLICY, Scenario.Kind.ENHANCED, Scenario.Kind.BASELINE]
+    for kind in order:
+        for scenario in Scenario.objects.filter(kind=kind).order_by("-illustrative", "name"):
+            version = scenario.current
+            if version is None or not version.results:
+                continue
+            r = version.results
+            return {
+                "scenario_name": scenario.name,
+                "peak_year": r["peak_year"] if r["peaked"] else None,
+                "peak_co2_t": r["peak_co2_t"],
+                "peaked": r["peaked"],
+                "peaks_by_2030": r["peaks_by_2030"],
+                "p_peak_by_2030": r["montecarlo"].get("p_peak_by_2030"),
+                "illustrative": scenario.illustrative,
+                "url": reverse("scenarios:detail", args=[scenario.pk]),
+            }
+    return None

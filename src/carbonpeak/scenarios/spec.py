@@ -70,6 +70,16 @@ def load_toml(path: Path) -> dict[str, Any]:
         raise SpecError(f"文件 {path} 不是有效的 TOML：{exc}") from exc
 
 
+def load_toml_bytes(raw: bytes, name: str = "上传的文件") -> dict[str, Any]:
+    """Parse uploaded TOML bytes; errors become :class:`SpecError`."""
+    try:
+        return tomllib.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise SpecError(f"{name} 不是 UTF-8 编码") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError(f"{name} 不是有效的 TOML：{exc}") from exc
+
+
 def _table(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
     value = data.get(key)
     if not isinstance(value, Mapping):
@@ -247,7 +257,7 @@ def parse_scenario(data: Mapping[str, Any]) -> ParsedScenario:
         )
 
     targets: dict[str, float] = {}
-    for key, item in dict(data.get("targets") or {}).items():
+    for key in dict(data.get("targets") or {}):
         if key not in TARGET_KEYS:
             raise SpecError(
                 f"targets.{key} 不是可识别的目标（可用：{', '.join(TARGET_KEYS)}）", f"targets.{key}"
