@@ -43,8 +43,8 @@ def test_revised_plan_shows_changes_then_applies(sample_plan):
     assert not preview.applied
     lines = "\n".join(preview.diff.lines())
     assert "修改任务 1.2" in lines and "县林业局" in lines
-    assert any("150" in t for t in preview.diff.targets_added)
-    assert any("135.5" in t for t in preview.diff.targets_removed)
+    assert any("150万千瓦" in t for t in preview.diff.targets_changed)
+    assert not preview.diff.targets_added and not preview.diff.targets_removed
     # nothing written by the preview
     task = Task.objects.get(action__plan=sample_plan, code="1.2")
     assert "县林业局" not in task.departments.values_list("name", flat=True)

@@ -53,7 +53,7 @@ def parse_due(text: str | None) -> dt.date | None:
         try:
             return dt.date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError as exc:
-            raise DeadlineError(f"“{text}”不是有效日期") from exc
+            raise DeadlineError(f"“{text}”不是有效日期（完成时限）") from exc
     if (m := _YEAR_MONTH.match(s)) or (m := _YEAR_MONTH_DASH.match(s)):
         year, month = int(m[1]), int(m[2])
         if not 1 <= month <= 12:

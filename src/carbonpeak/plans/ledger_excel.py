@@ -9,6 +9,7 @@ edit the exported file and the office imports it.
 from __future__ import annotations
 
 import io
+import zipfile
 import re
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -112,7 +113,7 @@ def read_ledger(
     data = stream if isinstance(stream, bytes) else stream.read()
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise LedgerFileError("无法读取该文件：请上传由本平台导出并编辑后的 .xlsx 任务台账") from exc
     ws = wb.worksheets[0]
     rows = list(ws.iter_rows(values_only=True))

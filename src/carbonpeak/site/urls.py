@@ -5,7 +5,9 @@ from __future__ import annotations
 import importlib
 
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from carbonpeak.core import views as core_views
 
@@ -13,6 +15,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
 ]
 
 # Apps mount under their own prefix when they ship a urls module.
