@@ -121,7 +121,7 @@ def required_decline_pct(target_decline_pct: float, years_elapsed: float, period
     .. math:: R_k = \left(1 - (1 - T)^{k/n}\right) \times 100
 
     warning_rules.md §2 [platform convention], DEFAULTS §6. Example: T = 14 %, n = 5,
-    k = 3: 1 − 0.86^0.6 = 8.6445 %.
+    k = 3: 1 − 0.86^0.6 = 8.6520 %.
     """
     if period_years <= 0:
         raise ValueError("period must be positive")
