@@ -35,6 +35,14 @@ __all__ = ["DepartmentRegistry", "clean_department_name"]
 
 _ADMIN_PREFIXES = ("省", "市", "县", "区", "旗", "州", "盟")
 _PREFIX_RE = re.compile(r"(?:[\u4e00-\u9fff]{0,12}?(?:省|市|县|区|旗|州|盟))?(?:人民政府|政府)?")
+_NOT_IN_PREFIX = re.compile(r"[局委厅办部与及、,，;；]|(?<=.)和")
+
+
+def _is_prefix(prefix: str) -> bool:
+    """An administrative prefix: 县, 岳阳县, 省政府 — not another department's name (县工信局与县)."""
+    return bool(_PREFIX_RE.fullmatch(prefix)) and not _NOT_IN_PREFIX.search(prefix)
+
+
 _EDGE_PUNCT = " \t\r\n\u3000、,，;；:：。.·•-—_\"'“”‘’!！?？"
 _BRACKET_PAIRS = {"(": ")", "（": "）", "[": "]", "【": "】", "〔": "〕"}
 
@@ -159,7 +167,7 @@ class DepartmentRegistry:
         for stem, full in _stems():
             if name.endswith(stem):
                 prefix = name[: -len(stem)]
-                if _PREFIX_RE.fullmatch(prefix):
+                if _is_prefix(prefix):
                     expanded = prefix + full
                     return self._lookup.get(expanded, expanded)
         return name
@@ -169,9 +177,7 @@ class DepartmentRegistry:
         name = clean_department_name(written)
         if name in self._lookup:
             return True
-        return any(
-            name.endswith(stem) and _PREFIX_RE.fullmatch(name[: -len(stem)]) for stem, _full in _stems()
-        )
+        return any(name.endswith(stem) and _is_prefix(name[: -len(stem)]) for stem, _full in _stems())
 
     def merged(self, other: DepartmentRegistry) -> DepartmentRegistry:
         """A new registry with ``other``'s entries laid over this one's (``other`` wins)."""

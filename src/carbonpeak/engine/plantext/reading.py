@@ -104,7 +104,7 @@ def _check_text(text: str, name: str) -> str:
     controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f\v")
     if sample and controls / len(sample) > 0.01:
         raise PlanParseError(f"文件“{name}”不是文本文件（含二进制内容），无法解析。")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _read_docx(data: bytes, name: str) -> str:
