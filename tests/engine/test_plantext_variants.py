@@ -191,3 +191,50 @@ def test_tasks_without_an_action_heading_go_under_action_one():
         ("1.2", "推进建筑节能", ["县住房和城乡建设局"]),
     ]
     assert plan.targets[0].indicator == "规模以上工业单位增加值能耗下降"
+
+
+def test_plan_without_any_department_finds_actions_by_their_names():
+    plan = parse("city_no_departments.txt")
+    assert [(a.title, [t.title for t in a.tasks]) for a in plan.actions] == [
+        ("能源绿色低碳转型行动", ["推进煤炭消费替代和转型升级", "大力发展新能源"]),
+        ("节能降碳增效行动", ["全面提升节能管理能力", "实施节能降碳重点工程"]),
+    ]
+    assert all(not t.lead and not t.cooperating for t in plan.tasks)
+    assert any("牵头或配合单位" in w for w in plan.warnings)
+    assert targets(plan) == [
+        (None, "非化石能源消费比重", "20", "%", "=", 2025, "全市"),
+        (None, "单位地区生产总值能源消耗下降", "13.5", "%", ">=", 2025, None),
+        (None, "非化石能源消费比重", "25", "%", "=", 2030, "全市"),
+        ("1.2", "风电、太阳能发电总装机容量", "500", "万千瓦", ">=", 2030, None),
+    ]
+    # the action's introduction is not a task
+    assert not any(t.text.startswith("能源是经济社会发展") for t in plan.tasks)
+
+
+def test_department_bracket_after_the_title_inline_labels_and_sub_items():
+    plan = parse("district_mixed_forms.txt")
+    assert departments(plan) == {
+        "1.1": (["区工业和信息化局"], ["区发展和改革局"]),
+        "1.2": (["区工业和信息化局"], ["区住房和城乡建设局", "区市场监督管理局"]),
+        "2.1": (["区住房和城乡建设局"], ["区发展和改革局", "区机关事务管理局"]),
+        "2.2": (["区住房和城乡建设局", "区发展和改革局"], ["国网北江供电公司"]),
+    }
+    assert [t.title for t in plan.tasks] == [
+        "推动钢铁行业碳达峰",
+        "推动建材行业碳达峰",
+        "推进城乡建设绿色低碳转型",
+        "加快优化建筑用能结构",
+    ]
+    # "(1)" sub-items belong to the task above them, with their targets
+    assert "(1)推广绿色建筑" in plan.tasks[2].text.replace("（", "(").replace("）", ")")
+    assert targets(plan) == [
+        ("1.1", "短流程炼钢占比", "15", "%", ">=", 2025, None),
+        ("2.1", "城镇新建建筑中绿色建筑占比", "100", "%", ">=", 2025, None),
+    ]
+
+
+def test_heading_broken_by_a_stray_line_break_is_joined():
+    text = "(一)产业绿色低碳发\n展行动\n1.推动工业绿色低碳转型。加快传统产业改造。(县发改局牵头)\n"
+    plan = parse_plan(text)
+    assert [a.title for a in plan.actions] == ["产业绿色低碳发展行动"]
+    assert plan.tasks[0].lead == ["县发展和改革局"]

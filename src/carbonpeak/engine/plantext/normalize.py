@@ -99,11 +99,6 @@ def _split_collapsed(line: str) -> list[str]:
     return [p for p in pieces if p.strip()]
 
 
-def _first_segment(norm: str) -> str:
-    match = _SENTENCE_PUNCT.search(norm)
-    return norm[: match.start()] if match else norm
-
-
 def _joins(prev: str, cur: str, adjacent: bool, prev_bullet: bool) -> bool:
     """Whether ``cur`` continues ``prev`` (a stray line break inside a word or sentence)."""
     if prev_bullet or not prev or not cur:
@@ -139,7 +134,8 @@ def _joins(prev: str, cur: str, adjacent: bool, prev_bullet: bool) -> bool:
     # a short line without punctuation: a title or heading, unless the next line is a short tail
     if _DATE_OR_NUMBER.search(c) or c[:1].isdigit() or _DATE_OR_NUMBER.search(p):
         return False
-    return len(_first_segment(c)) <= 12
+    # only a short tail without punctuation or digits completes a broken heading (…发展行 / 动)
+    return len(c) <= 8 and not re.search(r"[\d。,;:!?，；：]", c)
 
 
 def clean_paragraphs(text: str) -> list[str]:

@@ -301,7 +301,7 @@ _SHARED_NOUN = re.compile(
 
 def _respective_values(norm: str, start: int, end: int) -> list[tuple[int, str, str]]:
     """Further values of a "A、B分别达到x、y" clause: (end offset, digits, unit) for y, z …"""
-    values = []
+    values: list[tuple[int, str, str]] = []
     position = start
     while True:
         match = _RESPECTIVE.match(norm[position:end])
