@@ -3,7 +3,12 @@ import datetime as dt
 import pytest
 from numpy.testing import assert_allclose
 
-from carbonpeak.engine.budget import budget_use, consistency_deviation_pct, key_unit_status, year_elapsed_fraction
+from carbonpeak.engine.budget import (
+    budget_use,
+    consistency_deviation_pct,
+    key_unit_status,
+    year_elapsed_fraction,
+)
 
 
 def test_elapsed_fraction():
@@ -13,7 +18,8 @@ def test_elapsed_fraction():
 
 
 @pytest.mark.parametrize(
-    ("consumed", "level"), [(3900, "none"), (4000, "notice"), (4500, "warning"), (5000, "exceeded"), (6000, "exceeded")]
+    ("consumed", "level"),
+    [(3900, "none"), (4000, "notice"), (4500, "warning"), (5000, "exceeded"), (6000, "exceeded")],
 )
 def test_levels_against_prorated_budget(consumed, level):
     # budget 10,000 tce, half the year gone: pro-rated budget 5,000

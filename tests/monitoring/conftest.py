@@ -14,7 +14,9 @@ def meter_store(settings, tmp_path):
 
 @pytest.fixture
 def meter(enterprise):
-    return Meter.objects.create(enterprise=enterprise, code="E01-01", name="总进线", carrier="电力", unit="kWh", multiplier=1.0)
+    return Meter.objects.create(
+        enterprise=enterprise, code="E01-01", name="总进线", carrier="电力", unit="kWh", multiplier=1.0
+    )
 
 
 @pytest.fixture
@@ -26,7 +28,9 @@ def other_enterprise(db):
 
 @pytest.fixture
 def other_meter(other_enterprise):
-    return Meter.objects.create(enterprise=other_enterprise, code="E01-01", name="另一企业总表", carrier="电力", unit="kWh")
+    return Meter.objects.create(
+        enterprise=other_enterprise, code="E01-01", name="另一企业总表", carrier="电力", unit="kWh"
+    )
 
 
 @pytest.fixture
@@ -43,3 +47,8 @@ def _isolated_urls(settings):
 
     if os.environ.get("CARBONPEAK_ISOLATED_URLS") == "1":
         settings.ROOT_URLCONF = "tests.monitoring.urls_isolated"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

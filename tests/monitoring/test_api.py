@@ -11,8 +11,15 @@ pytestmark = pytest.mark.django_db
 
 
 def post(client, secret, readings, header="bearer"):
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"} if header == "bearer" else {"HTTP_X_API_TOKEN": secret}
-    return client.post("/api/monitoring/readings", data=json.dumps({"readings": readings}), content_type="application/json", **headers)
+    headers = (
+        {"HTTP_AUTHORIZATION": f"Bearer {secret}"} if header == "bearer" else {"HTTP_X_API_TOKEN": secret}
+    )
+    return client.post(
+        "/api/monitoring/readings",
+        data=json.dumps({"readings": readings}),
+        content_type="application/json",
+        **headers,
+    )
 
 
 def stored(meter, start="2026-01-01", end="2026-02-01"):
@@ -35,7 +42,14 @@ def test_token_is_stored_hashed_and_shown_once(enterprise, office_user):
 
 
 def test_post_readings_accepts_and_stores(client, meter, token_secret):
-    r = post(client, token_secret, [{"meter": "E01-01", "ts": "2026-01-01T00:15:00+08:00", "value": 100.5}, {"meter": "E01-01", "ts": "2026-01-01T00:30:00", "value": 101}])
+    r = post(
+        client,
+        token_secret,
+        [
+            {"meter": "E01-01", "ts": "2026-01-01T00:15:00+08:00", "value": 100.5},
+            {"meter": "E01-01", "ts": "2026-01-01T00:30:00", "value": 101},
+        ],
+    )
     assert r.status_code == 200, r.content
     body = r.json()
     assert body["status"] == "accepted" and body["accepted"] == 2 and body["errors"] == []
@@ -43,16 +57,24 @@ def test_post_readings_accepts_and_stores(client, meter, token_secret):
 
 
 def test_x_api_token_header_works(client, meter, token_secret):
-    r = post(client, token_secret, [{"meter_id": meter.pk, "ts": "2026-01-01T00:15:00Z", "value": 1}], header="x")
+    r = post(
+        client, token_secret, [{"meter_id": meter.pk, "ts": "2026-01-01T00:15:00Z", "value": 1}], header="x"
+    )
     assert r.status_code == 200
 
 
 def test_missing_wrong_or_revoked_token_is_401(client, meter, enterprise, office_user):
     assert post(client, "", [{"meter": "E01-01", "ts": "2026-01-01T00:15:00", "value": 1}]).status_code == 401
-    assert post(client, "cpk_wrong", [{"meter": "E01-01", "ts": "2026-01-01T00:15:00", "value": 1}]).status_code == 401
+    assert (
+        post(client, "cpk_wrong", [{"meter": "E01-01", "ts": "2026-01-01T00:15:00", "value": 1}]).status_code
+        == 401
+    )
     token, secret = services.create_token(enterprise=enterprise, name="x", user=office_user)
     services.revoke_token(token=token, user=office_user)
-    assert post(client, secret, [{"meter": "E01-01", "ts": "2026-01-01T00:15:00", "value": 1}]).status_code == 401
+    assert (
+        post(client, secret, [{"meter": "E01-01", "ts": "2026-01-01T00:15:00", "value": 1}]).status_code
+        == 401
+    )
     assert stored(meter) == []
 
 
@@ -87,14 +109,18 @@ def test_all_bad_is_422_and_nothing_stored(client, meter, token_secret):
 
 
 def test_token_cannot_write_other_enterprises_meter(client, meter, other_meter, token_secret):
-    r = post(client, token_secret, [{"meter_id": other_meter.pk, "ts": "2026-01-01T00:15:00+08:00", "value": 5}])
+    r = post(
+        client, token_secret, [{"meter_id": other_meter.pk, "ts": "2026-01-01T00:15:00+08:00", "value": 5}]
+    )
     assert r.status_code == 422
     assert r.json()["errors"][0]["field"] == "meter_id"
     assert stored(other_meter) == []
 
 
 def test_same_reading_twice_counts_once_and_correction_is_logged(client, meter, token_secret):
-    rows = [{"meter": "E01-01", "ts": f"2026-01-01T{h:02d}:00:00+08:00", "value": 100 + h} for h in range(1, 4)]
+    rows = [
+        {"meter": "E01-01", "ts": f"2026-01-01T{h:02d}:00:00+08:00", "value": 100 + h} for h in range(1, 4)
+    ]
     assert post(client, token_secret, rows).status_code == 200
     assert post(client, token_secret, rows).status_code == 200  # resend after a lost ack
     assert len(stored(meter)) == 3
@@ -108,12 +134,26 @@ def test_same_reading_twice_counts_once_and_correction_is_logged(client, meter, 
 
 def test_out_of_order_and_late_readings(client, meter, token_secret):
     post(client, token_secret, [{"meter": "E01-01", "ts": "2026-01-01T03:00:00+08:00", "value": 30}])
-    post(client, token_secret, [{"meter": "E01-01", "ts": "2026-01-01T01:00:00+08:00", "value": 10}, {"meter": "E01-01", "ts": "2026-01-01T02:00:00+08:00", "value": 20}])
+    post(
+        client,
+        token_secret,
+        [
+            {"meter": "E01-01", "ts": "2026-01-01T01:00:00+08:00", "value": 10},
+            {"meter": "E01-01", "ts": "2026-01-01T02:00:00+08:00", "value": 20},
+        ],
+    )
     assert [v for _t, v in stored(meter)] == [10.0, 20.0, 30.0]
 
 
 def test_batch_is_recorded(client, meter, token_secret):
-    post(client, token_secret, [{"meter": "E01-01", "ts": "2026-01-01T03:00:00+08:00", "value": 30}, {"meter": "x", "ts": "", "value": 1}])
+    post(
+        client,
+        token_secret,
+        [
+            {"meter": "E01-01", "ts": "2026-01-01T03:00:00+08:00", "value": 30},
+            {"meter": "x", "ts": "", "value": 1},
+        ],
+    )
     b = IngestBatch.objects.get()
     assert (b.source, b.accepted, b.rejected) == ("api", 1, 1)
     assert b.token == ApiToken.objects.get()
@@ -126,5 +166,10 @@ def test_list_meters_only_own(client, meter, other_meter, token_secret):
 
 
 def test_malformed_json_is_a_clear_error_not_500(client, meter, token_secret):
-    r = client.post("/api/monitoring/readings", data="{not json", content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token_secret}")
+    r = client.post(
+        "/api/monitoring/readings",
+        data="{not json",
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token_secret}",
+    )
     assert 400 <= r.status_code < 500

@@ -41,14 +41,25 @@ def _free_port() -> int:
 @pytest.mark.slow
 def test_acknowledged_readings_survive_sigkill(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update({"CARBONPEAK_DATA_DIR": str(tmp_path), "CARBONPEAK_METER_STORE": str(tmp_path / "store"), "PYTHONUNBUFFERED": "1"})
-    out = subprocess.run([sys.executable, "-c", SETUP], env=env, capture_output=True, text=True, timeout=120, check=True)
+    env.update(
+        {
+            "CARBONPEAK_DATA_DIR": str(tmp_path),
+            "CARBONPEAK_METER_STORE": str(tmp_path / "store"),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", SETUP], env=env, capture_output=True, text=True, timeout=120, check=True
+    )
     secret, meter_id, enterprise_id = out.stdout.split()[-3:]
     port = _free_port()
     carbonpeak = str(Path(sys.executable).with_name("carbonpeak"))
     server = subprocess.Popen(
         [carbonpeak, "runserver", "--noreload", "--skip-checks", f"127.0.0.1:{port}"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
         deadline = time.time() + 60
@@ -62,10 +73,15 @@ def test_acknowledged_readings_survive_sigkill(tmp_path):
                 time.sleep(0.2)
         acked = []
         for batch in range(3):
-            readings = [{"meter": "K-01", "ts": f"2026-01-01T{batch:02d}:{m:02d}:00+08:00", "value": batch * 100 + m} for m in range(0, 60, 15)]
+            readings = [
+                {"meter": "K-01", "ts": f"2026-01-01T{batch:02d}:{m:02d}:00+08:00", "value": batch * 100 + m}
+                for m in range(0, 60, 15)
+            ]
             req = urllib.request.Request(
-                f"http://127.0.0.1:{port}/api/monitoring/readings", data=json.dumps({"readings": readings}).encode(),
-                headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}, method="POST",
+                f"http://127.0.0.1:{port}/api/monitoring/readings",
+                data=json.dumps({"readings": readings}).encode(),
+                headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json"},
+                method="POST",
             )
             with urllib.request.urlopen(req, timeout=30) as resp:
                 body = json.loads(resp.read())
@@ -78,7 +94,9 @@ def test_acknowledged_readings_survive_sigkill(tmp_path):
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
-    files = sorted((tmp_path / "store" / "readings" / f"enterprise_id={enterprise_id}").glob("month=*/*.parquet"))
+    files = sorted(
+        (tmp_path / "store" / "readings" / f"enterprise_id={enterprise_id}").glob("month=*/*.parquet")
+    )
     rows = [r for f in files for r in pq.read_table(f).to_pylist()]
     stored = {(r["meter_id"], r["ts"].timestamp(), r["value"]) for r in rows}
     import datetime as dt

@@ -178,8 +178,10 @@ class MeterStore:
         if n == 0:
             return WriteResult(0, [])
         ingested = np.full(n, time.time_ns() // 1000, dtype=np.int64)
-        months = month_keys(np.asarray(ts_us, dtype=np.int64))
-        keys = np.char.add(np.asarray(enterprise_id).astype(str), np.char.add("|", months))
+        ts_arr = np.asarray(ts_us, dtype=np.int64)
+        local_day = (ts_arr // 1000 + SHANGHAI_OFFSET_MS) // 86_400_000
+        month_idx = local_day.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+        keys = np.asarray(enterprise_id, dtype=np.int64) * 100_000 + month_idx
         uniq, inverse = np.unique(keys, return_inverse=True)
         order = np.argsort(inverse, kind="stable")
         bounds = np.searchsorted(inverse[order], np.arange(len(uniq) + 1))
@@ -196,7 +198,8 @@ class MeterStore:
             schema=SCHEMA,
         )
         for i, key in enumerate(uniq):
-            ent, month = str(key).split("|")
+            ent = int(key) // 100_000
+            month = str(np.datetime64(int(key) % 100_000, "M"))
             idx = order[bounds[i] : bounds[i + 1]]
             part = table.take(pa.array(idx))
             stem = f"part-{batch_id}-{i:04d}"

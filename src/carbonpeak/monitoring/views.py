@@ -31,7 +31,7 @@ from carbonpeak.monitoring.forms import (
 from carbonpeak.monitoring.models import Alarm, ApiToken, IngestBatch, Meter, ReportedStatistic
 
 
-def _enterprise(request: HttpRequest, pk: int) -> Enterprise:
+def _enterprise(request: HttpRequest, pk: int, **_kwargs: object) -> Enterprise:
     return get_object_or_404(Enterprise, pk=pk)
 
 
