@@ -43,6 +43,8 @@ ENTERPRISE_NAMES = {
     "monitoring:tokens",
     "monitoring:reported",
     "monitoring:meter",
+    "monitoring:alarms",  # filtered to the user's own enterprise
+    "monitoring:alarms_export",  # idem
 }
 
 SAMPLE = {"int": "1", "str": "x", "slug": "x", "path": "x", "uuid": str(uuid.UUID(int=1))}
