@@ -12,6 +12,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,7 +24,8 @@ from carbonpeak.scenarios import spec as spec_mod
 from carbonpeak.scenarios.models import History, Measure, Scenario, ScenarioVersion
 from carbonpeak.scenarios.spec import HistoryYear, SpecError
 
-#: Draws used when the office saves a version (the scenario's own setting is capped here).
+#: Most draws used when the office saves a version (the scenario's own setting is capped
+#: here; ``settings.CARBONPEAK_SCENARIO_MAX_DRAWS`` overrides it).
 UI_MAX_DRAWS = 100_000
 
 
@@ -51,7 +53,8 @@ def compute(version: ScenarioVersion, *, draws: int | None = None) -> dict[str, 
     cached 2025/2030 abatement.
     """
     parsed = spec_mod.parse_scenario(version.assumptions)
-    n = min(parsed.mc_draws, UI_MAX_DRAWS) if draws is None else draws
+    cap = int(getattr(settings, "CARBONPEAK_SCENARIO_MAX_DRAWS", UI_MAX_DRAWS))
+    n = min(parsed.mc_draws, cap) if draws is None else draws
     specs = _measure_specs(version.scenario)
     results = spec_mod.run_parsed(parsed, draws=n, measures=specs)
     with transaction.atomic():
