@@ -72,7 +72,11 @@ def _fill_regex(regex: str) -> str:
 def _walk(patterns, prefix: str = "", namespace: str | None = None):
     for p in patterns:
         raw = str(p.pattern)
-        part = _fill_regex(raw) if raw.startswith("^") or "(?P<" in raw else _fill_route(raw, prefix.startswith("api/"))
+        part = (
+            _fill_regex(raw)
+            if raw.startswith("^") or "(?P<" in raw
+            else _fill_route(raw, prefix.startswith("api/"))
+        )
         if isinstance(p, URLResolver):
             ns = p.namespace or namespace
             if p.namespace and namespace:

@@ -76,10 +76,17 @@ def test_admin_login_also_refuses_locked_account(office_user):
 
 
 def test_office_creates_account_with_one_time_password(office_client, department):
-    r = office_client.post(reverse("accounts:create"), {
-        "username": "gxj01", "display_name": "张三", "role": "department", "department": department.pk,
-        "email": "zs@example.cn", "phone": "",
-    })
+    r = office_client.post(
+        reverse("accounts:create"),
+        {
+            "username": "gxj01",
+            "display_name": "张三",
+            "role": "department",
+            "department": department.pk,
+            "email": "zs@example.cn",
+            "phone": "",
+        },
+    )
     assert r.status_code == 200
     password = re.search(r'id="initial-password"[^>]*>([^<]+)<', r.content.decode()).group(1)
     user = User.objects.get(username="gxj01")
@@ -93,9 +100,14 @@ def test_office_creates_account_with_one_time_password(office_client, department
     assert _login(c, "gxj01", password).status_code == 302
     r = c.get(reverse("supervision:index"))
     assert r.status_code == 302 and r["Location"] == reverse("accounts:password_change")
-    r = c.post(reverse("accounts:password_change"), {
-        "old_password": password, "new_password1": "Lvse-Ditan-2030", "new_password2": "Lvse-Ditan-2030",
-    })
+    r = c.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": password,
+            "new_password1": "Lvse-Ditan-2030",
+            "new_password2": "Lvse-Ditan-2030",
+        },
+    )
     assert r.status_code == 302
     user.refresh_from_db()
     assert not user.must_change_password
@@ -114,9 +126,15 @@ def test_duplicate_username_refused(office_client, department_user):
 
 
 def test_edit_deactivate_reset_are_audited(office_client, office_user, department_user, enterprise):
-    r = office_client.post(reverse("accounts:edit", args=[department_user.pk]), {
-        "display_name": "新名字", "role": "leader", "email": "", "phone": "",
-    })
+    r = office_client.post(
+        reverse("accounts:edit", args=[department_user.pk]),
+        {
+            "display_name": "新名字",
+            "role": "leader",
+            "email": "",
+            "phone": "",
+        },
+    )
     assert r.status_code == 302
     department_user.refresh_from_db()
     assert department_user.role == "leader" and department_user.department is None
@@ -126,15 +144,20 @@ def test_edit_deactivate_reset_are_audited(office_client, office_user, departmen
     assert _login(Client(), "dept", PASSWORD).status_code == 200
     r = office_client.post(reverse("accounts:reset_password", args=[department_user.pk]))
     assert "一次性初始密码" in r.content.decode()
-    notes = list(AuditEntry.objects.filter(object_id=str(department_user.pk), object_type="accounts.User")
-                 .values_list("note", flat=True))
+    notes = list(
+        AuditEntry.objects.filter(object_id=str(department_user.pk), object_type="accounts.User").values_list(
+            "note", flat=True
+        )
+    )
     assert "停用账号" in notes and "重置密码" in notes
     before_after = AuditEntry.objects.filter(object_id=str(department_user.pk), note="").first()
     assert before_after.before["role"] == "department" and before_after.after["role"] == "leader"
 
 
 def test_office_cannot_deactivate_itself(office_client, office_user):
-    r = office_client.post(reverse("accounts:set_active", args=[office_user.pk]), {"active": "0"}, follow=True)
+    r = office_client.post(
+        reverse("accounts:set_active", args=[office_user.pk]), {"active": "0"}, follow=True
+    )
     assert "不能停用自己的账号" in r.content.decode()
     office_user.refresh_from_db()
     assert office_user.is_active

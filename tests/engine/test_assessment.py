@@ -1,7 +1,14 @@
 import pytest
 from numpy.testing import assert_allclose
 
-from carbonpeak.engine.assessment import DepartmentInput, DepartmentScore, Weights, department_score, on_time_rate, rank
+from carbonpeak.engine.assessment import (
+    DepartmentInput,
+    DepartmentScore,
+    Weights,
+    department_score,
+    on_time_rate,
+    rank,
+)
 from carbonpeak.engine.progress import TaskStatus as S
 from carbonpeak.engine.progress import WarningLevel as L
 
@@ -46,7 +53,11 @@ def test_invalid_weights():
 
 
 def test_competition_ranking_with_ties_and_unranked_last():
-    scores = [DepartmentScore("b", None, None, None, 80.0), DepartmentScore("a", None, None, None, 90.0),
-              DepartmentScore("c", None, None, None, 80.0), DepartmentScore("d", None, None, None, None)]
+    scores = [
+        DepartmentScore("b", None, None, None, 80.0),
+        DepartmentScore("a", None, None, None, 90.0),
+        DepartmentScore("c", None, None, None, 80.0),
+        DepartmentScore("d", None, None, None, None),
+    ]
     ranked = rank(scores)
     assert [(s.key, s.rank) for s in ranked] == [("a", 1), ("b", 2), ("c", 2), ("d", None)]

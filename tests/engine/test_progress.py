@@ -20,7 +20,9 @@ def test_never_reported_is_not_started():
 
 
 def test_past_due_and_not_completed_is_lagging_and_overdue():
-    d = derive(due_date=dt.date(2026, 6, 29), reported_status=TaskStatus.IN_PROGRESS, last_update=dt.date(2026, 6, 1))
+    d = derive(
+        due_date=dt.date(2026, 6, 29), reported_status=TaskStatus.IN_PROGRESS, last_update=dt.date(2026, 6, 1)
+    )
     assert d.status == TaskStatus.LAGGING
     assert d.overdue
     assert any("完成时限" in r for r in d.reasons)
@@ -32,16 +34,25 @@ def test_due_today_is_not_overdue():
 
 
 def test_completed_wins_over_due_date_and_staleness():
-    d = derive(due_date=dt.date(2025, 1, 1), reported_status=TaskStatus.COMPLETED, last_update=dt.date(2025, 1, 1))
+    d = derive(
+        due_date=dt.date(2025, 1, 1), reported_status=TaskStatus.COMPLETED, last_update=dt.date(2025, 1, 1)
+    )
     assert d.status == TaskStatus.COMPLETED and not d.overdue and not d.stale
 
 
 def test_red_indicator_makes_task_lagging():
-    d = derive(reported_status=TaskStatus.IN_PROGRESS, last_update=TODAY,
-               indicator_levels=[WarningLevel.GREEN, WarningLevel.RED])
+    d = derive(
+        reported_status=TaskStatus.IN_PROGRESS,
+        last_update=TODAY,
+        indicator_levels=[WarningLevel.GREEN, WarningLevel.RED],
+    )
     assert d.status == TaskStatus.LAGGING
-    assert derive(reported_status=TaskStatus.IN_PROGRESS, last_update=TODAY,
-                  indicator_levels=[WarningLevel.YELLOW]).status == TaskStatus.IN_PROGRESS
+    assert (
+        derive(
+            reported_status=TaskStatus.IN_PROGRESS, last_update=TODAY, indicator_levels=[WarningLevel.YELLOW]
+        ).status
+        == TaskStatus.IN_PROGRESS
+    )
 
 
 def test_stale_after_threshold_days():

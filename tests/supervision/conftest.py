@@ -41,12 +41,26 @@ def plan(db, department):
     plan = Plan.objects.create(title="测试县碳达峰实施方案", stale_after_days=90)
     a1 = Action.objects.create(plan=plan, number=1, title="（一）产业绿色低碳发展行动")
     a2 = Action.objects.create(plan=plan, number=2, title="（二）能源绿色低碳转型行动")
-    industry = Department.objects.get_or_create(name="县工业和信息化局", defaults={"short_name": "县工信局", "order": 2})[0]
+    industry = Department.objects.get_or_create(
+        name="县工业和信息化局", defaults={"short_name": "县工信局", "order": 2}
+    )[0]
     housing = Department.objects.get_or_create(name="县住房和城乡建设局", defaults={"order": 3})[0]
-    t1 = Task.objects.create(action=a1, code="1.1", number=1, title="全面提升节能综合管理能力", text="……",
-                             due_date=TODAY + dt.timedelta(days=365))
-    t2 = Task.objects.create(action=a1, code="1.2", number=2, title="推动工业领域碳达峰", text="……",
-                             due_date=TODAY - dt.timedelta(days=1))
+    t1 = Task.objects.create(
+        action=a1,
+        code="1.1",
+        number=1,
+        title="全面提升节能综合管理能力",
+        text="……",
+        due_date=TODAY + dt.timedelta(days=365),
+    )
+    t2 = Task.objects.create(
+        action=a1,
+        code="1.2",
+        number=2,
+        title="推动工业领域碳达峰",
+        text="……",
+        due_date=TODAY - dt.timedelta(days=1),
+    )
     t3 = Task.objects.create(action=a2, code="2.1", number=1, title="大力发展新能源", text="……")
     Assignment.objects.create(task=t1, department=department, role="lead")
     Assignment.objects.create(task=t1, department=industry, role="cooperating")
@@ -61,16 +75,28 @@ def plan(db, department):
 def period(plan):
     from carbonpeak.supervision.models import ReportingPeriod
 
-    return ReportingPeriod.objects.create(plan=plan, kind="quarterly", label="本期", start=TODAY - dt.timedelta(days=30),
-                                          end=TODAY + dt.timedelta(days=30), deadline=TODAY + dt.timedelta(days=3))
+    return ReportingPeriod.objects.create(
+        plan=plan,
+        kind="quarterly",
+        label="本期",
+        start=TODAY - dt.timedelta(days=30),
+        end=TODAY + dt.timedelta(days=30),
+        deadline=TODAY + dt.timedelta(days=3),
+    )
 
 
 @pytest.fixture
 def past_period(plan):
     from carbonpeak.supervision.models import ReportingPeriod
 
-    return ReportingPeriod.objects.create(plan=plan, kind="quarterly", label="上期", start=TODAY - dt.timedelta(days=120),
-                                          end=TODAY - dt.timedelta(days=31), deadline=TODAY - dt.timedelta(days=20))
+    return ReportingPeriod.objects.create(
+        plan=plan,
+        kind="quarterly",
+        label="上期",
+        start=TODAY - dt.timedelta(days=120),
+        end=TODAY - dt.timedelta(days=31),
+        deadline=TODAY - dt.timedelta(days=20),
+    )
 
 
 @pytest.fixture

@@ -28,59 +28,107 @@ READERS = {"office", "leader", "own"}  # may see the lead department's task, rep
 
 # url name -> roles whose GET succeeds (200, or 302 for report_open which redirects to the report)
 GET_ALLOWED: dict[str, set[str]] = {
-    "index": STAFF, "index_export": STAFF, "periods": STAFF, "notices": STAFF, "notice_export": STAFF,
-    "notifications": STAFF, "assessment": STAFF, "assessment_export": STAFF,
-    "task_detail": READERS, "report_open": READERS, "report_detail": READERS, "report_version": READERS,
-    "attachment_download": READERS, "notice_detail": READERS, "notice_file": READERS,
+    "index": STAFF,
+    "index_export": STAFF,
+    "periods": STAFF,
+    "notices": STAFF,
+    "notice_export": STAFF,
+    "notifications": STAFF,
+    "assessment": STAFF,
+    "assessment_export": STAFF,
+    "task_detail": READERS,
+    "report_open": READERS,
+    "report_detail": READERS,
+    "report_version": READERS,
+    "attachment_download": READERS,
+    "notice_detail": READERS,
+    "notice_file": READERS,
     "report_edit": set(),  # report is submitted: nobody edits
-    "period_edit": {"office"}, "notice_create": {"office"}, "audit": {"office"}, "audit_export": {"office"},
-    "dispatch": {"office", "leader"}, "dispatch_docx": {"office", "leader"},
+    "period_edit": {"office"},
+    "notice_create": {"office"},
+    "audit": {"office"},
+    "audit_export": {"office"},
+    "dispatch": {"office", "leader"},
+    "dispatch_docx": {"office", "leader"},
 }
 # POST-only url name -> roles allowed to POST (given the objects' states below)
 POST_ALLOWED: dict[str, set[str]] = {
-    "task_override": {"office"}, "task_override_clear": {"office"}, "report_submit": set(),
-    "report_review": {"office"}, "report_contribution": set(), "attachment_upload": set(),
-    "attachment_delete": set(), "period_delete": {"office"}, "notice_answer": {"own"}, "notice_close": {"office"},
-    "notification_read": STAFF, "assessment_weights": {"office"},
+    "task_override": {"office"},
+    "task_override_clear": {"office"},
+    "report_submit": set(),
+    "report_review": {"office"},
+    "report_contribution": set(),
+    "attachment_upload": set(),
+    "attachment_delete": set(),
+    "period_delete": {"office"},
+    "notice_answer": {"own"},
+    "notice_close": {"office"},
+    "notification_read": STAFF,
+    "assessment_weights": {"office"},
 }
 
 
 @pytest.fixture
 def world(plan, period, office_user, leader_user, department_user, housing_user, enterprise_user):
     report = services.start_report(actor=department_user, task=plan.t1, period=period)
-    services.save_report(actor=department_user, report=report, status="in_progress", narrative="进展", key_figures=[])
+    services.save_report(
+        actor=department_user, report=report, status="in_progress", narrative="进展", key_figures=[]
+    )
     attachment = services.add_attachment(actor=department_user, report=report, upload=pdf())
     services.submit_report(actor=department_user, report=report)
-    notice = services.issue_notice(actor=office_user, department=department_user.department, title="督办", body="b",
-                                   answer_due=TODAY + dt.timedelta(days=3), task=plan.t1)
+    notice = services.issue_notice(
+        actor=office_user,
+        department=department_user.department,
+        title="督办",
+        body="b",
+        answer_due=TODAY + dt.timedelta(days=3),
+        task=plan.t1,
+    )
     services.answer_notice(actor=department_user, notice=notice, text="答复", upload=pdf("答复.pdf"))
     from carbonpeak.supervision.models import ReportingPeriod
 
-    spare_period = ReportingPeriod.objects.create(plan=plan, kind="monthly", label="空周期", start=TODAY,
-                                                  end=TODAY, deadline=TODAY)
+    spare_period = ReportingPeriod.objects.create(
+        plan=plan, kind="monthly", label="空周期", start=TODAY, end=TODAY, deadline=TODAY
+    )
     clients = {
-        "anonymous": Client(), "office": client_for(office_user), "leader": client_for(leader_user),
-        "own": client_for(department_user), "other": client_for(housing_user), "enterprise": client_for(enterprise_user),
+        "anonymous": Client(),
+        "office": client_for(office_user),
+        "leader": client_for(leader_user),
+        "own": client_for(department_user),
+        "other": client_for(housing_user),
+        "enterprise": client_for(enterprise_user),
     }
     kwargs = {
-        "task_detail": {"pk": plan.t1.pk}, "task_override": {"pk": plan.t1.pk}, "task_override_clear": {"pk": plan.t1.pk},
+        "task_detail": {"pk": plan.t1.pk},
+        "task_override": {"pk": plan.t1.pk},
+        "task_override_clear": {"pk": plan.t1.pk},
         "report_open": {"task_id": plan.t1.pk, "period_id": period.pk},
         "report_version": {"pk": report.pk, "number": 1},
-        "attachment_download": {"pk": attachment.pk}, "attachment_delete": {"pk": attachment.pk},
-        "period_edit": {"pk": spare_period.pk}, "period_delete": {"pk": spare_period.pk},
-        "notice_detail": {"pk": notice.pk}, "notice_file": {"pk": notice.pk}, "notice_answer": {"pk": notice.pk},
+        "attachment_download": {"pk": attachment.pk},
+        "attachment_delete": {"pk": attachment.pk},
+        "period_edit": {"pk": spare_period.pk},
+        "period_delete": {"pk": spare_period.pk},
+        "notice_detail": {"pk": notice.pk},
+        "notice_file": {"pk": notice.pk},
+        "notice_answer": {"pk": notice.pk},
         "notice_close": {"pk": notice.pk},
         "dispatch_docx": {"period_id": period.pk},
     }
-    for name in ("report_detail", "report_edit", "report_submit", "report_review", "report_contribution",
-                 "attachment_upload"):
+    for name in (
+        "report_detail",
+        "report_edit",
+        "report_submit",
+        "report_review",
+        "report_contribution",
+        "attachment_upload",
+    ):
         kwargs[name] = {"pk": report.pk}
     return {"clients": clients, "kwargs": kwargs, "report": report, "notice": notice}
 
 
 def _names() -> set[str]:
     _prefix, resolver = get_resolver().namespace_dict["supervision"]
-    return {name for name in resolver.reverse_dict.keys() if isinstance(name, str)}
+    return {name for name in resolver.reverse_dict if isinstance(name, str)}
 
 
 def test_every_url_has_an_expectation():

@@ -25,18 +25,28 @@ def test_past_due_task_is_flagged_overdue_on_the_index(office_client, plan, peri
     assert p.status == "lagging" and p.derived.overdue
     page = office_client.get(reverse("supervision:index")).content.decode()
     assert "逾期" in page
-    assert "推动工业领域碳达峰" in office_client.get(reverse("supervision:index") + "?flag=overdue").content.decode()
-    assert "大力发展新能源" not in office_client.get(reverse("supervision:index") + "?flag=overdue").content.decode()
+    assert (
+        "推动工业领域碳达峰"
+        in office_client.get(reverse("supervision:index") + "?flag=overdue").content.decode()
+    )
+    assert (
+        "大力发展新能源"
+        not in office_client.get(reverse("supervision:index") + "?flag=overdue").content.decode()
+    )
 
 
 def test_missing_report_after_deadline_flagged(office_client, plan, past_period):
-    page = office_client.get(reverse("supervision:index") + f"?period={past_period.pk}&flag=missing").content.decode()
+    page = office_client.get(
+        reverse("supervision:index") + f"?period={past_period.pk}&flag=missing"
+    ).content.decode()
     assert "逾期未报" in page and "全面提升节能综合管理能力" in page
 
 
 def test_status_follows_latest_submitted_report(plan, period, department_user):
     report = services.start_report(actor=department_user, task=plan.t1, period=period)
-    services.save_report(actor=department_user, report=report, status="completed", narrative="已完成", key_figures=[])
+    services.save_report(
+        actor=department_user, report=report, status="completed", narrative="已完成", key_figures=[]
+    )
     assert _status(plan.t1).status == "not_started"  # drafts do not count
     services.submit_report(actor=department_user, report=report)
     assert _status(plan.t1).status == "completed"
@@ -58,12 +68,19 @@ def test_override_requires_reason_and_is_audited(office_client, plan):
 
 def test_department_and_leader_cannot_override(department_client, leader_client, plan):
     for c in (department_client, leader_client):
-        assert c.post(reverse("supervision:task_override", args=[plan.t1.pk]),
-                      {"status": "completed", "reason": "x"}).status_code == 403
+        assert (
+            c.post(
+                reverse("supervision:task_override", args=[plan.t1.pk]),
+                {"status": "completed", "reason": "x"},
+            ).status_code
+            == 403
+        )
     assert _status(plan.t1).override is None
 
 
-def test_remind_sends_each_reminder_once(plan, period, past_period, department_user, industry_user, housing_user):
+def test_remind_sends_each_reminder_once(
+    plan, period, past_period, department_user, industry_user, housing_user
+):
     department_user.email = "fgj@example.cn"
     department_user.save()
     mail.outbox.clear()
@@ -83,15 +100,18 @@ def test_remind_sends_each_reminder_once(plan, period, past_period, department_u
 
 def test_remind_skips_reports_already_submitted(plan, period, department_user):
     report = services.start_report(actor=department_user, task=plan.t1, period=period)
-    services.save_report(actor=department_user, report=report, status="in_progress", narrative="x", key_figures=[])
+    services.save_report(
+        actor=department_user, report=report, status="in_progress", narrative="x", key_figures=[]
+    )
     services.submit_report(actor=department_user, report=report)
     call_command("remind")
     assert not ReminderLog.objects.filter(kind="report_due_soon", object_key=f"task:{plan.t1.pk}").exists()
 
 
 def test_remind_notice_unanswered(plan, department, department_user, office_user):
-    notice = services.issue_notice(actor=office_user, department=department, title="督办", body="请报送",
-                                   answer_due=TODAY)
+    notice = services.issue_notice(
+        actor=office_user, department=department, title="督办", body="请报送", answer_due=TODAY
+    )
     SupervisionNotice.objects.filter(pk=notice.pk).update(answer_due=TODAY - dt.timedelta(days=1))
     call_command("remind")
     assert ReminderLog.objects.filter(kind="notice_unanswered", recipient=department_user).count() == 1
@@ -105,7 +125,9 @@ def test_remind_bad_date_exits_2(db):
 
 def test_first_submission_time_kept_on_resubmit(plan, period, department_user, office_user):
     report = services.start_report(actor=department_user, task=plan.t1, period=period)
-    services.save_report(actor=department_user, report=report, status="in_progress", narrative="x", key_figures=[])
+    services.save_report(
+        actor=department_user, report=report, status="in_progress", narrative="x", key_figures=[]
+    )
     services.submit_report(actor=department_user, report=report)
     first = ProgressReport.objects.get().first_submitted_at
     services.review_report(actor=office_user, report=report, decision="return", comment="补充")

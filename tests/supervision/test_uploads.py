@@ -16,7 +16,9 @@ def report(department_client, plan, period):
 
 
 def _upload(client, report, f):
-    return client.post(reverse("supervision:attachment_upload", args=[report.pk]), {"file": f}, follow=True).content.decode()
+    return client.post(
+        reverse("supervision:attachment_upload", args=[report.pk]), {"file": f}, follow=True
+    ).content.decode()
 
 
 def test_wrong_extension_refused(department_client, report):
