@@ -135,14 +135,13 @@ def _peak_outlook() -> dict[str, Any] | None:
         return None
     get = data.get if isinstance(data, dict) else lambda k, d=None: getattr(data, k, d)
     peak_year = get("peak_year")
-    if peak_year is None:
-        return None
     prob = get("probability_peak_by_2030", None)
     if prob is None:
         prob = get("p_peak_by_2030", None)
     return {
         "peak_year": peak_year,
         "peak_co2_t": get("peak_co2_t", None),
+        "illustrative": bool(get("illustrative", False)),
         "probability": prob,
         "scenario": get("scenario_name", None) or get("scenario", None),
         "url": get("url", None) or _first_url("scenarios:index", "scenarios:list"),
@@ -297,14 +296,23 @@ def _task_sections(today: dt.date) -> tuple[dict[str, Any] | None, list[dict[str
 
 
 def _monitoring() -> dict[str, Any] | None:
-    mod = _module("carbonpeak.monitoring.services")
-    func = getattr(mod, "enterprise_status_summary", None) if mod else None
-    if func is None:
+    """Enterprises under online monitoring and their open alarms (two aggregate queries).
+
+    Counted in the database rather than through monitoring's per-enterprise summary,
+    which reads the meter store and grows with the data.
+    """
+    models = _module("carbonpeak.monitoring.models")
+    if models is None or not hasattr(models, "Alarm"):
         return None
-    data = func()
-    if not data:
+    from carbonpeak.enterprises.models import Enterprise
+
+    ent = Enterprise.objects.aggregate(
+        total=Count("id"), monitored=Count("id", filter=Q(meters__isnull=False), distinct=True)
+    )
+    if not ent["total"]:
         return None
-    return data if isinstance(data, dict) else {"summary": data}
+    alarms = models.Alarm.objects.filter(status="open").count()
+    return {"enterprises": ent["total"], "monitored": ent["monitored"], "alarms": alarms}
 
 
 # --------------------------------------------------------------------------- assembly
@@ -343,7 +351,7 @@ def build(*, today: dt.date | None = None) -> Dashboard:
             "overdue": _first_url(
                 "supervision:overdue", "supervision:tasks", "supervision:index", "plans:ledger"
             ),
-            "monitoring": _first_url("monitoring:index", "monitoring:dashboard"),
+            "monitoring": _first_url("monitoring:index", "monitoring:dashboard", "monitoring:alarms"),
             "scenarios": _first_url("scenarios:index", "scenarios:list"),
             "indicators": _url("indicators:list"),
             "warnings": _url("indicators:list", warn=1),

@@ -70,8 +70,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=float, default=1.0, help="数据规模倍数（默认 1）")
         parser.add_argument("--seed", type=int, default=2030, help="随机数种子（默认 2030）")
+        parser.add_argument(
+            "--no-readings",
+            action="store_true",
+            help="不写入在线监测月度读数（驾驶舱不读取读数；用于快速测试）",
+        )
 
-    def handle(self, *args, scale: float, seed: int, **options):
+    def handle(self, *args, scale: float, seed: int, no_readings: bool = False, **options):
         if not (0 < scale <= 20):
             raise CommandError("--scale 必须大于 0 且不超过 20", returncode=2)
         rng = np.random.default_rng(seed)
@@ -79,7 +84,7 @@ class Command(BaseCommand):
         last_year = today.year - 1
         years = list(range(last_year - 9, last_year + 1))
         plan = self._plan()
-        self._enterprises(rng, int(round(200 * scale)), today)
+        self._enterprises(rng, int(round(200 * scale)), today, readings=not no_readings)
         self._accounting(rng, years)
         self._indicators(rng, plan, int(round(20 * scale)), years)
         self.stdout.write(self.style.SUCCESS(f"完成（规模 {scale:g}，种子 {seed}）。全部为{SAMPLE_NOTE}。"))
@@ -105,7 +110,7 @@ class Command(BaseCommand):
 
     # ------------------------------------------------------------------ enterprises + monthly energy
 
-    def _enterprises(self, rng, n: int, today: dt.date) -> None:
+    def _enterprises(self, rng, n: int, today: dt.date, *, readings: bool = True) -> None:
         try:
             from carbonpeak.enterprises.models import Enterprise
             from carbonpeak.monitoring import services as mon
@@ -170,7 +175,7 @@ class Command(BaseCommand):
                 meters = [("E1", "总电表", "电力", "kWh", kwh_month)]
                 if k % 3 == 0:
                     meters.append(("G1", "天然气总表", "天然气", "m3", annual_tce * 0.3 / 0.00133 / 12))
-                for mcode, mname, carrier, unit, per_month in meters:
+                for mcode, mname, carrier, unit, per_month in meters if readings else []:
                     meter = Meter.objects.create(
                         enterprise=ent, code=mcode, name=mname, carrier=carrier, unit=unit, kind="cumulative"
                     )
