@@ -962,6 +962,9 @@ def _warnings(
 
                 required = tgt.required_decline_pct(t.decline_pct, k, n)
                 actual = tgt.cumulative_decline_pct(value(cur), value(base))
+                if actual is None:
+                    note(f"目标“{label}”：基准年强度为 0，无法计算下降率和预警")
+                    continue
                 prev = years.get(year - 1)
                 annual = tgt.annual_decline_pct(value(cur), value(prev)) if prev else None
                 rising = annual is not None and annual < 0

@@ -63,7 +63,7 @@ def intensity(value: float, gdp_constant_10k_yuan: float) -> float:
     return value / gdp_constant_10k_yuan
 
 
-def annual_decline_pct(current: float, previous: float) -> float:
+def annual_decline_pct(current: float, previous: float) -> float | None:
     r"""Annual decline rate of an intensity [%].
 
     .. math:: r_t = (1 - I_t / I_{t-1}) \times 100
@@ -75,13 +75,16 @@ def annual_decline_pct(current: float, previous: float) -> float:
 
     Returns
     -------
-    float
-        Decline [%]; negative when the intensity rose. Reference [2].
+    float or None
+        Decline [%]; negative when the intensity rose; None when the previous
+        intensity is 0 (a decline from nothing is undefined). Reference [2].
     """
+    if previous == 0:
+        return None
     return (1.0 - current / previous) * 100.0
 
 
-def cumulative_decline_pct(current: float, base: float) -> float:
+def cumulative_decline_pct(current: float, base: float) -> float | None:
     r"""Cumulative decline of an intensity against the base year [%].
 
     .. math:: R_t = (1 - I_t / I_{base}) \times 100 = \left(1 - \prod_k (1 - r_k)\right) \times 100
@@ -93,9 +96,11 @@ def cumulative_decline_pct(current: float, base: float) -> float:
 
     Returns
     -------
-    float
-        Decline [%]. Reference [2], DEFAULTS §5.
+    float or None
+        Decline [%]; None when the base intensity is 0. Reference [2], DEFAULTS §5.
     """
+    if base == 0:
+        return None
     return (1.0 - current / base) * 100.0
 
 
