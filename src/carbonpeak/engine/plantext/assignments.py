@@ -24,10 +24,10 @@ from .normalize import width_normalise
 __all__ = ["Assignment", "dept_brackets", "dept_label_start", "parse_assignment", "split_names"]
 
 _ROLE_WORD = re.compile(r"牵头|配合|负责|参加|参与|协同|协助|协办|责任单位|责任部门|主办")
-_LABEL = re.compile(r"(牵头|责任|配合|参加|参与|协同|协办|主办)(单位|部门)\s*[:：]")
+_LABEL = re.compile(r"(牵头|责任|配合|参加|参与|协同|协办|主办|主责)(单位|部门)\s*[:：]")
 _CARRY = re.compile(
     r"以下[^()\[\]]{0,12}?(?:均|都|皆|一律)(?:需|需要|由|要|请)?(?P<names>[^()\[\]]+?)"
-    r"(?:共同)?(?:配合|参与|参加|协助|协同|按职责分工负责|负责)"
+    r"(?:共同)?(?:配合|参与|参加|协助|协同|按职责分工负责|负责落实|负责|落实)"
 )
 _DEPT_END = re.compile(
     r"(?:局|委|办|厅|部|会|中心|公司|政府|院|校|所|站|处|室|队|署|行|社|联|馆|团|区|镇|乡|街道|组|台|党校|单位|部门"
@@ -234,7 +234,7 @@ def parse_assignment(content: str, registry: DepartmentRegistry) -> Assignment:
         norm = re.sub(r"[,;]?\s*不再(?:重复|一一)?列出", "", norm)
     labels = list(_LABEL.finditer(norm))
     if labels:
-        has_lead_label = any(m.group(1) in ("牵头", "主办") for m in labels)
+        has_lead_label = any(m.group(1) in ("牵头", "主办", "主责") for m in labels)
         for index, match in enumerate(labels):
             end = labels[index + 1].start() if index + 1 < len(labels) else len(norm)
             segment = norm[match.end() : end]
@@ -242,7 +242,7 @@ def parse_assignment(content: str, registry: DepartmentRegistry) -> Assignment:
                 re.sub(r"(?:等)?(?:按职责分工负责|按职责负责|负责|配合)?[;,。\s]*$", "", segment), registry
             )
             kind = match.group(1)
-            if kind in ("牵头", "主办"):
+            if kind in ("牵头", "主办", "主责"):
                 result.lead.extend(n for n, _ in names)
             elif kind == "责任" and not has_lead_label:
                 _assign_responsible(result, names)

@@ -165,7 +165,11 @@ def _is_number_noise(norm: str, match: re.Match[str], offset: int) -> bool:
         return True
     unit = match.group("unit")
     if not unit:
-        return True
+        # a unitless ratio (数据中心电能利用效率降到1.3以下) counts only after a comparing verb,
+        # and when the number ends the phrase or carries 以上/以下
+        pre = match.group("pre") or ""
+        following = norm[match.end() + offset : match.end() + offset + 1]
+        return not (pre in _COMPARATOR and (match.group("post") or not following or following in ",;。,、)]"))
     end = match.end() + offset
     return bool("瓦" in unit and not match.group("post") and _PROJECT_AFTER.match(norm[end : end + 12]))
 
@@ -264,15 +268,16 @@ def _targets_in_clause(text: str, norm: str, clause: _Clause) -> list[_Found]:
                 comparator = ">="
             else:
                 continue
-        indicator, scope = _clean_subject(subject_norm)
-        if pre and pre not in _COMPARATOR:
-            indicator = f"{indicator}{pre}" if indicator else pre
+        base, scope = _clean_subject(subject_norm)
+        delta = pre if pre and pre not in _COMPARATOR else ""
         target_end = clause.start + match.end()
         tail = re.match(r"^(?:的)?([\u4e00-\u9fff、“”\"A-Za-z0-9+]{2,30})", after)
-        if (not indicator or _SUBJECT_VERB.search(indicator)) and tail:
-            # 具备5%以上的尖峰负荷响应能力: the indicator follows the value
-            indicator = tail.group(1)
-            target_end = clause.start + match.end() + tail.end()
+        if (not base or _SUBJECT_VERB.search(base)) and tail:
+            # 具备5%以上的尖峰负荷响应能力 / 完成4个乡镇污水处理厂建设: the indicator follows the value
+            indicator = delta + tail.group(1)
+            target_end += tail.end()
+        else:
+            indicator = base + delta
         if not indicator:
             continue
         respective = (
