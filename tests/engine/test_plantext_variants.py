@@ -119,7 +119,7 @@ def test_county_plan_with_responsible_unit_brackets(name):
     assert [a.title for a in plan.actions] == ["能源结构调整行动", "工业降碳行动", "全民低碳行动"]
     assert departments(plan) == COUNTY_DEPARTMENTS
     assert targets(plan) == COUNTY_TARGETS
-    assert "到2025年，全县单位地区生产总值能耗下降率完成市下达目标任务" in plan.goals
+    assert "到2025年,全县单位地区生产总值能耗下降率完成市下达目标任务" in plan.goals
     # 责任单位 alone: the first listed unit is taken as lead, and the parser says so
     assert any("列第一位" in w for w in plan.warnings)
 
@@ -262,3 +262,41 @@ def test_more_target_and_department_forms():
         "1.1": (["县发展和改革局"], ["县工业和信息化局", "各乡镇人民政府"]),
         "1.2": (["县水利局"], ["各乡镇人民政府"]),
     }
+
+
+def test_mirror_with_pinyin_annotations_and_stray_commas():
+    plan = parse("mirror_pinyin_commas.txt")
+    assert (plan.title, plan.document_number, plan.issuer, plan.issued_on) == (
+        "海湾市碳达峰实施方案",
+        "海府〔2023〕28号",
+        "海湾市人民政府",
+        datetime.date(2023, 5, 7),
+    )
+    assert departments(plan) == {
+        "1.1": (["市发展和改革局"], ["市工业和信息化局", "市住房和城乡建设局"]),
+        "1.2": (["市发展和改革局"], []),
+    }
+    assert plan.tasks[0].title == "大力发展新能源"
+    assert targets(plan) == [
+        (None, "非化石能源消费比重", "25", "%", ">=", 2025, None),
+        ("1.1", "光伏装机容量", "200", "万千瓦", ">=", 2025, "全市"),
+    ]
+    assert "(fā)" not in plan.tasks[0].text
+
+
+def test_title_line_with_publication_metadata_and_action_introductions():
+    plan = parse("city_title_with_metadata.txt")
+    assert plan.title == "申江市碳达峰实施方案"
+    assert [(a.title, len(a.tasks)) for a in plan.actions] == [
+        ("能源绿色低碳转型行动", 2),
+        ("节能降碳增效行动", 1),
+    ]
+    assert targets(plan) == [
+        (None, "单位生产总值能源消耗下降", "14", "%", ">=", 2025, None),
+        (None, "非化石能源占能源消费总量比重", "20", "%", ">=", 2025, None),
+        (None, "非化石能源占能源消费总量比重", "25", "%", ">=", 2030, None),
+        (None, "单位生产总值二氧化碳排放下降", "70", "%", ">=", 2030, None),
+        ("1.1", "光伏装机容量", "400", "万千瓦", ">=", 2025, None),
+        ("1.2", "煤炭消费总量", "4300", "万吨", "=", 2025, None),
+    ]
+    assert "到2030年,确保2030年前实现碳达峰" in plan.goals

@@ -73,6 +73,17 @@ _SENTENCE_PUNCT = re.compile(r"[。,;，；]")
 _DATE_OR_NUMBER = re.compile(r"\d{4}|[〇一二三四五六七八九十]{4}年")
 
 
+# some mirrors annotate polyphonic characters with pinyin: 发(fā)展, 镇(zhèn)
+_PINYIN = re.compile(r"[(（](?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,7}[)）]")
+# and insert stray commas: 碳达峰,、碳中和 / 实施,。 / 指导,,全面
+_DOUBLE_COMMA = re.compile(r"([,，])[,，]+")
+_COMMA_BEFORE = re.compile(r"[,，]([、。])")
+# publication metadata glued to the end of a title line: “…实施方案 发布时间:2022-10-10 14:04”
+_TRAILING_META = re.compile(
+    r"[ \t\u3000]+(?:发布时间|发布日期|发文日期|来源|浏览次数|浏览量|点击数)\s*[:：][^\n]*"
+)
+
+
 def _is_noise(line: str) -> bool:
     return bool(_NOISE_RE.search(line)) and len(line) < 120
 
@@ -153,6 +164,10 @@ def clean_paragraphs(text: str) -> list[str]:
     """
     text = to_simplified(text.replace("\r\n", "\n").replace("\r", "\n"))
     text = text.replace("\u00a0", " ").replace("\ufeff", "").replace("\u200b", "")
+    text = _PINYIN.sub("", text)
+    text = _DOUBLE_COMMA.sub(r"\1", text)
+    text = _COMMA_BEFORE.sub(r"\1", text)
+    text = _TRAILING_META.sub("", text)
     paragraphs: list[str] = []
     bullets: list[bool] = []
     adjacent = False

@@ -349,7 +349,8 @@ def find_goals(paragraphs: list[str], targets_quotes: list[str]) -> list[str]:
             for clause, is_numeric in zip(clauses, numeric, strict=True):
                 ctext = paragraph[clause.start : clause.end].strip()
                 if _clause_year(width_normalise(ctext)) is not None and not is_numeric and len(ctext) <= 12:
-                    prefix = ctext + "，"
+                    separator = paragraph[clause.end : clause.end + 1] if clause.end < len(paragraph) else ""
+                    prefix = ctext + (separator if separator in ",，;；" and separator else "，")
                     continue
                 if not is_numeric and re.search(r"目标|达峰|完成|下达", ctext):
                     goals.append(prefix + ctext)
