@@ -300,3 +300,16 @@ def test_title_line_with_publication_metadata_and_action_introductions():
         ("1.2", "煤炭消费总量", "4300", "万吨", "=", 2025, None),
     ]
     assert "到2030年,确保2030年前实现碳达峰" in plan.goals
+
+
+def test_departments_written_once_for_a_whole_action_and_bracketed_labels():
+    plan = parse("city_action_level_departments.txt")
+    assert plan.title == "南湖市碳达峰实施方案"
+    assert [a.title for a in plan.actions] == ["能源绿色低碳转型行动", "节能降碳增效行动"]
+    assert departments(plan) == {
+        # the action's own 牵头单位 applies to its tasks that name no department
+        "1.1": (["市发展和改革委员会"], []),
+        "1.2": (["市能源局"], ["市自然资源局", "市林业局"]),
+        "2.1": (["市工业和信息化局"], ["市统计局"]),
+        "2.2": (["市住房和城乡建设局"], []),
+    }

@@ -24,7 +24,7 @@ from .normalize import width_normalise
 __all__ = ["Assignment", "dept_brackets", "dept_label_start", "parse_assignment", "split_names"]
 
 _ROLE_WORD = re.compile(r"牵头|配合|负责|参加|参与|协同|协助|协办|责任单位|责任部门|主办")
-_LABEL = re.compile(r"(牵头|责任|配合|参加|参与|协同|协办|主办|主责)(单位|部门)\s*[:：]")
+_LABEL = re.compile(r"\[?(牵头|责任|配合|参加|参与|协同|协办|主办|主责)(单位|部门)\s*(?:\]\s*[:：]?|[:：])")
 _CARRY = re.compile(
     r"以下[^()\[\]]{0,12}?(?:均|都|皆|一律)(?:需|需要|由|要|请)?(?P<names>[^()\[\]]+?)"
     r"(?:共同)?(?:配合|参与|参加|协助|协同|按职责分工负责|负责落实|负责|落实)"
@@ -126,7 +126,8 @@ def dept_label_start(norm: str) -> int | None:
     """Offset of an inline "牵头单位:" label outside brackets, or None."""
     spans = _top_level_brackets(norm)
     for match in _LABEL.finditer(norm):
-        if not any(s <= match.start() < e for s, e in spans):
+        # a label in its own brackets ([牵头单位]县发改局) counts; a label inside a longer bracket does not
+        if match.group(0).startswith("[") or not any(s <= match.start() < e for s, e in spans):
             return match.start()
     return None
 
@@ -226,6 +227,8 @@ def parse_assignment(content: str, registry: DepartmentRegistry) -> Assignment:
     """
     result = Assignment()
     norm = width_normalise(content).replace("\n", ";")
+    # [牵头单位]A[配合单位]B -> 牵头单位:A;配合单位:B
+    norm = re.sub(r"\[(牵头|责任|配合|参加|参与|协同|协办|主办|主责)(单位|部门)\]\s*:?", r";\1\2:", norm)
     norm = _mark_nested(norm, result, registry)
     carry = _CARRY.search(norm)
     if carry:

@@ -209,8 +209,12 @@ def _actions(
             else []
         )
         tasks: list[tuple[Paragraph, list[Paragraph]]] = []
+        # departments written for the whole action (on its heading, or in lines before its first task)
+        action_parts = [head] if head is not None and head.has_dept else []
         closed = False
         for member in members:
+            if not tasks and member.kind == DEPT_LINE:
+                action_parts.append(member)
             if member.kind == task_kind:
                 tasks.append((member, []))
                 closed = member.closes
@@ -233,8 +237,12 @@ def _actions(
                 actions.append(action)
                 intros.append((action.title, intro))
             continue
+        action_assignment = _assignment_of(action_parts, registry) if action_parts else None
         for number, (task_paragraph, extra) in enumerate(tasks, start=1):
             task, assignment = _task(action.number, number, task_paragraph, extra, registry)
+            if action_assignment is not None and not (task.lead or task.cooperating):
+                task.lead = list(action_assignment.lead)
+                task.cooperating = list(action_assignment.cooperating)
             first_is_lead = first_is_lead or assignment.first_is_lead
             for name in assignment.carry:
                 if name not in carried:
@@ -257,18 +265,11 @@ def _is_dept_tail(paragraph: Paragraph) -> bool:
     return paragraph.has_dept and len(paragraph.norm) < 80
 
 
-def _task(
-    action_number: int,
-    number: int,
-    paragraph: Paragraph,
-    extra: list[Paragraph],
-    registry: DepartmentRegistry,
-) -> tuple[ParsedTask, Assignment]:
-    pieces = [paragraph.text[paragraph.body :].strip()] + [p.text.strip() for p in extra]
-    text = "\n".join(piece for piece in pieces if piece)
+def _assignment_of(parts: list[Paragraph], registry: DepartmentRegistry) -> Assignment:
+    """Departments from the brackets, inline labels and 牵头单位 lines of some paragraphs."""
     assignment = Assignment()
     label_lines: list[str] = []
-    for part in [paragraph, *extra]:
+    for part in parts:
         if part.kind == DEPT_LINE:
             label_lines.append(part.text)
             continue
@@ -279,6 +280,19 @@ def _task(
     if label_lines:
         assignment.extend(parse_assignment("\n".join(label_lines), registry))
     assignment.finish(registry)
+    return assignment
+
+
+def _task(
+    action_number: int,
+    number: int,
+    paragraph: Paragraph,
+    extra: list[Paragraph],
+    registry: DepartmentRegistry,
+) -> tuple[ParsedTask, Assignment]:
+    pieces = [paragraph.text[paragraph.body :].strip()] + [p.text.strip() for p in extra]
+    text = "\n".join(piece for piece in pieces if piece)
+    assignment = _assignment_of([paragraph, *extra], registry)
     task = ParsedTask(
         code=f"{action_number}.{number}",
         number=number,
