@@ -26,7 +26,7 @@ import json
 import re
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +96,11 @@ class Factor:
     note: str = ""
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready copy (cached: a factor is immutable)."""
+        return dict(self._as_dict)
+
+    @cached_property
+    def _as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "kind": self.kind,
             "key": self.key,
