@@ -1,4 +1,4 @@
-"""Sample supervision data: quarterly periods for last year and this year, a few
+"""Sample supervision data: this year's quarterly periods, a few
 illustrative progress reports and one supervision notice. Everything created here is
 flagged ``illustrative`` and shown as 示例数据，仅供演示. Idempotent."""
 
@@ -56,7 +56,7 @@ def load(stdout) -> None:
         return
     today = timezone.localdate()
     created = []
-    for year in (today.year - 1, today.year):
+    for year in (today.year,):
         created += services.generate_periods(
             actor=None, plan=plan, kind=ReportingPeriod.Kind.QUARTERLY, year=year, deadline_days=10
         )

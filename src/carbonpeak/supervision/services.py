@@ -943,9 +943,15 @@ def send_reminders(*, today: dt.date | None = None, due_soon_days: int = 5) -> R
             for r in ProgressReport.objects.filter(period__in=periods, first_submitted_at__isnull=False)
         }
         progress = task_progress(tasks, today=today)
+        # Missing reports are chased for the latest closed round of each kind only: older gaps
+        # were chased when they were the latest, and re-sending them would bury the current ones.
+        latest_closed: dict[str, int] = {}
+        for period in sorted(periods, key=lambda x: x.deadline):
+            if period.deadline < today:
+                latest_closed[period.kind] = period.pk
         for period in periods:
             soon = today <= period.deadline <= today + dt.timedelta(days=due_soon_days)
-            late = period.deadline < today
+            late = period.deadline < today and latest_closed.get(period.kind) == period.pk
             if not (soon or late):
                 continue
             for p in progress:
