@@ -102,3 +102,20 @@ def test_invalid_distribution_and_lever():
         Distribution("lognormal")
     with pytest.raises(ValueError, match="不是可扰动的参数"):
         run(_input(), {"nonsense": Distribution("normal", sd=0.1)}, draws=10)
+
+
+def test_offsets_never_change_the_base_year():
+    params = {
+        k: Distribution("normal", sd=0.05)
+        for k in (
+            "gdp_growth",
+            "intensity_decline",
+            "electricity_share",
+            "grid_factor_decline",
+            "non_fossil_direct_share",
+        )
+    }
+    mc = run(_input(), params, draws=500, seed=3)
+    p5, p50, p95 = mc.fan[2020]
+    assert p5 == pytest.approx(p95, rel=1e-6)
+    assert p50 == pytest.approx(project(_input()).co2_t[0], rel=1e-6)

@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from carbonpeak.engine.peak import peak_years
 from carbonpeak.engine.projection import LEVERS, ProjectionInput, prepare, simulate
 
 DISTRIBUTIONS = ("normal", "uniform", "triangular")
@@ -170,15 +169,16 @@ def run(
     codes = [s.code for s in inp.sectors]
     offsets = draw_offsets(parameters, draws, seed, codes)
     years = arr.years
-    paths: npt.NDArray[np.floating] = np.empty((draws, len(years)), dtype=dtype)
+    # Paths are kept year-major (T × N) so that per-year percentiles read contiguous rows.
+    paths: npt.NDArray[np.floating] = np.empty((len(years), draws), dtype=dtype)
     for start in range(0, draws, chunk):
         stop = min(start + chunk, draws)
         part = {k: v[start:stop] for k, v in offsets.items()}
-        paths[start:stop] = simulate(arr, inp, part, n=stop - start, dtype=dtype)["co2_t"]
-    peaks = peak_years(years, paths)
+        paths[:, start:stop] = simulate(arr, inp, part, n=stop - start, dtype=dtype)["co2_t_by_year"]
+    peaks = years[np.argmax(paths, axis=0)]  # first year of each draw's maximum
     last = int(years[-1])
     peaked = peaks < last
-    pct = np.percentile(paths, [5, 50, 95], axis=0)
+    pct = np.percentile(paths, [5, 50, 95], axis=1, overwrite_input=True)
     fan = {int(y): (float(pct[0, t]), float(pct[1, t]), float(pct[2, t])) for t, y in enumerate(years)}
     uniq, counts = np.unique(peaks, return_counts=True)
     p_by = {int(y): float(np.mean(peaked & (peaks <= y))) for y in years}

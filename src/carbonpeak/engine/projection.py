@@ -254,7 +254,7 @@ class _Arrays:
     n_gdp: int  # sectors are reordered: GDP-driven first, then population-driven
     position: list[int]  # original sector index -> position in the arrays
     decline_groups: FloatArray  # (G, S) distinct rows of the intensity decline
-    group_counts: FloatArray  # (T, G) years of each group up to and including t
+    year_group: list[int]  # group of each year's decline rates (base year: -1)
 
 
 def prepare(inp: ProjectionInput) -> _Arrays:
@@ -299,13 +299,11 @@ def prepare(inp: ProjectionInput) -> _Arrays:
         log_i0 = np.log(np.where(intensity0 > 0, intensity0, 1e-300))
     rows = [tuple(decline[t]) for t in range(1, len(years))]
     distinct = sorted(set(rows))
-    counts = np.zeros((len(years), max(len(distinct), 1)))
-    for t, row in enumerate(rows, start=1):
-        counts[t:, distinct.index(row)] += 1
+    year_group = [-1] + [distinct.index(row) for row in rows]
     groups = np.array(distinct) if distinct else np.zeros((1, n_s))
     return _Arrays(
         decline_groups=groups,
-        group_counts=counts,
+        year_group=year_group,
         log_base=log_share + log_i0[None, :],
         n_gdp=int((pop_mask == 0).sum()),
         position=position,
@@ -390,56 +388,70 @@ def simulate(
 
     first: FloatArray = np.ones(len(arr.years), dtype=dtype)
     first[0] = 0.0  # offsets never apply to the base year
-    g = arr.gdp_growth.astype(dtype)[None, :] + scalar("gdp_growth") * first
-    p = arr.population_growth.astype(dtype)[None, :] + scalar("population_growth") * first
-    gdp = dtype(base.gdp_10k_yuan) * growth_index(g)  # (n, T)
-    pop = dtype(base.population) * growth_index(p)
-    gr = arr.grid_decline.astype(dtype)[None, :] + scalar("grid_factor_decline") * first
-    grid = dtype(base.grid_factor_t_per_mwh) * growth_index(-gr)
-    nf = np.clip(arr.non_fossil.astype(dtype)[None, :] + scalar("non_fossil_direct_share") * first, 0, 1)
+    # County-wide drivers in year-major layout (T, n): cumulative sums run along rows.
+    col = first[:, None]
 
-    # Energy in log space, laid out (T, n, S):
+    def log_index(rates: FloatArray, key: str, sign: float = 1.0) -> FloatArray:
+        r = rates.astype(dtype)[:, None] + scalar(key).T * col
+        return np.cumsum(np.log1p(sign * r), axis=0)
+
+    ln_gdp = np.log(dtype(base.gdp_10k_yuan)) + log_index(arr.gdp_growth, "gdp_growth")  # (T, n)
+    ln_pop = np.log(dtype(base.population)) + log_index(arr.population_growth, "population_growth")
+    grid_t = dtype(base.grid_factor_t_per_mwh) * np.exp(log_index(arr.grid_decline, "grid_factor_decline", -1.0))
+    nf_t = np.clip(arr.non_fossil.astype(dtype)[:, None] + scalar("non_fossil_direct_share").T * col, 0, 1)
+
+    # Year by year on (sectors × draws) blocks, which stay in the CPU cache:
     #   ln E[t] = ln A[t] + ln I0 + sum_{s<=t} ln(1 - d[s] - o).
-    # Years sharing one row of rates form a group g, so the cumulative sum is a
-    # single matrix product W @ U with W[t, g] = years of group g up to t and
-    # U[g] = ln(1 - d_g - o): one log per group instead of one per year.
-    o = per_sector("intensity_decline")[:, 0, :]  # (n, S)
-    u = np.log(1 - arr.decline_groups.astype(dtype)[None, :, :] - o[:, None, :])  # (n, G, S)
-    n_g = u.shape[1]
-    log_e: FloatArray = (arr.group_counts.astype(dtype) @ u.transpose(1, 0, 2).reshape(n_g, n * n_s)).reshape(
-        -1, n, n_s
-    )
-    log_e += arr.log_base.astype(dtype)[:, None, :]  # ln(share) + ln(I0)
-    k = arr.n_gdp
-    if k:
-        log_e[:, :, :k] += np.log(gdp).T[:, :, None]
-    if k < n_s:
-        log_e[:, :, k:] += np.log(pop).T[:, :, None]
-    energy = np.exp(log_e, out=log_e)  # (T, n, S) [tce]
-    e_base: FloatArray = arr.electricity_share.astype(dtype)[:, None, :]
+    # Years sharing one row of decline rates form a group g; the log is taken once
+    # per group, U[g] = ln(1 - d_g - o), and accumulated year by year.
+    n_t = len(arr.years)
+    o_d = per_sector("intensity_decline")[:, 0, :].T  # (S, n)
+    u = np.log(1 - arr.decline_groups.astype(dtype)[:, :, None] - o_d[None, :, :])  # (G, S, n)
     has_e = "electricity_share" in off or any(key.startswith("electricity_share.") for key in off)
-    e = np.clip(e_base + per_sector("electricity_share")[:, 0, :][None, :, :], 0, 1) if has_e else e_base
-    gk = (grid / dtype(ELECTRICITY_TCE_PER_MWH)).T  # (T, n) t CO2 per tce of electricity
-    elec = energy * e  # electricity [tce]
-    elec_tce = elec @ np.ones(n_s, dtype=dtype)  # (T, n)
-    keep_nf = (1 - nf).T  # (T, n)
+    o_e = per_sector("electricity_share")[:, 0, :].T if has_e else None  # (S, n)
+    e_base: FloatArray = arr.electricity_share.astype(dtype)  # (T, S)
+    log_base: FloatArray = arr.log_base.astype(dtype)  # (T, S): ln(share) + ln(I0)
+    factor: FloatArray = arr.direct_factor.astype(dtype)  # (S,)
+    keep_nf = 1 - nf_t  # (T, n)
+    gk = grid_t / dtype(ELECTRICITY_TCE_PER_MWH)  # (T, n) t CO2 per tce of electricity
+    k = arr.n_gdp
+    cum: FloatArray = np.zeros((n_s, n), dtype=dtype)
+    co2: FloatArray = np.empty((n_t, n), dtype=dtype)
+    elec_tce: FloatArray = np.empty((n_t, n), dtype=dtype)
     if detail:
-        energy_out = energy.copy()
-        co2_sector = (energy - elec) * (keep_nf[:, :, None] * arr.direct_factor.astype(dtype)) + elec * gk[
-            :, :, None
-        ]
-    direct = np.subtract(energy, elec, out=energy)  # direct energy [tce], reuses the buffer
-    co2 = (keep_nf * (direct @ arr.direct_factor.astype(dtype)) + gk * elec_tce).T  # (n, T)
-    out: dict[str, FloatArray] = {"co2_t": co2}
+        energy_out: FloatArray = np.empty((n_t, n_s, n), dtype=dtype)
+        co2_sector: FloatArray = np.empty((n_t, n_s, n), dtype=dtype)
+    for t in range(n_t):
+        if t > 0:
+            cum += u[arr.year_group[t]]
+        x = cum + log_base[t][:, None]
+        if k:
+            x[:k] += ln_gdp[t]
+        if k < n_s:
+            x[k:] += ln_pop[t]
+        energy = np.exp(x, out=x)  # (S, n) [tce]
+        if o_e is not None and t > 0:
+            e = np.clip(e_base[t][:, None] + o_e, 0, 1)
+        else:
+            e = np.broadcast_to(e_base[t][:, None], energy.shape)
+        elec = energy * e  # electricity [tce]
+        if detail:
+            energy_out[t] = energy
+        direct = np.subtract(energy, elec, out=energy)  # direct energy [tce], reuses the buffer
+        elec_tce[t] = elec.sum(axis=0)
+        co2[t] = keep_nf[t] * (factor @ direct) + gk[t] * elec_tce[t]
+        if detail:
+            co2_sector[t] = direct * (keep_nf[t] * factor[:, None]) + elec * gk[t]
+    out: dict[str, FloatArray] = {"co2_t": co2.T, "co2_t_by_year": co2}  # (n, T) and (T, n)
     if detail:
         inv = arr.position  # back to the caller's sector order
         out.update(
-            energy_tce=energy_out.transpose(1, 0, 2)[:, :, inv],
-            co2_sector_t=co2_sector.transpose(1, 0, 2)[:, :, inv],
-            gdp=gdp,
-            population=pop,
-            grid_factor=grid,
-            non_fossil=nf,
+            energy_tce=energy_out.transpose(2, 0, 1)[:, :, inv],
+            co2_sector_t=co2_sector.transpose(2, 0, 1)[:, :, inv],
+            gdp=np.exp(ln_gdp).T,
+            population=np.exp(ln_pop).T,
+            grid_factor=grid_t.T,
+            non_fossil=nf_t.T,
             electricity_mwh=elec_tce.T / dtype(ELECTRICITY_TCE_PER_MWH),
         )
     return out
