@@ -110,3 +110,19 @@ def test_csrf_is_enforced(office_user, dataset):
     client.force_login(office_user)
     assert client.post(f"/accounting/datasets/{dataset.pk}/delete/").status_code == 403
     dataset.refresh_from_db()
+
+
+def test_api_roles(client, office_client, leader_client, department_client, enterprise_client, dataset):
+    urls = ["/api/accounting/summary", "/api/accounting/datasets", f"/api/accounting/datasets/{dataset.pk}"]
+    for url in urls:
+        assert client.get(url).status_code == 401, url
+        assert enterprise_client.get(url).status_code == 403, url
+        for reader in (office_client, leader_client, department_client):
+            assert reader.get(url).status_code == 200, url
+    data = leader_client.get("/api/accounting/summary").json()
+    assert data["dataset"]["name"] == "测试数据集"
+    assert [y["year"] for y in data["years"]] == [2020, 2021]
+    result = leader_client.get(f"/api/accounting/datasets/{dataset.pk}").json()
+    assert "activities" not in result and result["years"]["2020"]["energy_tce"] == pytest.approx(8372.0)
+    traced = leader_client.get(f"/api/accounting/datasets/{dataset.pk}?trace=true").json()
+    assert len(traced["activities"]) == 4

@@ -203,6 +203,8 @@ def _number(
     table: Table, row: int, cells: dict[str, str], column: str, *, required: bool = True
 ) -> float | None:
     text = cells.get(column, "").replace(",", "").replace("，", "").strip()
+    if column == "decline_pct" and text.endswith(("%", "％")):
+        text = text[:-1].strip()
     if text == "":
         if required:
             raise _err(table, row, column, "不能为空")
