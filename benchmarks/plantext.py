@@ -36,7 +36,9 @@ def main() -> None:
     print(f"sample plan: {len(text)} chars, {len(plan.tasks)} tasks, {len(plan.targets)} targets")
     print(f"  read_document: {median_seconds(lambda: read_document(SAMPLE)) * 1000:.1f} ms")
     print(f"  parse_plan:    {median_seconds(lambda: parse_plan(text)) * 1000:.1f} ms")
-    print(f"long plan: {len(long_text)} chars, {len(long_plan.tasks)} tasks, {len(long_plan.targets)} targets")
+    print(
+        f"long plan: {len(long_text)} chars, {len(long_plan.tasks)} tasks, {len(long_plan.targets)} targets"
+    )
     print(f"  parse_plan:    {median_seconds(lambda: parse_plan(long_text), runs=3) * 1000:.1f} ms")
 
 

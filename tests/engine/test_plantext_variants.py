@@ -313,3 +313,16 @@ def test_departments_written_once_for_a_whole_action_and_bracketed_labels():
         "2.1": (["市工业和信息化局"], ["市统计局"]),
         "2.2": (["市住房和城乡建设局"], []),
     }
+
+
+def test_goals_paragraph_pasted_without_its_heading():
+    text = (
+        "到2025年,全县单位地区生产总值能耗下降率完成市下达目标任务,森林覆盖率稳定在39.00%。"
+        "到2030年,顺利实现碳达峰目标。"
+    )
+    plan = parse_plan(text)
+    assert [(t.indicator, t.value_text, t.comparator, t.year) for t in plan.targets] == [
+        ("森林覆盖率", "39.00", "=", 2025)
+    ]
+    assert "到2025年,全县单位地区生产总值能耗下降率完成市下达目标任务" in plan.goals
+    assert "到2030年,顺利实现碳达峰目标" in plan.goals

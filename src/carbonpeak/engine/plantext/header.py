@@ -140,7 +140,9 @@ def parse_header(paragraphs: list[str], body_start: int) -> Header:
                 title = quoted.group(1)
             elif notice_plan and _PLAN_TITLE.match(notice_plan.group("title")):
                 title = notice_plan.group("title")
-    if issuer is not None and not re.search(r"(?:政府|委员会|办公室|办公厅|委|厅|局|部|院|会)$", issuer):
+    if issuer is not None and not re.search(
+        r"(?:政府|委员会|办公室|办公厅|委|厅|局|部|院|会|小组|指挥部)$", issuer
+    ):
         issuer = None
     if issuer is None:
         publisher = _labelled(head, "发文机关|发布机构")

@@ -80,7 +80,10 @@ def parse_plan(text: str, *, registry: DepartmentRegistry | None = None) -> Pars
                 header.issued_on = parse_date(stripped)
                 break
 
-    goals = find_goals([b for _, b in goal_paragraphs], [t.quote for t in targets])
+    goal_texts = [b for _, b in goal_paragraphs]
+    if not actions and not goal_paragraphs:
+        goal_texts = [p.text for p in paragraphs if not p.heading]
+    goals = find_goals(goal_texts, [t.quote for t in targets])
     preface = [p.text for p in paragraphs[: _first_action_index(paragraphs, actions)]]
     for statement in find_peak_statements(preface):
         if not any(statement in goal or goal in statement for goal in goals):
