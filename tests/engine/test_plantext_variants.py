@@ -326,3 +326,18 @@ def test_goals_paragraph_pasted_without_its_heading():
     ]
     assert "到2025年,全县单位地区生产总值能耗下降率完成市下达目标任务" in plan.goals
     assert "到2030年,顺利实现碳达峰目标" in plan.goals
+
+
+def test_unnumbered_tasks_ending_with_their_department_bracket():
+    plan = parse("county_unnumbered_tasks.txt")
+    assert [(a.title, [t.title for t in a.tasks]) for a in plan.actions] == [
+        ("能源绿色低碳转型行动", ["推进分布式光伏建设", "推进天然气利用"]),
+        ("节能降碳增效行动", ["加强节能审查", "推进园区节能改造"]),
+    ]
+    assert departments(plan)["1.1"] == (["县发展和改革局"], ["县住房和城乡建设局", "县供电公司"])
+    assert targets(plan) == [
+        (None, "非化石能源消费比重", "18", "%", ">=", 2025, "全县"),
+        ("1.1", "光伏装机容量", "20", "万千瓦", ">=", 2025, "全县"),
+    ]
+    # the action's introduction is not a task
+    assert all(not t.text.startswith("能源是碳排放") for t in plan.tasks)

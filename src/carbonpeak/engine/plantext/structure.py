@@ -19,7 +19,7 @@ from ..departments import DepartmentRegistry
 from .assignments import dept_brackets, dept_label_start
 from .normalize import width_normalise
 
-__all__ = ["DEPT_LINE", "META_LINE", "Outline", "Paragraph", "outline"]
+__all__ = ["DEPT_LINE", "META_LINE", "PLAIN_TASK", "Outline", "Paragraph", "outline"]
 
 _KINDS = [
     (0, re.compile(r"^\s*第[一二三四五六七八九十]+[章节部分篇]\s*")),
@@ -28,6 +28,7 @@ _KINDS = [
     (3, re.compile(r"^\s*\d{1,2}\s*(?:[.、,](?!\d)|\)(?!\d))\s*")),
     (4, re.compile(r"^\s*(?:[(\[]\d{1,2}[)\]]|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*")),
 ]
+PLAIN_TASK = 5  # an unnumbered paragraph that ends with its own department bracket
 DEPT_LINE = 10
 META_LINE = 11
 _DEPT_LINE_RE = re.compile(r"^\s*\[?(?:牵头|责任|配合|参加|参与|协同|协办|主办|主责)(?:单位|部门)\s*[\]:]")
@@ -133,9 +134,33 @@ def parent(paragraphs: list[Paragraph], position: int, below: int) -> Paragraph 
     return None
 
 
+def _mark_plain_tasks(paragraphs: list[Paragraph]) -> None:
+    """Plans that do not number their tasks: each task is a paragraph ending with its department bracket.
+
+    When most paragraphs that carry departments are unnumbered and several of them sit under
+    the same heading, each of them becomes a task of kind :data:`PLAIN_TASK`.
+    """
+    plain: list[tuple[Paragraph, Paragraph | None]] = []
+    numbered = 0
+    last_heading: Paragraph | None = None
+    for paragraph in paragraphs:
+        if paragraph.heading:
+            last_heading = paragraph
+            if paragraph.has_dept:
+                numbered += 1
+        elif paragraph.kind is None and paragraph.dept_spans and paragraph.closes:
+            plain.append((paragraph, last_heading))
+    under: Counter[int] = Counter(h.index for _, h in plain if h is not None)
+    shared = [p for p, h in plain if h is not None and under[h.index] >= 2]
+    if len(shared) >= 2 and len(shared) > numbered:
+        for paragraph in shared:
+            paragraph.kind = PLAIN_TASK
+
+
 def outline(texts: list[str], registry: DepartmentRegistry) -> Outline:
     """Classify paragraphs and find the action and task levels."""
     paragraphs = [_paragraph(i, t, registry) for i, t in enumerate(texts)]
+    _mark_plain_tasks(paragraphs)
     owners: list[Paragraph] = []
     last_heading: Paragraph | None = None
     for paragraph in paragraphs:
