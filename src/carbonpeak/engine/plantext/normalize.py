@@ -22,9 +22,13 @@ def widen_map() -> dict[int, int]:
     return dict(_WIDTH)
 
 
+_WIDE = re.compile("[\uff01-\uff5e\u3000【】﹪]")
+
+
+@lru_cache(maxsize=8192)
 def width_normalise(text: str) -> str:
     """Map full-width ASCII forms (（）：，；．０-９％) and 【】 to ASCII; the length is unchanged."""
-    return text.translate(_WIDTH)
+    return text.translate(_WIDTH) if _WIDE.search(text) else text
 
 
 @lru_cache(maxsize=1)
