@@ -86,6 +86,7 @@ def create_scenario(
     or the name is taken. Side effects: audit entries for the scenario, version
     and measures.
     """
+    assumptions = fill_from_accounting(assumptions)
     parsed = spec_mod.parse_scenario(assumptions)
     if Scenario.objects.filter(name=parsed.name).exists():
         raise SpecError(f"已有名为“{parsed.name}”的情景，请改名或在该情景下保存新版本", "scenario.name")
@@ -129,7 +130,7 @@ def save_version(
     The scenario's name and kind stay those of the scenario. Raises
     :class:`SpecError` when invalid (nothing written).
     """
-    data = _clean_assumptions(assumptions)
+    data = _clean_assumptions(fill_from_accounting(assumptions))
     data.setdefault("scenario", {})
     data["scenario"]["name"] = scenario.name
     data["scenario"]["kind"] = scenario.kind
@@ -378,12 +379,13 @@ def history(prefer: str = "") -> tuple[list[HistoryYear], dict[str, Any]] | None
     """The history used by decomposition and STIRPAT.
 
     The county's own accounting data when it has at least two years with
-    population and GDP (``prefer="sample"`` forces the stored dataset); else the
+    population and GDP (``prefer="sample"`` forces the stored dataset,
+    ``prefer="accounting"`` the accounting data or None); else the
     most recently loaded :class:`History` dataset; None when there is none.
     """
     if prefer != "sample":
         acc = _accounting_history()
-        if acc is not None:
+        if acc is not None or prefer == "accounting":
             return acc
     ds = History.objects.order_by("-loaded_at").first()
     if ds is None:
@@ -475,3 +477,81 @@ def peak_outlook() -> dict[str, Any] | None:
                 "url": reverse("scenarios:detail", args=[scenario.pk]),
             }
     return None
+
+
+def fill_from_accounting(data: dict[str, Any]) -> dict[str, Any]:
+    """Fill a scenario's missing base-year data from the accounting app (``history = "accounting"``).
+
+    For the base year, ``base.population`` and ``base.gdp_constant_10k_yuan`` come
+    from the accounting summary when the file leaves them out; a sector with
+    ``accounting_sector = "工业"`` and no ``energy_tce`` takes that sector's energy,
+    and without ``direct_co2_factor_t_per_tce`` a factor calibrated to its CO2
+    (:func:`carbonpeak.engine.projection.calibrate_direct_factor`). Values the file
+    gives are never overwritten. Raises :class:`SpecError` naming what is missing.
+    """
+    from carbonpeak.engine.projection import calibrate_direct_factor
+
+    head = data.get("scenario") or {}
+    if head.get("history") != "accounting":
+        return data
+    try:
+        from carbonpeak.accounting.services import yearly_summary
+    except ImportError:
+        raise SpecError('scenario.history = "accounting"：未安装核算模块', "scenario.history") from None
+    year = int(head.get("base_year", 2020))
+    row = next((r for r in yearly_summary() if int(r["year"]) == year), None)
+    if row is None:
+        raise SpecError(
+            f'scenario.history = "accounting"：核算数据中没有基准年 {year} 年', "scenario.history"
+        )
+    out = copy.deepcopy(data)
+    src = f"能耗与碳排放核算（{year}年，本平台核算模块最新数据集）"
+    base = out.setdefault("base", {})
+    for key, value in (
+        ("population", row.get("population")),
+        ("gdp_constant_10k_yuan", row.get("gdp_constant_10k_yuan")),
+    ):
+        if key not in base:
+            if not value:
+                raise SpecError(f"base.{key}：核算数据 {year} 年没有该项，请在情景文件中填写", f"base.{key}")
+            base[key] = {"value": float(value), "source": src}
+    by_sector = row.get("by_sector") or {}
+    grid = (base.get("grid_factor_t_per_mwh") or {}).get("value")
+    nf_value = ((out.get("assumptions") or {}).get("non_fossil_direct_share") or {}).get("value")
+    for k, sector in enumerate(out.get("sectors") or []):
+        name = sector.get("accounting_sector")
+        if not name:
+            continue
+        figures = by_sector.get(name)
+        if figures is None:
+            raise SpecError(
+                f"sectors[{k}].accounting_sector：核算数据中没有行业“{name}”",
+                f"sectors[{k}].accounting_sector",
+            )
+        if "energy_tce" not in sector:
+            sector["energy_tce"] = {"value": float(figures["energy_tce"]), "source": f"{src}：{name}"}
+        if "direct_co2_factor_t_per_tce" not in sector:
+            elec = (sector.get("electricity_share") or {}).get("value")
+            e0 = spec_mod.parse_anchors(elec, f"sectors[{k}].electricity_share") if elec is not None else {}
+            n0 = (
+                spec_mod.parse_anchors(nf_value, "assumptions.non_fossil_direct_share")
+                if nf_value is not None
+                else {}
+            )
+            if grid is None or not e0:
+                raise SpecError(
+                    f"sectors[{k}].direct_co2_factor_t_per_tce：需先给出电网排放因子和电气化率才能按核算排放校准",
+                    f"sectors[{k}].direct_co2_factor_t_per_tce",
+                )
+            factor = calibrate_direct_factor(
+                energy_tce=float(figures["energy_tce"]),
+                co2_t=float(figures["co2_t"]),
+                electricity_share=e0.get(year, e0[min(e0)]),
+                non_fossil_direct_share=n0.get(year, n0[min(n0)]) if n0 else 0.0,
+                grid_factor=float(grid),
+            )
+            sector["direct_co2_factor_t_per_tce"] = {
+                "value": round(factor, 4),
+                "source": f"按{src}的{name}排放校准",
+            }
+    return out

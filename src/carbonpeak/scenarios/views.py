@@ -289,7 +289,7 @@ def export_compare(request: HttpRequest) -> HttpResponse:
 def _decomposition(request: HttpRequest) -> dict[str, Any]:
     hist = services.history(request.GET.get("source", ""))
     if hist is None:
-        return {"history": None}
+        return {"history": None, "source": request.GET.get("source", "")}
     years, meta = hist
     year_list = [h.year for h in years]
     try:
@@ -297,7 +297,14 @@ def _decomposition(request: HttpRequest) -> dict[str, Any]:
         y1 = int(request.GET.get("to", year_list[-1]))
     except ValueError:
         y0, y1 = year_list[0], year_list[-1]
-    ctx: dict[str, Any] = {"history": years, "meta": meta, "years": year_list, "y0": y0, "y1": y1}
+    ctx: dict[str, Any] = {
+        "history": years,
+        "meta": meta,
+        "years": year_list,
+        "y0": y0,
+        "y1": y1,
+        "source": request.GET.get("source", ""),
+    }
     if y0 not in year_list or y1 not in year_list or y0 == y1:
         ctx["error"] = "请选择历史数据中两个不同的年份。"
         return ctx
@@ -374,7 +381,12 @@ def stirpat_page(request: HttpRequest) -> HttpResponse:
     scenario = next((s for s in scenarios if str(s.pk) == sid), None) or next(
         (s for s in scenarios if s.kind == Scenario.Kind.BASELINE), scenarios[0] if scenarios else None
     )
-    ctx: dict[str, Any] = {"scenarios": scenarios, "scenario": scenario, "term_labels": TERM_LABELS}
+    ctx: dict[str, Any] = {
+        "scenarios": scenarios,
+        "scenario": scenario,
+        "term_labels": TERM_LABELS,
+        "source": request.GET.get("source", ""),
+    }
     if hist is not None:
         years, meta = hist
         ctx["meta"] = meta

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from carbonpeak.scenarios import spec
+from carbonpeak.scenarios import services, spec
 
 
 class Command(BaseCommand):
@@ -31,7 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path = Path(options["file"])
         try:
-            data = spec.load_toml(path)
+            data = services.fill_from_accounting(spec.load_toml(path))
             parsed = spec.parse_scenario(data)
             if options["draws"] is not None and not 0 <= options["draws"] <= 1_000_000:
                 raise spec.SpecError("--draws 须在 0 到 1000000 之间")
