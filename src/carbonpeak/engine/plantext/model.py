@@ -25,11 +25,13 @@ class ParsedTask:
     code : str
         "<action number>.<task number>", e.g. "2.3".
     number : int
-        The task's number within its action, as written (1, 2, ...).
+        The task's position within its action, counting from 1 (equal to the written
+        number in plans that restart numbering in each action).
     title : str
         The task's heading: the first sentence, without the marker ("推动工业绿色低碳转型").
     text : str
-        The full verbatim text of the task, including its department bracket or lines.
+        The full verbatim text of the task without its leading number ("1."), including its
+        department bracket or "牵头单位：" lines; paragraphs joined by newlines.
     lead : list of str
         Lead departments (牵头), registry names in written order.
     cooperating : list of str
