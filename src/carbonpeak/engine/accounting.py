@@ -289,7 +289,7 @@ def account_activity(
     canonical_unit = energy.check_unit_for_carrier(c, unit)
     quantity = float(quantity)
     if not quantity >= 0:
-        raise ValueError("quantity must be >= 0")
+        raise ValueError(f"数量不能为负数（{quantity}）")
     fs = factor_set if factor_set is not None else FactorSet.default(region)
     flags: list[str] = []
     assumptions: list[str] = []

@@ -97,7 +97,7 @@ def normalize_unit(unit: str) -> str:
     key = _squash(unit)
     if key in _UNIT_INDEX:
         return _UNIT_INDEX[key]
-    raise UnknownUnitError(unit)
+    raise UnknownUnitError(f"未知计量单位“{unit}”")
 
 
 def unit_dimension(unit: str) -> str:
@@ -157,7 +157,7 @@ def _ratio(from_unit: str, to_unit: str) -> tuple[int, int]:
     dim_from, size_from = _UNIT_TABLE[normalize_unit(from_unit)]
     dim_to, size_to = _UNIT_TABLE[normalize_unit(to_unit)]
     if dim_from != dim_to:
-        raise IncompatibleUnitError(f"{from_unit} -> {to_unit}")
+        raise IncompatibleUnitError(f"单位“{from_unit}”与“{to_unit}”不是同一种量，不能换算")
     ratio = size_from / size_to
     assert ratio.numerator < 2**53 and ratio.denominator < 2**53
     return ratio.numerator, ratio.denominator
@@ -289,7 +289,7 @@ def get_carrier(name: str) -> Carrier:
     alias = CARRIER_ALIASES.get(key) or CARRIER_ALIASES.get(key.upper())
     if alias:
         return CARRIERS[alias]
-    raise UnknownCarrierError(name)
+    raise UnknownCarrierError(f"未知能源品种“{name}”")
 
 
 def check_unit_for_carrier(carrier: Carrier, unit: str) -> str:
@@ -301,7 +301,7 @@ def check_unit_for_carrier(carrier: Carrier, unit: str) -> str:
     """
     canonical = normalize_unit(unit)
     if _UNIT_TABLE[canonical][0] != carrier.dimension:
-        raise IncompatibleUnitError(f"{carrier.name_zh}: {unit}")
+        raise IncompatibleUnitError(f"单位“{unit}”不能用于能源品种“{carrier.name_zh}”")
     return canonical
 
 
