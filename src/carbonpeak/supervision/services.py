@@ -362,6 +362,11 @@ def delete_attachment(*, actor: Any, attachment: Attachment) -> None:
     """Remove an attachment of an editable report. Side effects: audit entry; file deleted after commit."""
     if not attachment.report.editable:
         raise SupervisionError("报告已提交，等待审核期间不能删除附件。")
+    for version in attachment.report.versions.order_by("number"):
+        if any(a.get("id") == attachment.pk for a in version.snapshot.get("attachments", [])):
+            raise SupervisionError(
+                f"附件“{attachment.original_name}”已随第{version.number}版提交，版本记录需要保留，不能删除。"
+            )
     before = audit.snapshot(attachment)
     pk, text, name, storage = attachment.pk, str(attachment), attachment.file.name, attachment.file.storage
     attachment.delete()

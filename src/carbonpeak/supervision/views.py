@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from carbonpeak.core.models import AuditEntry
 from carbonpeak.plans.models import Plan, Task
@@ -821,6 +821,7 @@ def _audit_rows(request: HttpRequest):
 
 
 @supervision_view("supervision.view_audit")
+@require_safe
 def audit_list(request: HttpRequest) -> HttpResponse:
     qs = _audit_rows(request)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
@@ -841,6 +842,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 
 @supervision_view("supervision.view_audit")
+@require_safe
 def audit_export(request: HttpRequest) -> HttpResponse:
     import json
 

@@ -1,0 +1,77 @@
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from carbonpeak.core.models import AuditEntry
+from carbonpeak.supervision import services
+from carbonpeak.supervision.models import ReminderLog, ReportingPeriod
+
+from .conftest import TODAY, pdf
+
+pytestmark = pytest.mark.django_db
+
+
+def test_audit_log_viewer_and_export(office_client, department_user, plan, period):
+    report = services.start_report(actor=department_user, task=plan.t1, period=period)
+    services.save_report(
+        actor=department_user, report=report, status="lagging", narrative="受资金影响滞后", key_figures=[]
+    )
+    page = office_client.get(
+        reverse("supervision:audit") + "?type=supervision.ProgressReport&action=update"
+    ).content.decode()
+    assert "受资金影响滞后" in page and "dept" in page
+    entry = AuditEntry.objects.filter(object_type="supervision.ProgressReport", action="update").get()
+    assert entry.before["status"] == "in_progress" and entry.after["status"] == "lagging"
+    wb = load_workbook(
+        io.BytesIO(office_client.get(reverse("supervision:audit_export") + "?action=update").content)
+    )
+    rows = list(wb.active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("时间", "操作人", "操作")
+    assert any(r[1] == "dept" and "lagging" in (r[7] or "") for r in rows[1:])
+
+
+def test_audit_entries_cannot_be_changed_from_the_ui(office_client, office_user):
+    AuditEntry.objects.create(username="x", action="create", object_type="t", object_id="1")
+    assert office_client.post(reverse("supervision:audit"), {"action": "delete"}).status_code == 405
+    assert office_client.post(reverse("supervision:audit_export")).status_code == 405
+    office_user.is_staff = office_user.is_superuser = True
+    office_user.save()
+    entry = AuditEntry.objects.first()
+    assert (
+        office_client.post(f"/admin/core/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    )
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_attachment_of_a_submitted_version_cannot_be_deleted(department_user, office_user, plan, period):
+    report = services.start_report(actor=department_user, task=plan.t1, period=period)
+    services.save_report(
+        actor=department_user, report=report, status="in_progress", narrative="x", key_figures=[]
+    )
+    att = services.add_attachment(actor=department_user, report=report, upload=pdf())
+    services.submit_report(actor=department_user, report=report)
+    services.review_report(actor=office_user, report=report, decision="return", comment="补充")
+    with pytest.raises(services.SupervisionError, match="已随第1版提交"):
+        services.delete_attachment(actor=department_user, attachment=att)
+    fresh = services.add_attachment(actor=department_user, report=report, upload=pdf("补充.pdf"))
+    services.delete_attachment(actor=department_user, attachment=fresh)
+    assert list(report.attachments.values_list("original_name", flat=True)) == ["进展说明.pdf"]
+
+
+def test_missing_reports_chased_for_the_latest_closed_round_only(plan, department_user, past_period):
+    older = ReportingPeriod.objects.create(
+        plan=plan,
+        kind="quarterly",
+        label="上上期",
+        start=TODAY - dt.timedelta(days=240),
+        end=TODAY - dt.timedelta(days=150),
+        deadline=TODAY - dt.timedelta(days=140),
+    )
+    call_command("remind")
+    keys = set(ReminderLog.objects.filter(kind="report_missing").values_list("period_key", flat=True))
+    assert keys == {f"period:{past_period.pk}"}
+    assert f"period:{older.pk}" not in keys
