@@ -183,6 +183,8 @@ def test_compute_worked_dataset():
     assert w["level"] == "green"  # 4.76 % ≥ 2.97 %
     assert any("2023" in a for a in result.assumptions)
     assert any("最近年份" in a for a in result.assumptions)
+    assert "nearest_year_grid_factor" in result.to_dict()["years"]["2020"]["flags"]
+    assert "nearest_year_grid_factor" not in result.to_dict()["years"]["2022"]["flags"]
 
 
 def test_rising_intensity_year_is_red_even_when_cumulative_is_ahead():

@@ -400,6 +400,7 @@ class YearResult:
     coal_share_pct: float | None
     non_fossil_share_pct: float | None
     exclusions: dict[str, Any] | None = None
+    flags: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -418,6 +419,7 @@ class YearResult:
         }
         if self.exclusions is not None:
             data["exclusions"] = self.exclusions
+        data["flags"] = list(self.flags)
         return data
 
     @classmethod
@@ -437,6 +439,7 @@ class YearResult:
             coal_share_pct=data.get("coal_share_pct"),
             non_fossil_share_pct=data.get("non_fossil_share_pct"),
             exclusions=data.get("exclusions"),
+            flags=list(data.get("flags") or []),
         )
 
 
@@ -641,6 +644,7 @@ def compute(
                 "by_carrier": {},
                 "by_category": defaultdict(float),
                 "heat": False,
+                "flags": [],
             },
         )
         bucket["energy"] += result.energy_tce
@@ -649,6 +653,9 @@ def compute(
             bucket["equal_missing"] = True
         else:
             bucket["equal"] += result.energy_tce_equal_value
+        for flag in result.trace["flags"]:
+            if flag not in bucket["flags"]:
+                bucket["flags"].append(flag)
         if result.trace["carrier_kind"] == "heat":
             bucket["heat"] = True
         _add(bucket["by_sector"], row.sector, result.energy_tce, result.co2_t)
@@ -758,6 +765,7 @@ def compute(
             coal_share_pct=tgt.share_pct(coal, total),
             non_fossil_share_pct=non_fossil,
             exclusions=exclusions_info,
+            flags=sorted(b["flags"]),
         )
     if years and not any(y.non_fossil_share_pct is not None for y in years.values()):
         note("未提供非化石能源消费量（non_fossil_energy_tce），非化石能源消费比重未计算")
