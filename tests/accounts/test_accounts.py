@@ -177,3 +177,28 @@ def test_csrf_enforced_on_login_and_account_creation(office_user, department):
     r = c.post(reverse("accounts:create"), {"username": "nocsrf", "role": "leader"})
     assert r.status_code == 403
     assert not User.objects.filter(username="nocsrf").exists()
+
+
+def test_admin_account_change_is_audited(office_user, department_user):
+    office_user.is_staff = office_user.is_superuser = True
+    office_user.save()
+    c = Client()
+    c.force_login(office_user)
+    r = c.post(
+        f"/admin/accounts/user/{department_user.pk}/change/",
+        {
+            "username": "dept",
+            "role": "leader",
+            "display_name": "改名",
+            "phone": "",
+            "email": "",
+            "is_active": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    entry = AuditEntry.objects.filter(
+        object_type="accounts.User", object_id=str(department_user.pk), note="后台修改"
+    ).get()
+    assert entry.before["role"] == "department" and entry.after["role"] == "leader"

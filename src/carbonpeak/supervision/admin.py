@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.db import transaction
 
+from carbonpeak.core import audit
 from carbonpeak.supervision import models
 
 
@@ -7,6 +9,22 @@ from carbonpeak.supervision import models
 class ReportingPeriodAdmin(admin.ModelAdmin):
     list_display = ("label", "plan", "kind", "start", "end", "deadline")
     list_filter = ("kind", "plan")
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            before = audit.snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
+            super().save_model(request, obj, form, change)
+            audit.record(
+                user=request.user,
+                action="update" if change else "create",
+                instance=obj,
+                before=before,
+                after=audit.snapshot(obj),
+                note="后台修改",
+            )
+
+    def has_delete_permission(self, request, obj=None):  # noqa: ARG002
+        return False  # delete on the site, which refuses periods that have reports
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
