@@ -40,8 +40,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 #: Relative shortfall of the projection (fraction of ``|T|``) still rated 有风险 rather than 滞后.
 RISK_BAND = 0.10
 #: Relative tolerance (fraction of ``|T|``) within which an ``=`` target counts as met.
@@ -313,12 +311,16 @@ def project(spec: IndicatorSpec, points: Sequence[Point]) -> Projection | None:
     kind = spec.value_kind
     pts = sorted(points, key=lambda p: p.t)
     if len({p.t for p in pts}) >= TREND_MIN_POINTS and len(pts) >= TREND_MIN_POINTS:
-        t = np.array([p.t for p in pts], dtype=float)
-        y = np.array([_to_space(p.value, kind) for p in pts], dtype=float)
-        t_mean = t.mean()
-        y_mean = y.mean()
-        slope = float(((t - t_mean) * (y - y_mean)).sum() / ((t - t_mean) ** 2).sum())
-        intercept = float(y_mean - slope * t_mean)
+        # Plain sums: for the few points of an indicator this is several times faster than numpy.
+        t = [p.t for p in pts]
+        y = [_to_space(p.value, kind) for p in pts]
+        n = len(t)
+        t_mean = math.fsum(t) / n
+        y_mean = math.fsum(y) / n
+        sxy = math.fsum((ti - t_mean) * (yi - y_mean) for ti, yi in zip(t, y, strict=True))
+        sxx = math.fsum((ti - t_mean) ** 2 for ti in t)
+        slope = sxy / sxx
+        intercept = y_mean - slope * t_mean
         y_target = intercept + slope * spec.target_year
         return Projection("trend", slope, _from_space(y_target, kind))
     last = pts[-1]

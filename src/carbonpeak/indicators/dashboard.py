@@ -324,14 +324,18 @@ def build(*, today: dt.date | None = None) -> Dashboard:
     rows = services.indicator_rows(Indicator.objects.all())
     warnings = services.warnings_from_rows(rows)
     counts = Counter(r.status for r in rows)
-    summary = services.accounting_summary()
+    summary, summary_illustrative = services.accounting_summary_cached()
     trends, structure = _trends_and_structure(rows, summary)
-    tasks, overdue = _task_sections(today)
+    token = services._current_rows.set(rows)
+    try:
+        tasks, overdue = _task_sections(today)
+    finally:
+        services._current_rows.reset(token)
     stats = Observation.objects.aggregate(
         pending=Count("id", filter=Q(state=Observation.State.PENDING)),
         illustrative=Count("id", filter=Q(illustrative=True)),
     )
-    illustrative = bool(stats["illustrative"]) or any(bool(r.get("illustrative")) for r in summary)
+    illustrative = bool(stats["illustrative"]) or summary_illustrative
     return Dashboard(
         rows=rows,
         warnings=warnings,

@@ -17,6 +17,7 @@ import io
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -172,6 +173,36 @@ def accounting_summary() -> list[dict[str, Any]]:
     return [r for r in rows if isinstance(r, dict) and r.get("year") is not None]
 
 
+_SUMMARY_CACHE: dict[str, Any] = {}
+
+
+def accounting_summary_cached() -> tuple[list[dict[str, Any]], bool]:
+    """:func:`accounting_summary` and whether it is illustrative, re-read only when the data changed.
+
+    The accounting result is a large JSON document (it carries the calculation trace);
+    decoding it on every dashboard render costs more than everything else together.
+    One small query identifies the latest computed dataset (the same choice as
+    ``carbonpeak.accounting.services.latest_dataset``); the summary is decoded again
+    only when that dataset or its computation time changes. Per process, never stale.
+    """
+    try:
+        from carbonpeak.accounting.models import Dataset
+    except ImportError:
+        return [], False
+    key = (
+        Dataset.objects.exclude(result={})
+        .order_by("-computed_at", "-id")
+        .values_list("pk", "computed_at", "is_sample")
+        .first()
+    )
+    if key is None:
+        return [], False
+    if _SUMMARY_CACHE.get("key") != key:
+        _SUMMARY_CACHE.clear()
+        _SUMMARY_CACHE.update(key=key, rows=accounting_summary())
+    return _SUMMARY_CACHE["rows"], bool(key[2])
+
+
 # --------------------------------------------------------------------------- creation
 
 
@@ -309,7 +340,10 @@ def refresh_computed(
     Side effects: creates missing computed indicators; creates/updates Observation rows
     (one audit entry per indicator changed).
     """
-    rows = accounting_summary() if summary is None else summary
+    if summary is None:
+        rows, illustrative = accounting_summary_cached()
+    else:
+        rows = summary
     ensure_computed_indicators(user=user)
     result = RefreshResult(years=sorted({int(r["year"]) for r in rows}))
     if not rows:
@@ -860,9 +894,21 @@ class TargetLevel:
     level: str
 
 
+#: Rows already assessed during the current dashboard render (see ``dashboard.build``).
+_current_rows: ContextVar[list[IndicatorRow] | None] = ContextVar("indicator_rows", default=None)
+
+
 def target_levels(plan: Any) -> list[TargetLevel]:
-    """Levels (green/yellow/red) of the plan's targets that have an assessed indicator. Two queries."""
-    rows = indicator_rows(Indicator.objects.filter(target__plan=plan))
+    """Levels (green/yellow/red) of the plan's targets that have an assessed indicator.
+
+    Two queries, none when called while the dashboard is being built (its rows are reused).
+    """
+    shared = _current_rows.get()
+    if shared is not None:
+        plan_id = getattr(plan, "pk", plan)
+        rows = [r for r in shared if r.indicator.target_id is not None and r.indicator.plan_id == plan_id]
+    else:
+        rows = indicator_rows(Indicator.objects.filter(target__plan=plan))
     return [
         TargetLevel(r.indicator.target_id, r.indicator.pk, r.status, r.level)
         for r in rows
