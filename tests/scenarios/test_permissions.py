@@ -79,9 +79,23 @@ def test_public_is_sent_to_login(urls, samples):
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
 
 
-def test_api_is_not_exposed_to_enterprise_or_public(enterprise_client, samples):
-    # No JSON API in this app; the dashboard reads services directly.
-    assert enterprise_client.get("/api/scenarios/").status_code == 404
+@pytest.mark.parametrize("url", ["/api/scenarios/", "/api/scenarios/{pk}"])
+def test_api_by_role(url, samples, office_client, leader_client, department_client, enterprise_client):
+    url = url.format(pk=samples["policy"].pk)
+    for client in (office_client, leader_client, department_client):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    assert enterprise_client.get(url).status_code == 403
+    assert Client().get(url).status_code == 401
+    data = office_client.get(url).json()
+    if isinstance(data, dict):
+        assert data["scenario"] == "政策情景（示例）" and "fan" in data["montecarlo"]
+    else:
+        assert {d["name"] for d in data} >= {"基准情景（示例）", "政策情景（示例）"}
+
+
+def test_api_missing_version_is_404(office_client, samples):
+    assert office_client.get(f"/api/scenarios/{samples['policy'].pk}?version=99").status_code == 404
 
 
 def test_menu_entry_only_for_staff(office_client, enterprise_client, samples):
