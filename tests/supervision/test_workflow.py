@@ -187,3 +187,18 @@ def test_bad_key_figures_line_named(department_client, plan, period):
     )
     assert r.status_code == 200
     assert "关键数据第 2 行格式不对" in r.content.decode()
+
+
+def test_superuser_office_keeps_department_rights_separate(department_client, office_user, plan, period):
+    """The admin created by `carbonpeak ensure_admin` is a superuser: it must not file or edit department reports."""
+    office_user.is_superuser = True
+    office_user.save()
+    from .conftest import client_for
+
+    admin = client_for(office_user)
+    assert admin.post(reverse("supervision:report_open", args=[plan.t1.pk, period.pk])).status_code == 200
+    assert not ProgressReport.objects.exists()
+    report = _start(department_client, plan.t1, period)
+    page = admin.get(reverse("supervision:report_detail", args=[report.pk])).content.decode()
+    assert 'id="edit-report"' not in page and 'id="review-form"' not in page
+    assert admin.get(reverse("supervision:report_edit", args=[report.pk])).status_code == 403

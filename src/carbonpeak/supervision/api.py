@@ -12,12 +12,13 @@ from ninja.security import django_auth
 
 from carbonpeak.supervision import services
 from carbonpeak.supervision.models import Notification
+from carbonpeak.supervision.rules import can
 
 router = Router(auth=django_auth, tags=["调度与督办"])
 
 
 def _check(request) -> None:
-    if not request.user.has_perm("supervision.view"):
+    if not can(request.user, "supervision.view"):
         raise HttpError(403, "无权访问")
 
 

@@ -79,6 +79,18 @@ def notice_open(user: Any, notice: Any) -> bool:
 
 is_reader = is_office | is_leader
 
+
+def can(user: Any, perm: str, obj: Any = None) -> bool:
+    """Check a supervision permission through the rules themselves.
+
+    ``user.has_perm`` returns True for every superuser (Django's ModelBackend), which
+    would skip the state and ownership checks below (e.g. show a department's
+    "edit report" button to the admin). The superuser is treated as the office by
+    :func:`carbonpeak.accounts.roles.role_of`, so it keeps every office right.
+    """
+    return bool(getattr(user, "is_active", False)) and rules.has_perm(perm, user, obj)
+
+
 rules.add_perm("supervision.view", is_office | is_leader | is_department_user)
 rules.add_perm("supervision.view_task", is_reader | (is_department_user & involved_in_task))
 rules.add_perm("supervision.file_report", is_department_user & leads_task)

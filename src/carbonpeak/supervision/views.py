@@ -25,6 +25,7 @@ from carbonpeak.supervision.models import (
     SupervisionNotice,
     TaskStatusOverride,
 )
+from carbonpeak.supervision.rules import can
 
 SAMPLE_NOTE = "示例数据，仅供演示"
 
@@ -36,7 +37,7 @@ def supervision_view(perm: str = "supervision.view"):
         @login_required
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs):
-            if not request.user.has_perm(perm):
+            if not can(request.user, perm):
                 raise PermissionDenied("您的账号无权访问此页面。")
             return view(request, *args, **kwargs)
 
@@ -46,7 +47,7 @@ def supervision_view(perm: str = "supervision.view"):
 
 
 def _require(request: HttpRequest, perm: str, obj=None, message: str = "您无权执行此操作。") -> None:
-    if not request.user.has_perm(perm, obj):
+    if not can(request.user, perm, obj):
         raise PermissionDenied(message)
 
 
@@ -106,7 +107,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
     pending_review = (
         ProgressReport.objects.filter(state=ProgressReport.State.SUBMITTED).count()
-        if request.user.has_perm("supervision.manage_periods")
+        if can(request.user, "supervision.manage_periods")
         else 0
     )
     return render(
@@ -189,8 +190,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "period_rows": [(period, reports.get(period.pk)) for period in periods],
             "assignments": task.assignments.select_related("department"),
             "overrides": overrides,
-            "can_file": request.user.has_perm("supervision.file_report", task),
-            "can_override": request.user.has_perm("supervision.override_status"),
+            "can_file": can(request.user, "supervision.file_report", task),
+            "can_override": can(request.user, "supervision.override_status"),
             "override_form": forms.OverrideForm(),
             "today": timezone.localdate(),
         },
@@ -230,7 +231,7 @@ def report_open(request: HttpRequest, task_id: int, period_id: int) -> HttpRespo
     existing = ProgressReport.objects.filter(task=task, period=period).first()
     if existing:
         return redirect("supervision:report_detail", pk=existing.pk)
-    if not request.user.has_perm("supervision.file_report", task):
+    if not can(request.user, "supervision.file_report", task):
         return render(request, "supervision/report_none.html", {"task": task, "period": period})
     if request.method == "POST":
         try:
@@ -261,9 +262,9 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attachments": report.attachments.select_related("department", "uploaded_by"),
             "reviews": report.reviews.select_related("reviewer", "version"),
             "versions": report.versions.select_related("submitted_by"),
-            "can_edit": user.has_perm("supervision.edit_report", report),
-            "can_contribute": user.has_perm("supervision.contribute", report),
-            "can_review": user.has_perm("supervision.review_report", report),
+            "can_edit": can(user, "supervision.edit_report", report),
+            "can_contribute": can(user, "supervision.contribute", report),
+            "can_review": can(user, "supervision.review_report", report),
             "contribution_form": forms.ContributionForm(
                 initial={"text": own_contribution.text if own_contribution else ""}
             ),
@@ -367,8 +368,8 @@ def report_contribution(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     report = _get_report(request, pk)
     if not (
-        request.user.has_perm("supervision.edit_report", report)
-        or request.user.has_perm("supervision.contribute", report)
+        can(request.user, "supervision.edit_report", report)
+        or can(request.user, "supervision.contribute", report)
     ):
         raise PermissionDenied("只有牵头单位或配合单位可以在报告提交前上传附件。")
     form = forms.AttachmentForm(request.POST, request.FILES)
@@ -406,8 +407,8 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     att = _visible_attachment(request, pk)
     report = att.report
-    allowed = request.user.has_perm("supervision.edit_report", report) or (
-        request.user.has_perm("supervision.contribute", report)
+    allowed = can(request.user, "supervision.edit_report", report) or (
+        can(request.user, "supervision.contribute", report)
         and att.department_id == request.user.department_id
     )
     if not allowed:
@@ -437,7 +438,7 @@ def report_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 @supervision_view()
 def period_list(request: HttpRequest) -> HttpResponse:
-    can_manage = request.user.has_perm("supervision.manage_periods")
+    can_manage = can(request.user, "supervision.manage_periods")
     plan = services.current_plan()
     create_form = forms.PeriodForm(initial={"plan": plan})
     generate_form = forms.GenerateForm(
@@ -526,7 +527,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
             "state": state,
             "states": SupervisionNotice.State.choices,
             "today": timezone.localdate(),
-            "can_issue": request.user.has_perm("supervision.issue_notice"),
+            "can_issue": can(request.user, "supervision.issue_notice"),
             "sample_note": SAMPLE_NOTE,
         },
     )
@@ -611,8 +612,8 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "notice": notice,
             "today": timezone.localdate(),
-            "can_answer": request.user.has_perm("supervision.answer_notice", notice),
-            "can_close": request.user.has_perm("supervision.close_notice", notice),
+            "can_answer": can(request.user, "supervision.answer_notice", notice),
+            "can_close": can(request.user, "supervision.close_notice", notice),
             "answer_form": forms.AnswerForm(initial={"text": notice.answer_text}),
             "close_form": forms.CloseForm(),
             "sample_note": SAMPLE_NOTE,
@@ -715,7 +716,7 @@ def assessment(request: HttpRequest) -> HttpResponse:
         {
             "a": result,
             "form": form,
-            "can_edit": request.user.has_perm("supervision.edit_weights"),
+            "can_edit": can(request.user, "supervision.edit_weights"),
             "plans": Plan.objects.all(),
         },
     )
