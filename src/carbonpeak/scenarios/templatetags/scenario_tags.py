@@ -14,7 +14,8 @@ def wan(value: Any) -> str:
     """Tonnes as 万吨 with one decimal (1 234 567 → "123.5")."""
     if value is None or value == "":
         return "—"
-    return f"{float(value) / 1e4:,.1f}"
+    v = float(value) / 1e4
+    return f"{0.0 if abs(v) < 0.05 else v:,.1f}"  # no "-0.0"
 
 
 @register.filter
