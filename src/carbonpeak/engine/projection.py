@@ -217,24 +217,6 @@ def anchor_path(anchors: Anchors, years: npt.ArrayLike) -> FloatArray:
     return np.interp(np.asarray(years, dtype=float), keys, [anchors[k] for k in keys])
 
 
-def growth_index(rates: FloatArray, axis: int = -1) -> FloatArray:
-    """Cumulative growth index :math:`\\prod_{s \\le t} (1 + r_s)` along ``axis``.
-
-    Parameters
-    ----------
-    rates : ndarray, shape (..., T)
-        Annual rates [1/yr]; the base year's rate should be 0.
-    axis : int
-        The year axis.
-
-    Returns
-    -------
-    ndarray, shape (..., T)
-        Index relative to the base year [-].
-    """
-    return np.exp(np.cumsum(np.log1p(rates), axis=axis))
-
-
 @dataclass
 class _Arrays:
     """Deterministic arrays shared by the projection and the Monte Carlo."""
@@ -359,10 +341,17 @@ def simulate(
     detail : bool
         Also return per-sector energy and CO2 and the drivers.
 
+    Notes
+    -----
+    The years are computed one after another on (sectors × draws) blocks that
+    stay in the CPU cache; the log of each distinct row of intensity-decline
+    rates is taken once per draw and accumulated (see the module formulas).
+
     Returns
     -------
     dict
-        ``co2_t`` of shape (n, T) [t CO2]; with ``detail``, also ``energy_tce``
+        ``co2_t`` of shape (n, T) [t CO2] and the same year-major as
+        ``co2_t_by_year`` (T, n); with ``detail``, also ``energy_tce``
         and ``co2_sector_t`` (n, T, S), ``gdp`` and ``population`` (n, T),
         ``grid_factor`` (n, T), ``non_fossil`` (n, T), ``electricity_mwh`` (n, T).
     """
@@ -397,7 +386,9 @@ def simulate(
 
     ln_gdp = np.log(dtype(base.gdp_10k_yuan)) + log_index(arr.gdp_growth, "gdp_growth")  # (T, n)
     ln_pop = np.log(dtype(base.population)) + log_index(arr.population_growth, "population_growth")
-    grid_t = dtype(base.grid_factor_t_per_mwh) * np.exp(log_index(arr.grid_decline, "grid_factor_decline", -1.0))
+    grid_t = dtype(base.grid_factor_t_per_mwh) * np.exp(
+        log_index(arr.grid_decline, "grid_factor_decline", -1.0)
+    )
     nf_t = np.clip(arr.non_fossil.astype(dtype)[:, None] + scalar("non_fossil_direct_share").T * col, 0, 1)
 
     # Year by year on (sectors × draws) blocks, which stay in the CPU cache:
