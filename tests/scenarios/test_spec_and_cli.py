@@ -109,3 +109,10 @@ def test_cli_bad_file_exits_2_with_the_key(tmp_path):
     with pytest.raises(CommandError) as exc:
         call_command("scenario", "run", str(tmp_path / "missing.toml"))
     assert exc.value.returncode == 2
+
+
+def test_unknown_history_source_is_named():
+    data = _data()
+    data["scenario"]["history"] = "somewhere.toml"
+    with pytest.raises(spec.SpecError, match="scenario.history"):
+        spec.parse_scenario(data)
