@@ -250,3 +250,14 @@ def test_warnings_and_target_levels(plan, office_user):
     assert "2025年预计" in warnings[0].message
     levels = {t.target_id: t.level for t in services.target_levels(plan)}
     assert levels == {capacity.target_id: "red", forest.target_id: "yellow"}
+
+
+def test_warning_notifications_go_once_per_month(department_user, office_user, department):
+    from carbonpeak.supervision.models import Notification
+
+    ind = make_indicator(responsible=department)
+    observe(ind, 2024, 45)  # 滞后
+    first = services.notify_warnings()
+    assert first == 2  # the department's reporter and the office
+    assert set(Notification.objects.values_list("recipient__username", flat=True)) == {"dept", "office"}
+    assert services.notify_warnings() == 0

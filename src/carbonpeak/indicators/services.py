@@ -946,3 +946,38 @@ def detail_chart(row: IndicatorRow) -> dict[str, Any]:
             [float(i.target_year), round(a.projection.value, 6)],
         ]
     return chart
+
+
+def notify_warnings(*, today: Any = None) -> int:
+    """Send each 有风险 / 滞后 indicator to its department's users and the office, once a month.
+
+    Uses the supervision app's notifications (in-app and e-mail) when it is installed;
+    returns the number of notifications created (0 without supervision). Running it
+    again in the same month for the same indicator and status sends nothing.
+
+    Side effects: ``supervision.Notification`` rows and e-mails (through ``supervision.services.notify``).
+    """
+    try:
+        from carbonpeak.supervision import services as sup
+        from carbonpeak.supervision.models import Notification
+    except ImportError:
+        return 0
+    from django.urls import reverse
+
+    today = today or timezone.localdate()
+    month_start = today.replace(day=1)
+    sent = 0
+    with transaction.atomic():
+        for w in active_warnings():
+            url = reverse("indicators:detail", args=[w.indicator_id])
+            title = f"指标预警：{w.name}（{w.status}）"[:200]
+            already = Notification.objects.filter(
+                kind="indicator_warning", url=url, title=title, created_at__date__gte=month_start
+            ).exists()
+            if already:
+                continue
+            users = list(sup.office_users())
+            if w.department_id:
+                users += list(sup.department_users(w.department_id))
+            sent += sup.notify(users=users, kind="indicator_warning", title=title, body=w.message, url=url)
+    return sent
