@@ -202,3 +202,14 @@ def test_superuser_office_keeps_department_rights_separate(department_client, of
     page = admin.get(reverse("supervision:report_detail", args=[report.pk])).content.decode()
     assert 'id="edit-report"' not in page and 'id="review-form"' not in page
     assert admin.get(reverse("supervision:report_edit", args=[report.pk])).status_code == 403
+
+
+def test_cooperating_department_is_asked_for_its_contribution(
+    department_client, industry_user, housing_user, plan, period
+):
+    from carbonpeak.supervision.models import Notification
+
+    report = _start(department_client, plan.t1, period)
+    note = Notification.objects.get(recipient=industry_user, kind="contribution_requested")
+    assert note.url == reverse("supervision:report_detail", args=[report.pk]) and "1.1" in note.title
+    assert not Notification.objects.filter(recipient=housing_user).exists()

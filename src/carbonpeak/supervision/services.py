@@ -287,6 +287,17 @@ def start_report(*, actor: Any, task: Task, period: ReportingPeriod) -> Progress
     except IntegrityError:
         return ProgressReport.objects.get(task=task, period=period)
     audit.record(user=actor, action="create", instance=report, after=audit.snapshot(report))
+    cooperating = task.assignments.filter(role=Assignment.Role.COOPERATING).values_list(
+        "department_id", flat=True
+    )
+    for dept_id in cooperating:
+        notify(
+            users=department_users(dept_id),
+            kind="contribution_requested",
+            title=f"请填写任务 {task.code} {period.label}的配合工作情况",
+            body=f"牵头单位{lead.name}已开始填报，请在报告提交前填写本单位配合情况。",
+            url=reverse("supervision:report_detail", args=[report.pk]),
+        )
     return report
 
 
@@ -664,6 +675,7 @@ def task_progress(
 
 
 def _next_notice_number(today: dt.date) -> str:
+    """Next free number of the year: 督办〔2026〕N号 (the unique constraint settles races)."""
     prefix = f"督办〔{today.year}〕"
     count = SupervisionNotice.objects.filter(number__startswith=prefix).count()
     while True:
@@ -671,6 +683,18 @@ def _next_notice_number(today: dt.date) -> str:
         number = f"{prefix}{count}号"
         if not SupervisionNotice.objects.filter(number=number).exists():
             return number
+
+
+def _create_notice(**fields: Any) -> SupervisionNotice:
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return SupervisionNotice.objects.create(
+                    number=_next_notice_number(timezone.localdate()), **fields
+                )
+        except IntegrityError:
+            continue  # another office user took the number at the same moment
+    raise SupervisionError("督办单编号冲突，请重试。")
 
 
 @transaction.atomic
@@ -688,8 +712,7 @@ def issue_notice(
         raise SupervisionError("请填写督办事项和督办要求。")
     if answer_due < timezone.localdate():
         raise SupervisionError("答复期限不能早于今天。")
-    notice = SupervisionNotice.objects.create(
-        number=_next_notice_number(timezone.localdate()),
+    notice = _create_notice(
         department=department,
         task=task,
         title=title.strip(),
