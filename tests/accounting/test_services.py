@@ -23,7 +23,9 @@ def test_import_stores_rows_result_and_audit(dataset):
     assert record.energy_tce == pytest.approx(7143.0)
     assert record.co2_t == pytest.approx(18608.32908)
     assert dataset.factor_set_version.startswith("default-")
-    assert len(dataset.result["activities"]) == 4
+    assert "activities" not in dataset.result
+    assert record.trace["kgce_factor"]["value"] == 0.7143 and record.trace["row"] == 2
+    assert len(services.dataset_result(dataset, with_trace=True).activities) == 4
     entry = AuditEntry.objects.get(object_type="accounting.Dataset")
     assert entry.action == "create" and entry.username == "office"
 
@@ -42,6 +44,9 @@ def test_latest_result_and_yearly_summary(dataset, django_assert_num_queries):
         result = services.latest_result()
     assert isinstance(result, AccountingResult)
     assert result.years[2020].energy_tce == pytest.approx(7143 + 1229)
+    with django_assert_num_queries(2):
+        traced = services.latest_result(with_trace=True)
+    assert [a.trace["carrier"] for a in traced.activities] == ["原煤", "电力", "原煤", "电力"]
     with django_assert_num_queries(1):
         summary = services.yearly_summary()
     assert [row["year"] for row in summary] == [2020, 2021]

@@ -65,7 +65,4 @@ def datasets(request):
 def dataset_result(request, dataset_id: int, trace: bool = False) -> dict[str, Any]:
     _check(request)
     ds = get_object_or_404(Dataset, pk=dataset_id)
-    data = dict(ds.result)
-    if not trace:
-        data.pop("activities", None)
-    return data
+    return services.dataset_result(ds, with_trace=trace).to_dict(include_trace=trace)

@@ -2,8 +2,9 @@
 
 A :class:`Dataset` is one import of county energy and economy statistics. Its
 ``result`` is the engine's :class:`~carbonpeak.engine.accounting.AccountingResult`
-(with the full per-row trace and the factor set) frozen at computation time, so a
-figure shown later is exactly the figure computed, even after defaults change.
+(years, declines, warnings, assumptions, the factor set) frozen at computation time,
+so a figure shown later is exactly the figure computed, even after defaults change.
+Each :class:`EnergyRecord` keeps its own row's trace (activity × factor = result).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ class Dataset(models.Model):
     inputs = models.JSONField("目标、扣除项与用户因子（原样）", default=dict, blank=True)
     factor_set_name = models.CharField("因子集", max_length=300, blank=True)
     factor_set_version = models.CharField("因子集版本", max_length=200, blank=True)
-    result = models.JSONField("核算结果（含计算过程）", default=dict, blank=True)
+    result = models.JSONField("核算结果", default=dict, blank=True)
     computed_at = models.DateTimeField("核算时间", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -69,6 +70,7 @@ class EnergyRecord(models.Model):
     energy_tce = models.FloatField("能耗（当量值，tce）")
     energy_tce_equal_value = models.FloatField("能耗（等价值，tce）", null=True, blank=True)
     co2_t = models.FloatField("二氧化碳（t）")
+    trace = models.JSONField("计算过程", default=dict, blank=True)
 
     class Meta:
         verbose_name = "能源消费记录"

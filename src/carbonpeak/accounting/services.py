@@ -24,6 +24,7 @@ from carbonpeak.engine import accounting_io as aio
 from carbonpeak.engine.accounting import (
     AccountingError,
     AccountingResult,
+    ActivityResult,
     EconomyRow,
     EnergyRow,
     ExclusionRow,
@@ -135,7 +136,7 @@ def parse_and_compute(
 
 def _store_result(ds: Dataset, parsed: ParsedInputs) -> None:
     result = parsed.result
-    ds.result = result.to_dict(include_trace=True)
+    ds.result = result.to_dict(include_trace=False)
     ds.factor_set_name = result.factor_set.get("name", "")[:300]
     ds.factor_set_version = result.factor_set.get("version", "")[:200]
     ds.computed_at = timezone.now()
@@ -238,6 +239,7 @@ def _store_rows(ds: Dataset, parsed: ParsedInputs) -> None:
                 energy_tce=activity.energy_tce,
                 energy_tce_equal_value=activity.energy_tce_equal_value,
                 co2_t=activity.co2_t,
+                trace=activity.trace,
             )
         )
     EnergyRecord.objects.bulk_create(records, batch_size=500)
@@ -420,12 +422,33 @@ def latest_dataset() -> Dataset | None:
     return Dataset.objects.exclude(result={}).order_by("-computed_at", "-id").first()
 
 
-def latest_result() -> AccountingResult | None:
-    """The engine result of the most recent dataset, or None when nothing is imported (one query)."""
+def latest_result(*, with_trace: bool = False) -> AccountingResult | None:
+    """The engine result of the most recent dataset, or None when nothing is imported.
+
+    One query; ``with_trace=True`` adds the per-row ``activities`` (one more query).
+    """
     ds = latest_dataset()
     if ds is None:
         return None
-    return AccountingResult.from_dict(ds.result)
+    return dataset_result(ds, with_trace=with_trace)
+
+
+def dataset_result(ds: Dataset, *, with_trace: bool = False) -> AccountingResult:
+    """A stored dataset's result; ``with_trace`` loads each row's trace (one query)."""
+    result = AccountingResult.from_dict(ds.result)
+    if with_trace:
+        result.activities = [
+            ActivityResult(
+                energy_tce=r.energy_tce,
+                energy_tce_equal_value=r.energy_tce_equal_value,
+                co2_t=r.co2_t,
+                trace=r.trace,
+            )
+            for r in EnergyRecord.objects.filter(dataset_id=ds.pk)
+            .order_by("id")
+            .only("energy_tce", "energy_tce_equal_value", "co2_t", "trace")
+        ]
+    return result
 
 
 def summary_rows(result: AccountingResult) -> list[dict[str, Any]]:

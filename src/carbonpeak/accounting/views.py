@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from carbonpeak.accounting import services
 from carbonpeak.accounting.forms import LocalFactorForm, UploadForm
-from carbonpeak.accounting.models import Dataset, LocalFactor
+from carbonpeak.accounting.models import Dataset, EnergyRecord, LocalFactor
 from carbonpeak.core.excel import table_workbook, xlsx_response
 from carbonpeak.core.permissions import rule_required
 from carbonpeak.engine import accounting_templates as tpl
@@ -174,10 +174,13 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     year = _selected_year(request, result)
     year_result = result.years.get(year) if year is not None else None
     carrier_details: dict[str, list[dict[str, Any]]] = {}
-    for activity in result.activities:
-        trace = activity.trace
-        if trace.get("year") == year:
-            carrier_details.setdefault(trace["carrier"], []).append(trace)
+    if year is not None:
+        for record in (
+            EnergyRecord.objects.filter(dataset_id=ds.pk, year=year)
+            .order_by("carrier", "id")
+            .only("carrier", "trace")
+        ):
+            carrier_details.setdefault(record.carrier, []).append(record.trace)
     adjusted = any(y.exclusions is not None for y in result.years.values())
     context = {
         "ds": ds,
@@ -217,18 +220,17 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @rule_required("accounting.view")
 def dataset_trace(request: HttpRequest, pk: int) -> HttpResponse:
     ds = _dataset(request, pk)
-    result = _result(ds)
-    rows = _filtered_traces(request, result)
-    traces = [a.trace for a in result.activities]
+    rows = _filtered_traces(request, ds)
+    records = ds.energy_records.order_by()
     return render(
         request,
         "accounting/trace.html",
         {
             "ds": ds,
             "rows": rows,
-            "years": sorted({t["year"] for t in traces}),
-            "carriers": sorted({t["carrier"] for t in traces}),
-            "sectors": sorted({t.get("sector", "") for t in traces}),
+            "years": sorted(set(records.values_list("year", flat=True))),
+            "carriers": sorted(set(records.values_list("carrier", flat=True))),
+            "sectors": sorted(set(records.values_list("sector", flat=True))),
             "filters": {k: request.GET.get(k, "") for k in ("year", "carrier", "sector")},
             "sample_note": SAMPLE_NOTE if ds.is_sample else "",
             "query": request.GET.urlencode(),
@@ -236,21 +238,19 @@ def dataset_trace(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _filtered_traces(request: HttpRequest, result: AccountingResult) -> list[dict[str, Any]]:
+def _filtered_traces(request: HttpRequest, ds: Dataset) -> list[dict[str, Any]]:
+    """Traces of the dataset's rows, filtered by ?year=&carrier=&sector= in the database (one query)."""
+    records = EnergyRecord.objects.filter(dataset_id=ds.pk).order_by("year", "id")
     year = request.GET.get("year", "")
-    carrier = request.GET.get("carrier", "")
-    sector = request.GET.get("sector", "")
-    out = []
-    for activity in result.activities:
-        t = activity.trace
-        if year and str(t["year"]) != year:
-            continue
-        if carrier and t["carrier"] != carrier:
-            continue
-        if sector and t.get("sector") != sector:
-            continue
-        out.append(t)
-    return out
+    if year:
+        if not year.isdigit():
+            return []
+        records = records.filter(year=int(year))
+    if request.GET.get("carrier"):
+        records = records.filter(carrier=request.GET["carrier"])
+    if request.GET.get("sector"):
+        records = records.filter(sector=request.GET["sector"])
+    return [r.trace for r in records.only("trace")]
 
 
 # -----------------------------------------------------------------------------------------
@@ -360,7 +360,7 @@ def _export_table(
         )
     if table == "trace":
         rows = []
-        for t in _filtered_traces(request, result):
+        for t in _filtered_traces(request, ds):
             rows.append(
                 [
                     t.get("row"),
