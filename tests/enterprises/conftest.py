@@ -42,13 +42,5 @@ def token_secret(enterprise, office_user):
 
 
 @pytest.fixture(autouse=True)
-def _isolated_urls(settings):
-    import os
-
-    if os.environ.get("CARBONPEAK_ISOLATED_URLS") == "1":
-        settings.ROOT_URLCONF = "tests.monitoring.urls_isolated"
-
-
-@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -299,6 +299,28 @@ def ingest_rows(
     )
 
 
+def sort_dedup(
+    meter_id: np.ndarray, enterprise_id: np.ndarray, ts_us: np.ndarray, value: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Order readings by (meter, time); of several readings of one (meter, time) keep the last.
+
+    Vectorised: an O(n) check first, so input already in (meter, time) order with no
+    duplicates (a data logger's normal output) is returned unchanged.
+    """
+    n = len(meter_id)
+    if n < 2:
+        return meter_id, enterprise_id, ts_us, value
+    m, t = meter_id, ts_us
+    if np.all((m[1:] > m[:-1]) | ((m[1:] == m[:-1]) & (t[1:] > t[:-1]))):
+        return meter_id, enterprise_id, ts_us, value
+    order = np.lexsort((t, m))  # stable: equal keys keep their submission order
+    m, t = m[order], t[order]
+    keep = np.ones(n, bool)
+    keep[:-1] = (m[1:] != m[:-1]) | (t[1:] != t[:-1])  # the last of each run of equal keys
+    sel = order[keep]
+    return meter_id[sel], enterprise_id[sel], ts_us[sel], value[sel]
+
+
 def _commit(
     *,
     enterprise: Enterprise | None,
@@ -313,10 +335,22 @@ def _commit(
     user: Any,
     filename: str,
 ) -> IngestResult:
+    """Store valid readings (deduplicated here) and record the batch and its corrections.
+
+    Under the per-enterprise write lock: look up which readings already exist (set-wise,
+    through the store's partition key index), then write the new part files (fsync'd)
+    before the database transaction commits and before the caller acknowledges.
+    """
     store = get_store()
     batch_id = uuid.uuid4()
-    corrections: list[Correction] = []
+    meter_id, enterprise_id, ts_us, value = sort_dedup(
+        np.asarray(meter_id, np.int64),
+        np.asarray(enterprise_id, np.int64),
+        np.asarray(ts_us, np.int64),
+        np.asarray(value, np.float64),
+    )
     n = len(meter_id)
+    n_corrections = 0
     with transaction.atomic():
         batch = IngestBatch.objects.create(
             id=batch_id,
@@ -331,49 +365,43 @@ def _commit(
             errors=[e.as_dict() for e in errors[:MAX_ERRORS_REPORTED]],
         )
         if n:
-            for ent in np.unique(enterprise_id):
-                mask = enterprise_id == ent
-                incoming = pa.table({"meter_id": meter_id[mask], "ts_us": ts_us[mask], "value": value[mask]})
-                old = store.latest_values(int(ent), incoming)
-                if old.num_rows:
-                    new_by_key = dict(
-                        zip(
-                            zip(meter_id[mask].tolist(), ts_us[mask].tolist(), strict=True),
-                            value[mask].tolist(),
+            with store.writing(np.unique(enterprise_id).tolist()):
+                idx, old = store.existing_values(meter_id=meter_id, enterprise_id=enterprise_id, ts_us=ts_us)
+                changed = value[idx] != old
+                idx, old = idx[changed], old[changed]
+                # Durable before the transaction commits and before anyone is told "accepted".
+                store.write(
+                    meter_id=meter_id,
+                    enterprise_id=enterprise_id,
+                    ts_us=ts_us,
+                    value=value,
+                    batch_id=str(batch_id),
+                    source=source,
+                )
+            if len(idx):
+                Correction.objects.bulk_create(
+                    [
+                        Correction(
+                            meter_id=m,
+                            ts=dt.datetime.fromtimestamp(t / 1e6, tz=dt.UTC),
+                            old_value=ov,
+                            new_value=nv,
+                            batch=batch,
+                        )
+                        for m, t, ov, nv in zip(
+                            meter_id[idx].tolist(),
+                            ts_us[idx].tolist(),
+                            old.tolist(),
+                            value[idx].tolist(),
                             strict=True,
                         )
-                    )
-                    for m, t, ov in zip(
-                        old.column("meter_id").to_pylist(),
-                        old.column("ts_us").to_pylist(),
-                        old.column("old_value").to_pylist(),
-                        strict=True,
-                    ):
-                        nv = new_by_key[(m, t)]
-                        if nv != ov:
-                            corrections.append(
-                                Correction(
-                                    meter_id=m,
-                                    ts=dt.datetime.fromtimestamp(t / 1e6, tz=dt.UTC),
-                                    old_value=ov,
-                                    new_value=nv,
-                                    batch=batch,
-                                )
-                            )
-            if corrections:
-                Correction.objects.bulk_create(corrections, batch_size=1000)
-                batch.corrections = len(corrections)
+                    ],
+                    batch_size=1000,
+                )
+                n_corrections = len(idx)
+                batch.corrections = n_corrections
                 batch.save(update_fields=["corrections"])
-            # Durable before the transaction commits and before anyone is told "accepted".
-            store.write(
-                meter_id=meter_id,
-                enterprise_id=enterprise_id,
-                ts_us=ts_us,
-                value=value,
-                batch_id=str(batch_id),
-                source=source,
-            )
-    return IngestResult(str(batch_id), received, n, len(errors), len(corrections), errors)
+    return IngestResult(str(batch_id), received, n, len(errors), n_corrections, errors)
 
 
 def ingest_excel(*, enterprise: Enterprise, file: Any, user: Any, filename: str = "") -> IngestResult:

@@ -39,7 +39,9 @@ import os
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,6 +64,12 @@ SCHEMA = pa.schema(
     ]
 )
 SPIKE_FACTOR = 10.0
+#: Threads writing partition files of one batch in parallel.
+WRITE_THREADS = 4
+#: Partitions whose key index a process keeps in memory (about 24 bytes per reading).
+INDEX_CACHE_PARTITIONS = 128
+#: Meter ids must stay below 2**21 for the packed (meter, time) key of the index.
+_TS_BITS = 42
 
 
 def _fsync_dir(path: Path) -> None:
@@ -76,6 +84,105 @@ def month_keys(ts_us: np.ndarray) -> np.ndarray:
     """Asia/Shanghai month ``YYYY-MM`` of UTC epoch microseconds."""
     local_days = (ts_us // 1000 + SHANGHAI_OFFSET_MS) // 86_400_000
     return local_days.astype("datetime64[D]").astype("datetime64[M]").astype(str)
+
+
+def month_index(ts_us: np.ndarray) -> np.ndarray:
+    """Asia/Shanghai month of UTC epoch microseconds, as months since 1970-01 [int64].
+
+    Vectorised through a day -> month lookup table over the days present (no per-row
+    calendar conversion).
+    """
+    local_day = (np.asarray(ts_us, dtype=np.int64) // 1000 + SHANGHAI_OFFSET_MS) // 86_400_000
+    if len(local_day) == 0:
+        return local_day
+    lo, hi = int(local_day.min()), int(local_day.max())
+    table = (
+        np.arange(lo, hi + 1, dtype="int64").astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    )
+    return table[local_day - lo]
+
+
+def _month_start_us(month: int) -> int:
+    day = np.datetime64(month, "M").astype("datetime64[D]").astype(np.int64)
+    return (int(day) * 86_400_000 - SHANGHAI_OFFSET_MS) * 1000
+
+
+class _PartitionIndex:
+    """Sorted packed keys (meter_id << 42 | µs since the month start) -> latest value.
+
+    Built from a partition's immutable part files; ``files`` records which are folded in.
+    """
+
+    def __init__(self, month: int):
+        self.base = _month_start_us(month) - 86_400_000_000  # a day of slack
+        self.files: set[str] = set()
+        self.keys = np.array([], np.int64)
+        self.values = np.array([], np.float64)
+        self.ingested = np.array([], np.int64)
+        self.lock = threading.Lock()
+
+    def pack(self, meter_id: np.ndarray, ts_us: np.ndarray) -> np.ndarray | None:
+        offset = ts_us - self.base
+        if len(meter_id) and (
+            meter_id.min() < 0
+            or meter_id.max() >= 1 << (63 - _TS_BITS)
+            or offset.min() < 0
+            or offset.max() >= 1 << _TS_BITS
+        ):
+            return None
+        return (meter_id << _TS_BITS) | offset
+
+    def refresh(self, directory: Path) -> None:
+        with self.lock:
+            current = {e.name for e in os.scandir(directory) if e.name.endswith(".parquet")}
+            if not self.files <= current:  # compaction removed files: rebuild
+                self.files = set()
+                self.keys = np.array([], np.int64)
+                self.values = np.array([], np.float64)
+                self.ingested = np.array([], np.int64)
+            new = sorted(current - self.files)
+            if not new:
+                return
+            tables = [
+                pq.read_table(directory / name, columns=["meter_id", "ts", "value", "ingested_at"])
+                for name in new
+            ]
+            t = pa.concat_tables(tables)
+            m = t.column("meter_id").to_numpy()
+            ts = t.column("ts").cast(pa.int64()).to_numpy()
+            packed = self.pack(m, ts)
+            if packed is None:  # ids or times outside the packable range: fall back to no cache
+                raise _Unpackable()
+            keys = np.concatenate([self.keys, packed])
+            values = np.concatenate([self.values, t.column("value").to_numpy()])
+            ingested = np.concatenate([self.ingested, t.column("ingested_at").cast(pa.int64()).to_numpy()])
+            order = np.lexsort((ingested, keys))
+            keys, values, ingested = keys[order], values[order], ingested[order]
+            last = np.ones(len(keys), bool)
+            last[:-1] = keys[1:] != keys[:-1]
+            self.keys, self.values, self.ingested = keys[last], values[last], ingested[last]
+            self.files.update(new)
+
+    def lookup(self, meter_id: np.ndarray, ts_us: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Positions of the given readings that exist, and their stored values."""
+        with self.lock:
+            packed = self.pack(meter_id, ts_us)
+            if packed is None:
+                raise _Unpackable()
+            if len(self.keys) == 0:
+                return np.array([], np.int64), np.array([], np.float64)
+            pos = np.searchsorted(self.keys, packed)
+            pos_c = np.minimum(pos, len(self.keys) - 1)
+            found = self.keys[pos_c] == packed
+            return np.flatnonzero(found), self.values[pos_c[found]]
+
+
+class _Unpackable(Exception):
+    """Meter id or time outside the packed-key range."""
+
+
+_INDEX_CACHE: OrderedDict[str, _PartitionIndex] = OrderedDict()
+_INDEX_LOCK = threading.Lock()
 
 
 @dataclass
@@ -148,7 +255,10 @@ class MeterStore:
 
     # -- writing ---------------------------------------------------------------------
     def _write_file(self, table: pa.Table, directory: Path, stem: str) -> str:
-        directory.mkdir(parents=True, exist_ok=True)
+        """Write ``table`` to ``directory/stem.parquet`` via temp file + fsync + rename.
+
+        The caller fsyncs ``directory`` afterwards (once per directory, not per file).
+        """
         final = directory / f"{stem}.parquet"
         tmp = directory / f"{stem}.parquet.tmp"
         with open(tmp, "wb") as fh:
@@ -156,8 +266,21 @@ class MeterStore:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, final)
-        _fsync_dir(directory)
         return str(final)
+
+    @contextlib.contextmanager
+    def writing(self, enterprise_ids: Sequence[int]) -> Iterator[None]:
+        """Exclusive per-enterprise write locks (in id order, so two writers never deadlock).
+
+        Held around "look up existing values, then write", so that two processes writing
+        the same enterprise cannot both miss each other's readings when logging corrections.
+        """
+        lock_dir = self.root / ".locks"
+        lock_dir.mkdir(exist_ok=True)
+        with contextlib.ExitStack() as stack:
+            for ent in sorted({int(e) for e in enterprise_ids}):
+                stack.enter_context(self._flock(lock_dir / f"enterprise-{ent}.lock", fcntl.LOCK_EX))
+            yield
 
     def write(
         self,
@@ -169,42 +292,142 @@ class MeterStore:
         batch_id: str,
         source: str,
     ) -> WriteResult:
-        """Durably add readings (one file per touched partition); returns when fsync'd.
+        """Durably add readings (one new file per touched partition); returns when fsync'd.
 
         Parameters are parallel arrays: meter ids, their enterprise ids, UTC epoch
-        microseconds and values.
+        microseconds and values. Rows are written in their given order within a
+        partition (callers pass them sorted by meter and time for compact files). File
+        names carry a fresh UUID, so no write can ever replace an existing file.
         """
         n = int(len(meter_id))
         if n == 0:
             return WriteResult(0, [])
-        ingested = np.full(n, time.time_ns() // 1000, dtype=np.int64)
+        ingested_us = time.time_ns() // 1000
+        meter_id = np.asarray(meter_id, dtype=np.int64)
         ts_arr = np.asarray(ts_us, dtype=np.int64)
-        local_day = (ts_arr // 1000 + SHANGHAI_OFFSET_MS) // 86_400_000
-        month_idx = local_day.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
-        keys = np.asarray(enterprise_id, dtype=np.int64) * 100_000 + month_idx
-        uniq, inverse = np.unique(keys, return_inverse=True)
-        order = np.argsort(inverse, kind="stable")
-        bounds = np.searchsorted(inverse[order], np.arange(len(uniq) + 1))
-        files = []
+        value = np.asarray(value, dtype=np.float64)
+        ent_arr = np.asarray(enterprise_id, dtype=np.int64)
+        month_idx = month_index(ts_arr)
+        keys = ent_arr * 100_000 + month_idx
+        if n > 1 and np.all(keys[1:] >= keys[:-1]):
+            order = None
+            sorted_keys = keys
+        else:
+            order = np.argsort(keys, kind="stable")
+            sorted_keys = keys[order]
+        uniq, starts = np.unique(sorted_keys, return_index=True)
+        bounds = [*starts.tolist(), n]
         table = pa.table(
             {
                 "meter_id": pa.array(meter_id, pa.int64()),
-                "ts": pa.array(ts_us, pa.int64()).cast(TS_TYPE),
+                "ts": pa.array(ts_arr, pa.int64()).cast(TS_TYPE),
                 "value": pa.array(value, pa.float64()),
-                "ingested_at": pa.array(ingested, pa.int64()).cast(TS_TYPE),
-                "batch_id": pa.array([batch_id] * n, pa.string()),
-                "source": pa.array([source] * n, pa.string()),
-            },
-            schema=SCHEMA,
+            }
         )
-        for i, key in enumerate(uniq):
-            ent = int(key) // 100_000
-            month = str(np.datetime64(int(key) % 100_000, "M"))
-            idx = order[bounds[i] : bounds[i + 1]]
-            part = table.take(pa.array(idx))
-            stem = f"part-{batch_id}-{i:04d}"
-            files.append(self._write_file(part, self.partition_dir(int(ent), month), stem))
+        if order is not None:
+            table = table.take(pa.array(order))
+        token = uuid.uuid4().hex[:12]
+        jobs = []
+        dirs: set[Path] = set()
+        for i, key in enumerate(uniq.tolist()):
+            ent, month = divmod(int(key), 100_000)
+            directory = self.partition_dir(ent, str(np.datetime64(month, "M")))
+            if not directory.is_dir():
+                directory.mkdir(parents=True, exist_ok=True)
+                dirs.update((directory.parent, directory.parent.parent))
+            dirs.add(directory)
+            jobs.append((i, directory, bounds[i], bounds[i + 1]))
+
+        def write_one(job: tuple[int, Path, int, int]) -> str:
+            i, directory, a, b = job
+            part = table.slice(a, b - a)
+            rows = b - a
+            part = part.append_column(
+                "ingested_at", pa.array(np.full(rows, ingested_us, np.int64), pa.int64()).cast(TS_TYPE)
+            )
+            part = part.append_column(
+                "batch_id", pa.array([batch_id], pa.string()).take(np.zeros(rows, np.int32))
+            )
+            part = part.append_column(
+                "source", pa.array([source], pa.string()).take(np.zeros(rows, np.int32))
+            )
+            return self._write_file(part.cast(SCHEMA), directory, f"part-{batch_id}-{i:04d}-{token}")
+
+        if len(jobs) == 1:
+            files = [write_one(jobs[0])]
+        else:
+            # pyarrow's writer and fsync release the GIL: overlap partitions.
+            with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
+                files = list(pool.map(write_one, jobs))
+        for directory in sorted(dirs, key=lambda d: len(d.parts), reverse=True):
+            _fsync_dir(directory)
         return WriteResult(n, files)
+
+    # -- existing values (correction detection) ----------------------------------------
+    def existing_values(
+        self, *, meter_id: np.ndarray, enterprise_id: np.ndarray, ts_us: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Which incoming readings already exist in the store, and their current values.
+
+        Returns ``(index, old_value)``: positions into the incoming arrays whose
+        (meter_id, ts) is stored, and the stored (latest-ingested) value of each. Works
+        through an in-process per-partition key index (:class:`_PartitionIndex`) that is
+        refreshed from the partition's file list on every call: files are immutable, so
+        new files are folded in incrementally and a vanished file (compaction) forces a
+        rebuild. Callers hold :meth:`writing` for the enterprises concerned.
+        """
+        meter_id = np.asarray(meter_id, dtype=np.int64)
+        ts_arr = np.asarray(ts_us, dtype=np.int64)
+        if len(meter_id) == 0:
+            return np.array([], np.int64), np.array([], np.float64)
+        month_idx = month_index(ts_arr)
+        keys = np.asarray(enterprise_id, dtype=np.int64) * 100_000 + month_idx
+        hit_idx: list[np.ndarray] = []
+        hit_val: list[np.ndarray] = []
+        for key in np.unique(keys).tolist():
+            ent, month = divmod(int(key), 100_000)
+            directory = self.partition_dir(ent, str(np.datetime64(month, "M")))
+            if not directory.is_dir():
+                continue
+            sel = np.flatnonzero(keys == key)
+            try:
+                index = self._partition_index(directory, month)
+                pos, old = index.lookup(meter_id[sel], ts_arr[sel])
+            except _Unpackable:
+                pos, old = self._existing_by_query(ent, meter_id[sel], ts_arr[sel])
+            hit_idx.append(sel[pos])
+            hit_val.append(old)
+        if not hit_idx:
+            return np.array([], np.int64), np.array([], np.float64)
+        return np.concatenate(hit_idx), np.concatenate(hit_val)
+
+    def _existing_by_query(
+        self, enterprise_id: int, meter_id: np.ndarray, ts_us: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Uncached fallback of :meth:`existing_values` (ids beyond the packed range)."""
+        found = self.latest_values(enterprise_id, pa.table({"meter_id": meter_id, "ts_us": ts_us}))
+        old = dict(
+            zip(
+                zip(found.column("meter_id").to_pylist(), found.column("ts_us").to_pylist(), strict=True),
+                found.column("old_value").to_pylist(),
+                strict=True,
+            )
+        )
+        pos = [i for i, k in enumerate(zip(meter_id.tolist(), ts_us.tolist(), strict=True)) if k in old]
+        keys = list(zip(meter_id.tolist(), ts_us.tolist(), strict=True))
+        return np.array(pos, np.int64), np.array([old[keys[i]] for i in pos], np.float64)
+
+    def _partition_index(self, directory: Path, month: int) -> _PartitionIndex:
+        with _INDEX_LOCK:
+            index = _INDEX_CACHE.pop(str(directory), None)
+            if index is None:
+                index = _PartitionIndex(month)
+            _INDEX_CACHE[str(directory)] = index
+            while len(_INDEX_CACHE) > INDEX_CACHE_PARTITIONS:
+                _INDEX_CACHE.popitem(last=False)
+        with self.reading():
+            index.refresh(directory)
+        return index
 
     # -- reading ---------------------------------------------------------------------
     def readings(
