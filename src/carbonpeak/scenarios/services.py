@@ -135,6 +135,7 @@ def save_version(
     data["scenario"]["name"] = scenario.name
     data["scenario"]["kind"] = scenario.kind
     spec_mod.parse_scenario(data)
+    Scenario.objects.select_for_update().filter(pk=scenario.pk).first()  # serialise concurrent saves
     last = scenario.versions.order_by("-number").first()
     number = (last.number if last else 0) + 1
     version = ScenarioVersion.objects.create(
