@@ -37,6 +37,11 @@ def test_upload_csv_then_results_page(office_client):
     assert "上传测试" in page
     assert "分年度结果" in page and "双控目标预警" in page
     assert "vendor/echarts.min.js" in page and "cdn" not in page.lower()
+    # intensities and declines show their operands
+    plain = page.replace(",", "").replace("\xa0", "")
+    assert "8372.00 tce ÷ 100000 万元 = 0.083720" in plain
+    # 2021: (9800 × 0.7143 + 1100 × 1.229) ÷ 105000 = 8352.04 ÷ 105000 = 0.079543; annual 1 − 0.079543 / 0.083720
+    assert "(1 − 0.079543 ÷ 0.083720) × 100 = 4.9890" in plain
     # the calculation of 2021 原煤 is one click away
     trace = office_client.get(f"/accounting/datasets/{ds.pk}/trace/?year=2021&carrier=原煤").content.decode()
     assert "9,800 吨 × 1,000 kg/吨 × 0.7143 kgce/kg ÷ 1000 = 7,000.14 tce" in trace

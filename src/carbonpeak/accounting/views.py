@@ -156,6 +156,30 @@ def _chart_data(result: AccountingResult, year: int | None) -> dict[str, Any]:
     return data
 
 
+def _decline_explain(result: AccountingResult) -> list[dict[str, Any]]:
+    """Operands of every decline rate, for the "计算过程" of the declines table (lookups only)."""
+    base = result.years.get(result.base_year)
+    rows = []
+    for year, d in sorted(result.declines.items()):
+        cur, prev = result.years[year], result.years.get(year - 1)
+        for key, label, attr in (
+            ("energy_intensity", "能耗强度", "energy_intensity_tce_per_10k_yuan"),
+            ("co2_intensity", "碳排放强度", "co2_intensity_t_per_10k_yuan"),
+        ):
+            rows.append(
+                {
+                    "year": year,
+                    "label": label,
+                    "current": getattr(cur, attr),
+                    "previous": getattr(prev, attr) if prev else None,
+                    "base": getattr(base, attr) if base else None,
+                    "annual": d.get(f"{key}_annual_pct"),
+                    "cumulative": d.get(f"{key}_cumulative_pct"),
+                }
+            )
+    return rows
+
+
 def _selected_year(request: HttpRequest, result: AccountingResult) -> int | None:
     years = sorted(result.years)
     if not years:
@@ -209,6 +233,7 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "adjusted": adjusted,
         "warnings": _warnings_display(result),
+        "decline_explain": _decline_explain(result),
         "chart_data": _chart_data(result, year),
         "can_manage": request.user.has_perm("accounting.manage"),
         "sample_note": SAMPLE_NOTE if ds.is_sample else "",
