@@ -53,6 +53,8 @@ CASES = [
         200,
     ),
     ("review", "get", lambda w: "/indicators/review/", {"office"}, 200),
+    ("edit", "get", lambda w: f"/indicators/{w['own'].pk}/edit/", {"office"}, 200),
+    ("edit_post", "post", lambda w: f"/indicators/{w['own'].pk}/edit/", {"office"}, 200),
     ("enter_own", "post", lambda w: f"/indicators/{w['own'].pk}/observations/", {"office", "dept_own"}, 302),
     ("review_obs", "post", lambda w: f"/indicators/observations/{w['pending'].pk}/review/", {"office"}, 302),
     ("sync_plan", "post", lambda w: "/indicators/sync-plan/", {"office"}, 302),

@@ -261,3 +261,27 @@ def test_warning_notifications_go_once_per_month(department_user, office_user, d
     assert first == 2  # the department's reporter and the office
     assert set(Notification.objects.values_list("recipient__username", flat=True)) == {"dept", "office"}
     assert services.notify_warnings() == 0
+
+
+def test_office_sets_baseline_and_target_with_audit(office_client, department):
+    ind = make_indicator(responsible=department, baseline_value=None)
+    data = {
+        "name": ind.name,
+        "unit": "万千瓦",
+        "comparator": ">=",
+        "baseline_year": 2020,
+        "baseline_value": "40",
+        "target_year": 2025,
+        "target_value": "140",
+        "responsible": department.pk,
+        "note": "",
+    }
+    response = office_client.post(f"/indicators/{ind.pk}/edit/", data)
+    assert response.status_code == 302
+    ind.refresh_from_db()
+    assert (ind.baseline_value, ind.target_value) == (Decimal("40"), Decimal("140"))
+    assert AuditEntry.objects.filter(object_type="indicators.Indicator", action="update").count() == 1
+    bad = office_client.post(f"/indicators/{ind.pk}/edit/", {**data, "target_year": 2019})
+    assert bad.status_code == 200 and "目标年份必须晚于基准年份" in bad.content.decode()
+    ind.refresh_from_db()
+    assert ind.target_year == 2025

@@ -255,7 +255,10 @@ def create_indicators_from_plan(*, plan: Any, user: Any = None) -> CreateResult:
         .order_by("order", "id")
     )
     result.existing = Indicator.objects.filter(target__plan=plan).count()
-    next_order = (Indicator.objects.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    # Plan indicators after the computed ones (orders 0–99), in the plan's order.
+    next_order = max(
+        100, (Indicator.objects.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    )
     for target in targets:
         year = target.year or 2030
         comparator = comparator_for_target(target)
@@ -634,6 +637,46 @@ def _upsert(
     obs.save()
     audit.record(user=user, action="update", instance=obs, before=before, after=audit.snapshot(obs))
     return obs
+
+
+EDITABLE_FIELDS = (
+    "name",
+    "unit",
+    "comparator",
+    "baseline_year",
+    "baseline_value",
+    "target_year",
+    "target_value",
+    "responsible",
+    "note",
+)
+
+
+@transaction.atomic
+def update_indicator(*, indicator: Indicator, user: Any, **values: Any) -> Indicator:
+    """Change an indicator's definition (office only): baseline, target, responsible department …
+
+    Side effects: saves the Indicator; one audit entry with before and after.
+    """
+    if role_of(user) != Role.OFFICE:
+        raise PermissionError("只有碳达峰办可以修改指标")
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"不可修改的字段：{sorted(unknown)}")
+    before = audit.snapshot(indicator)
+    for key, value in values.items():
+        setattr(indicator, key, value)
+    if indicator.target_year is not None and indicator.target_year <= indicator.baseline_year:
+        raise IndicatorInputError("目标年份必须晚于基准年份")
+    if indicator.value_kind == engine.DECLINE_PCT and any(
+        v is not None and v >= 100 for v in (indicator.baseline_value, indicator.target_value)
+    ):
+        raise IndicatorInputError("累计下降率必须小于 100%")
+    indicator.save()
+    audit.record(
+        user=user, action="update", instance=indicator, before=before, after=audit.snapshot(indicator)
+    )
+    return indicator
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ urlpatterns = [
     path("sync-plan/", views.sync_plan, name="sync_plan"),
     path("refresh/", views.refresh, name="refresh"),
     path("<int:pk>/", views.indicator_detail, name="detail"),
+    path("<int:pk>/edit/", views.indicator_edit, name="edit"),
     path("<int:pk>/observations/", views.observation_new, name="observation_new"),
     path("observations/<int:pk>/review/", views.observation_review, name="observation_review"),
 ]

@@ -90,6 +90,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "chart": chart,
             "can_enter": request.user.has_perm("indicators.enter_observation", indicator),
             "can_review": request.user.has_perm(REVIEW),
+            "can_manage": request.user.has_perm(MANAGE),
             "illustrative": any(o.illustrative for o in observations),
             "quarters": [(1, "一季度"), (2, "二季度"), (3, "三季度"), (4, "四季度")],
         },
@@ -202,6 +203,24 @@ def export(request: HttpRequest) -> HttpResponse:
         "indicator"
     )
     return xlsx_response(services.export_workbook(rows, observations), "指标与观测值.xlsx")
+
+
+@rule_required(MANAGE)
+def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    from carbonpeak.indicators.forms import IndicatorForm
+
+    indicator = get_object_or_404(Indicator, pk=pk)
+    form = IndicatorForm(request.POST or None, instance=Indicator.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS}
+        try:
+            services.update_indicator(indicator=indicator, user=request.user, **values)
+        except services.IndicatorInputError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "指标已保存。")
+            return redirect("indicators:detail", pk=pk)
+    return render(request, "indicators/edit.html", {"i": indicator, "form": form})
 
 
 @require_POST
