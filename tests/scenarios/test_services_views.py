@@ -150,6 +150,10 @@ def test_excel_exports(leader_client, samples):
     assert "示例数据" in ws["A2"].value
     years = [row[0] for row in ws.iter_rows(min_row=4, values_only=True)]
     assert years[0] == 2020 and years[-1] == 2060
+    assert wb.sheetnames == ["情景排放路径", "假设及来源", "减排措施", "版本历史"]
+    sources = [row[3] for row in wb["假设及来源"].iter_rows(min_row=2, values_only=True)]
+    assert sources and all(sources)
+    assert wb["减排措施"].max_row == 1 + s.measures.count()
     wb = load_workbook(io.BytesIO(leader_client.get(reverse("scenarios:compare_export")).content))
     assert wb.active.max_row == 3 + 41
 

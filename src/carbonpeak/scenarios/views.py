@@ -111,7 +111,79 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
     note = f"{scenario.name} 第{version.number}版；达峰年份 {r.get('peak_year')}；"
     note += ILLUSTRATIVE if scenario.illustrative else "来源见情景假设"
     data = table_workbook("情景排放路径", headers, rows, note=note)
-    return xlsx_response(data, f"{scenario.name}-第{version.number}版.xlsx")
+    extra = [
+        (
+            "假设及来源",
+            ["类别", "假设", "取值", "来源"],
+            [
+                [e.group, e.label, e.value_text, e.source if e.needs_source else "（计算设置，无需来源）"]
+                for e in forms.entries(version.assumptions)
+            ],
+        ),
+        (
+            "减排措施",
+            [
+                "措施",
+                "方案任务",
+                "测算方法",
+                "参数",
+                "开始年份",
+                "达产年份",
+                "2025年减排（吨）",
+                "2030年减排（吨）",
+                "来源",
+            ],
+            [
+                [
+                    m.name,
+                    m.task_code,
+                    MEASURE_KINDS.get(m.kind, m.kind),
+                    forms.value_to_text(m.parameters),
+                    m.start_year,
+                    m.full_year,
+                    m.abatement_2025_t,
+                    m.abatement_2030_t,
+                    m.source,
+                ]
+                for m in scenario.measures.all()
+            ],
+        ),
+        (
+            "版本历史",
+            ["版本", "说明", "保存人", "保存时间", "达峰年份"],
+            [
+                [
+                    v.number,
+                    v.note,
+                    str(v.created_by or "系统"),
+                    v.created_at.strftime("%Y-%m-%d %H:%M"),
+                    (v.results or {}).get("peak_year"),
+                ]
+                for v in scenario.versions.select_related("created_by")
+            ],
+        ),
+    ]
+    return xlsx_response(add_sheets(data, extra), f"{scenario.name}-第{version.number}版.xlsx")
+
+
+def add_sheets(data: bytes, sheets: list[tuple[str, list[str], list[list[Any]]]]) -> bytes:
+    """Append plain sheets (title, header, rows) to a workbook made by ``table_workbook``."""
+    import io
+
+    from openpyxl import load_workbook
+    from openpyxl.styles import Font
+
+    wb = load_workbook(io.BytesIO(data))
+    for title, headers, rows in sheets:
+        ws = wb.create_sheet(title[:31])
+        ws.append(headers)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
 
 
 @rule_required(VIEW)
