@@ -33,3 +33,30 @@ def test_audit_record_keeps_before_and_after(office_user, department):
 
 def test_healthz(client):
     assert client.get("/healthz").content == b"ok"
+
+
+@pytest.mark.django_db
+def test_leader_lands_on_the_dashboard(leader_client):
+    response = leader_client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/indicators/dashboard/"
+
+
+@pytest.mark.django_db
+def test_enterprise_user_lands_on_its_enterprise(enterprise_client):
+    response = enterprise_client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/enterprises/mine/"
+
+
+@pytest.mark.django_db
+def test_menu_highlights_only_the_current_entry(office_client):
+    html = office_client.get("/plans/ledger/").content.decode()
+    assert 'href="/plans/ledger/" class="active"' in html
+    assert 'href="/plans/" class="active"' not in html
+
+
+def test_cn_number():
+    from carbonpeak.core.numerals import cn_number
+
+    assert [cn_number(n) for n in (1, 9, 10, 11, 20, 38)] == ["一", "九", "十", "十一", "二十", "三十八"]

@@ -23,5 +23,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 url = reverse(item.url_name)
             except NoReverseMatch:
                 continue
-            entries.append({"label": item.label, "url": url, "active": request.path.startswith(url)})
+            entries.append({"label": item.label, "url": url, "active": False})
+        # Highlight only the entry whose URL is the longest prefix of the current path.
+        matches = [e for e in entries if request.path.startswith(e["url"]) and e["url"] != "/"]
+        if matches:
+            max(matches, key=lambda e: len(e["url"]))["active"] = True
     return {"nav_items": entries, "user_role": role}

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+
+from carbonpeak.accounts.roles import Role, role_of
+
+#: Where each role lands after signing in, when that page is installed.
+LANDING = {Role.LEADER: "indicators:dashboard", Role.ENTERPRISE: "enterprises:mine"}
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    landing = LANDING.get(role_of(request.user))
+    if landing:
+        try:
+            return redirect(reverse(landing))
+        except NoReverseMatch:
+            pass
     return render(request, "core/home.html")
 
 

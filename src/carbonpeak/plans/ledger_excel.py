@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils.exceptions import InvalidFileException
 
+from carbonpeak.core.numerals import cn_number as _cn_number
 from carbonpeak.engine.deadlines import DeadlineError, parse_due
 from carbonpeak.engine.departments import DepartmentRegistry
 from carbonpeak.plans.models import Plan
@@ -75,16 +76,6 @@ def export_ledger(plan: Plan) -> bytes:
     wb.save(buf)
     return buf.getvalue()
 
-
-_CN_DIGITS = "零一二三四五六七八九"
-
-
-def _cn_number(n: int) -> str:
-    if n < 10:
-        return _CN_DIGITS[n]
-    if n < 20:
-        return "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
-    return _CN_DIGITS[n // 10] + "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
 
 
 @dataclass(frozen=True)
