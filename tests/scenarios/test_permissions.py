@@ -6,7 +6,15 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-READ = ["index", "compare", "compare_export", "decomposition", "decomposition_export", "stirpat"]
+READ = [
+    "index",
+    "compare",
+    "compare_export",
+    "decomposition",
+    "decomposition_export",
+    "stirpat",
+    "stirpat_export",
+]
 READ_PK = ["detail", "export", "toml"]
 MANAGE_GET = ["upload"]
 MANAGE_PK_GET = ["edit", "measure_new"]

@@ -183,6 +183,9 @@ def test_decomposition_page_sums_exactly(department_client, samples):
 def test_stirpat_page(leader_client, samples):
     page = leader_client.get(reverse("scenarios:stirpat")).content.decode()
     assert "Durbin" in page and "VIF" in page and "调整后 R²" in page
+    wb = load_workbook(io.BytesIO(leader_client.get(reverse("scenarios:stirpat_export")).content))
+    assert wb.sheetnames == ["STIRPAT回归", "历史与拟合", "外推对照"]
+    assert wb["外推对照"].max_row == 1 + 41
 
 
 def test_stirpat_refuses_short_history(leader_client, samples):

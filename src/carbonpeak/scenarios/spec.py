@@ -193,7 +193,9 @@ def parse_scenario(data: Mapping[str, Any]) -> ParsedScenario:
 
     history = head.get("history", "")
     if history not in ("", "accounting"):
-        raise SpecError('scenario.history 只能是 "accounting"（基准年数据取自核算模块）或不写', "scenario.history")
+        raise SpecError(
+            'scenario.history 只能是 "accounting"（基准年数据取自核算模块）或不写', "scenario.history"
+        )
     base = _table(data, "base", "base")
     base_values: dict[str, float] = {}
     for key in BASE_KEYS:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("decomposition/", views.decomposition, name="decomposition"),
     path("decomposition/export.xlsx", views.export_decomposition, name="decomposition_export"),
     path("stirpat/", views.stirpat_page, name="stirpat"),
+    path("stirpat/export.xlsx", views.export_stirpat, name="stirpat_export"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/export.xlsx", views.export_detail, name="export"),
     path("<int:pk>/scenario.toml", views.export_toml, name="toml"),

@@ -445,8 +445,7 @@ def export_decomposition(request: HttpRequest) -> HttpResponse:
     return xlsx_response(data, f"LMDI分解-{ctx['y0']}-{ctx['y1']}.xlsx")
 
 
-@rule_required(VIEW)
-def stirpat_page(request: HttpRequest) -> HttpResponse:
+def _stirpat(request: HttpRequest) -> dict[str, Any]:
     hist = services.history(request.GET.get("source", ""))
     scenarios = list(Scenario.objects.all())
     sid = request.GET.get("scenario", "")
@@ -458,6 +457,7 @@ def stirpat_page(request: HttpRequest) -> HttpResponse:
         "scenario": scenario,
         "term_labels": TERM_LABELS,
         "source": request.GET.get("source", ""),
+        "query": request.GET.urlencode(),
     }
     if hist is not None:
         years, meta = hist
@@ -476,4 +476,49 @@ def stirpat_page(request: HttpRequest) -> HttpResponse:
                 p = ctx["projection"]
                 chart.update(proj_years=p["years"], driver=p["driver"], stirpat=p["stirpat"])
             ctx["chart"] = chart
-    return render(request, "scenarios/stirpat.html", ctx)
+    return ctx
+
+
+@rule_required(VIEW)
+def stirpat_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "scenarios/stirpat.html", _stirpat(request))
+
+
+@rule_required(VIEW)
+def export_stirpat(request: HttpRequest) -> HttpResponse:
+    ctx = _stirpat(request)
+    fit = ctx.get("fit")
+    if fit is None:
+        raise Http404(ctx.get("error", "没有历史数据"))
+    rows: list[list[Any]] = [
+        [r["label"], r["c"].value, r["c"].std_error, r["c"].t_value, r["c"].p_value]
+        for r in ctx["coefficients"]
+    ]
+    rows += [
+        ["R²", fit.r_squared],
+        ["调整后 R²", fit.adj_r_squared],
+        ["Durbin–Watson", fit.durbin_watson],
+        ["样本年数", fit.n_obs],
+    ]
+    rows += [[f"VIF：{r['label']}", r["value"]] for r in ctx["vif"]]
+    note = f"STIRPAT 回归；数据：{ctx['meta'].get('name')}"
+    if ctx["meta"].get("illustrative"):
+        note += f"（{ILLUSTRATIVE}）"
+    data = table_workbook("STIRPAT回归", ["项", "估计值", "标准误", "t 值", "p 值"], rows, note=note)
+    extra = [
+        (
+            "历史与拟合",
+            ["年份", "历史排放（吨）", "STIRPAT 拟合（吨）"],
+            [[y, o, f] for y, o, f in zip(fit.years, fit.observed_co2_t, fit.fitted_co2_t, strict=True)],
+        )
+    ]
+    if ctx.get("projection"):
+        p = ctx["projection"]
+        extra.append(
+            (
+                "外推对照",
+                ["年份", f"驱动因素模型：{p['version'].scenario.name}（吨）", "STIRPAT 外推（吨）"],
+                [[int(y), d, st] for y, d, st in zip(p["years"], p["driver"], p["stirpat"], strict=True)],
+            )
+        )
+    return xlsx_response(add_sheets(data, extra), "STIRPAT回归.xlsx")
