@@ -85,7 +85,7 @@ def test_unknown_names_are_cleaned(registry):
     assert registry.canonical("县委 党校") == "县委党校"
     assert registry.canonical("市林业局等") == "市林业局"
     assert clean_department_name("(县发改局") == "县发改局"
-    assert clean_department_name("各村(社区)") == "各村(社区)"
+    assert clean_department_name("各村(社区)") == "各村（社区）"  # brackets in names are written full-width
 
 
 @pytest.mark.parametrize(

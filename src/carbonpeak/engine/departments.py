@@ -44,6 +44,7 @@ def _is_prefix(prefix: str) -> bool:
 
 
 _EDGE_PUNCT = " \t\r\n\u3000、,，;；:：。.·•-—_\"'“”‘’!！?？"
+_FULL_WIDTH_BRACKETS = str.maketrans({"(": "（", ")": "）", "〔": "（", "〕": "）"})
 _BRACKET_PAIRS = {"(": ")", "（": "）", "[": "]", "【": "】", "〔": "〕"}
 
 
@@ -61,7 +62,8 @@ def clean_department_name(written: str) -> str:
         The name without inner whitespace, edge punctuation, unbalanced edge
         brackets or a trailing "等"/"等单位"/"等部门" [text].
     """
-    name = re.sub(r"\s+", "", written)
+    # official names write brackets full-width: 各县（市、区）人民政府 (also from "(市、区)" or "〔市、区〕")
+    name = re.sub(r"\s+", "", written).translate(_FULL_WIDTH_BRACKETS)
     previous = None
     while name != previous:
         previous = name

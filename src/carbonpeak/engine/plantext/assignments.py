@@ -24,7 +24,9 @@ from .normalize import width_normalise
 __all__ = ["Assignment", "dept_brackets", "dept_label_start", "parse_assignment", "split_names"]
 
 _ROLE_WORD = re.compile(r"牵头|配合|负责|参加|参与|协同|协助|协办|责任单位|责任部门|主办")
-_LABEL = re.compile(r"\[?(牵头|责任|配合|参加|参与|协同|协办|主办|主责)(单位|部门)\s*(?:\]\s*[:：]?|[:：])")
+_LABEL = re.compile(
+    r"\[?(牵头|责任|负责|配合|参加|参与|协同|协办|主办|主责)(单位|部门)\s*(?:\]\s*[:：]?|[:：])"
+)
 _CARRY = re.compile(
     r"以下[^()\[\]]{0,12}?(?:均|都|皆|一律)(?:需|需要|由|要|请)?(?P<names>[^()\[\]]+?)"
     r"(?:共同)?(?:配合|参与|参加|协助|协同|按职责分工负责|负责落实|负责|落实)"
@@ -140,9 +142,35 @@ def split_names(text: str, registry: DepartmentRegistry) -> list[str]:
     政府 …) and is not itself the start of a known name.
     """
     names: list[str] = []
-    for part in re.split(r"[、,，;；/]|以及", text):
+    for part in _split_list(text):
         names.extend(_split_conjunctions(part.strip(), registry))
     return [n for n in (clean_department_name(n) for n in names) if n]
+
+
+_LIST_SEPARATOR = re.compile(r"[、,，;；/]|以及")
+
+
+def _split_list(text: str) -> list[str]:
+    """Split a list of names on 、,;/ and 以及, but not inside brackets: 各县(市、区)人民政府 is one name."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    position = 0
+    while position < len(text):
+        ch = text[position]
+        if ch in "(（[〔【":
+            depth += 1
+        elif ch in ")）]〕】" and depth:
+            depth -= 1
+        elif depth == 0:
+            match = _LIST_SEPARATOR.match(text, position)
+            if match:
+                parts.append(text[start:position])
+                position = start = match.end()
+                continue
+        position += 1
+    parts.append(text[start:])
+    return parts
 
 
 def _split_conjunctions(part: str, registry: DepartmentRegistry) -> list[str]:
@@ -185,7 +213,7 @@ def _mark_nested(inner: str, result: Assignment, registry: DepartmentRegistry) -
 
 def _names_with_marks(text: str, registry: DepartmentRegistry) -> list[tuple[str, bool]]:
     out = []
-    for raw in re.split(r"[、,，;；/]|以及", text):
+    for raw in _split_list(text):
         marked = "\x01" in raw
         for name in _split_conjunctions(raw.replace("\x01", "").strip(), registry):
             name = clean_department_name(re.sub(r"^(?:由|会同|并由|并|同时)", "", name))
@@ -226,9 +254,9 @@ def parse_assignment(content: str, registry: DepartmentRegistry) -> Assignment:
         Written names (not yet resolved; call :meth:`Assignment.finish`).
     """
     result = Assignment()
-    norm = width_normalise(content).replace("\n", ";")
+    norm = width_normalise(content).replace("\n", ";").replace("〔", "(").replace("〕", ")")
     # [牵头单位]A[配合单位]B -> 牵头单位:A;配合单位:B
-    norm = re.sub(r"\[(牵头|责任|配合|参加|参与|协同|协办|主办|主责)(单位|部门)\]\s*:?", r";\1\2:", norm)
+    norm = re.sub(r"\[(牵头|责任|负责|配合|参加|参与|协同|协办|主办|主责)(单位|部门)\]\s*:?", r";\1\2:", norm)
     norm = _mark_nested(norm, result, registry)
     carry = _CARRY.search(norm)
     if carry:
@@ -241,13 +269,15 @@ def parse_assignment(content: str, registry: DepartmentRegistry) -> Assignment:
         for index, match in enumerate(labels):
             end = labels[index + 1].start() if index + 1 < len(labels) else len(norm)
             segment = norm[match.end() : end]
+            # a note after the list ends it: (负责单位:A、B。未明确牵头单位的,由所列单位按职责分工负责,下同)
+            segment = segment.split("。", 1)[0]
             names = _names_with_marks(
                 re.sub(r"(?:等)?(?:按职责分工负责|按职责负责|负责|配合)?[;,。\s]*$", "", segment), registry
             )
             kind = match.group(1)
             if kind in ("牵头", "主办", "主责"):
                 result.lead.extend(n for n, _ in names)
-            elif kind == "责任" and not has_lead_label:
+            elif kind in ("责任", "负责") and not has_lead_label:
                 _assign_responsible(result, names)
             else:
                 result.cooperating.extend(n for n, _ in names)
@@ -271,10 +301,14 @@ def parse_assignment(content: str, registry: DepartmentRegistry) -> Assignment:
             else:
                 unassigned.extend(names)
         elif _RESPONSIBLE_CLAUSE.search(clause):
-            names = _names_with_marks(re.sub(r"等?(?:负责|落实|实施)$", "", clause), registry)
+            names = _names_with_marks(re.sub(r"等?(?:负责|落实|实施)+$", "", clause), registry)
             if not result.lead and not unassigned:
                 result.lead.extend(n for n, _ in names)
             else:
+                if unassigned:
+                    # (A、B按职责分工负责,各县(市、区)人民政府负责落实): A leads, B and the counties cooperate
+                    _assign_responsible(result, unassigned)
+                    unassigned = []
                 result.cooperating.extend(n for n, _ in names)
         else:
             names = _names_with_marks(re.sub(r"等$", "", clause), registry)

@@ -84,6 +84,22 @@ def _labelled(paragraphs: list[str], labels: str) -> str | None:
     return None
 
 
+_SIGNATORY = re.compile(
+    r"^[\u4e00-\u9fff]{0,30}(?:人民政府|政府|委员会|管委会|管理委员会|办公室|办公厅|国务院|局|厅|委)$"
+)
+
+
+def _signatory(head: list[str]) -> str | None:
+    """The signing body of the notice: the line right above the signature date (长沙市人民政府 / 2023年1月13日)."""
+    for index in range(1, len(head)):
+        date_line = width_normalise(head[index]).strip()
+        if _DATE.fullmatch(date_line):
+            above = head[index - 1].strip()
+            if _SIGNATORY.match(above) and len(above) >= 3 and "关于" not in above:
+                return above
+    return None
+
+
 def parse_header(paragraphs: list[str], body_start: int) -> Header:
     """Find the header fields in the paragraphs before the body (``body_start``) and in metadata lines.
 
@@ -125,8 +141,8 @@ def parse_header(paragraphs: list[str], body_start: int) -> Header:
         if (
             match is None
             and index + 1 < len(head)
-            and re.match(r"^\s*关于印发\s*《", head[index + 1])
-            and re.search(r"(?:政府|委员会|办公室|办公厅|委|厅|局)$", paragraph.strip())
+            and re.match(r"^\s*关于印发", head[index + 1])
+            and re.search(r"(?:政府|委员会|办公室|办公厅|委|厅|局|会|院)$", paragraph.strip())
         ):
             issuer = paragraph.strip()
         if match:
@@ -145,8 +161,10 @@ def parse_header(paragraphs: list[str], body_start: int) -> Header:
     ):
         issuer = None
     if issuer is None:
-        publisher = _labelled(head, "发文机关|发布机构")
+        publisher = _labelled(head, "发文机关|发布机构|发布单位")
         issuer = publisher or None
+    if issuer is None:
+        issuer = _signatory(head)
 
     issued_on = None
     labelled_date = _labelled(head, "成文日期")

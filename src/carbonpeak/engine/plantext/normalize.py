@@ -58,7 +58,7 @@ MARKER_RE = re.compile(
     r"|\d{1,2}\s*(?:[.、,](?!\d)|\)(?!\d))"
     r"|[(\[]\d{1,2}[)\]]"
     r"|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]"
-    r"|\[?(?:牵头|责任|配合|参加|参与|协同|协办|主办|主责)(?:单位|部门)\s*[\]:]"
+    r"|\[?(?:牵头|责任|负责|配合|参加|参与|协同|协办|主办|主责)(?:单位|部门)\s*[\]:]"
     r"|(?:完成时限|完成时间|时间进度)\s*:"
     r")"
 )
@@ -66,11 +66,19 @@ MARKER_RE = re.compile(
 _BULLET_RE = re.compile(r"^[\s•·●◆◇■□▪▫►▶★☆\-*]+")
 _NOISE_RE = re.compile(
     r"浏览(?:量|次数)|阅读(?:量|数|次数)|访问量|点击(?:量|数|率)|分享到|扫一扫|打印本页|【?打印】?$|关闭(?:窗口|本页)"
-    r"|字体\s*[:：]?\s*[\[【]?\s*大|字号\s*[:：]|^\s*[\[【]?\s*大\s*中\s*小\s*[\]】]?\s*$|收藏本页|加入收藏|返回顶部"
+    r"|字体\s*[:：]?\s*[\[【]?\s*大|(?<!发文)字号\s*[:：]|^字号$|^\s*[\[【]?\s*大\s*中\s*小\s*[\]】]?\s*$|收藏本页|加入收藏|返回顶部"
     r"|^上一篇|^下一篇|^相关(?:链接|阅读|文章|新闻|文件)|责任编辑|^编辑\s*[:：]|^来源\s*[:：]|^发布时间|^作者\s*[:：]"
     r"|网站(?:地图|标识码)|版权所有|^主办单位\s*[:：]|^承办单位\s*[:：]|ICP备|公网安备|技术支持\s*[:：]|^联系我们"
     r"|政务微博|政务微信|无障碍|适老化|Copyright|©|^首页\s*[>»/]|当前位置|您(?:当前)?的位置|^位置\s*[:：]"
     r"|^[\s|｜>»/]*$"
+    r"|^(?:(?:基本介绍|基本信息|发布信息|内容全文|全文|档案内容|方案全文|原文如下|全文如下)\s*[,，、:：]?\s*)+$"
+)
+_DOC_NUMBER_LINE = re.compile(
+    r"^[\u4e00-\u9fff]{1,12}\s*[〔\[(（【]\s*(?:19|20)\d{2}\s*[〕\])）】]\s*\d{1,4}\s*号$"
+)
+_META_LABEL = re.compile(
+    r"^\s*(?:索引号|发布机构|发文机关|发文字号|文号|成文日期|发文日期|发布日期|生效日期|有效性|效力状态|废止依据|主题分类|主题词"
+    r"|主\s*题|名\s*称|标\s*题|信息时效期|公开方式|公开范围|统一登记号|登记号|信息状态|中文名|颁布时间|发布单位)\s*[:：]"
 )
 _TERMINAL = tuple('。!?:)]》”"')
 _SENTENCE_PUNCT = re.compile(r"[。,;，；]")
@@ -79,6 +87,16 @@ _DATE_OR_NUMBER = re.compile(r"\d{4}|[〇一二三四五六七八九十]{4}年")
 
 # some mirrors annotate polyphonic characters with pinyin: 发(fā)展, 镇(zhèn)
 _PINYIN = re.compile(r"[(（](?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,7}[)）]")
+# others write the pinyin without tone marks: 长(chang)沙, 面(mian)(mian) — a syllable right after a character
+_PINYIN_PLAIN = re.compile(
+    r"(?<=[\u4e00-\u9fff)])[(（](?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?(?:[aeiouv]|ü)[a-z]{0,4}[)）]"
+)
+# mirrors that lost characters show "?" between them: 发?文?字?号?: / 索???引??号
+_LOST_CHARS = re.compile(
+    r"(?<=[\u4e00-\u9fff ])[?？]+(?=[\u4e00-\u9fff :：])|^[?？\s]+(?=[\u4e00-\u9fff]|$)", re.MULTILINE
+)
+# PDF copies put spaces between characters and numbers: 到 2025 年, 下降 14%
+_SPACED_NUMBER = re.compile(r"(?<=[\u4e00-\u9fff])[ \t\u3000]+(?=\d)|(?<=\d)[ \t\u3000]+(?=[\u4e00-\u9fff%])")
 # and insert stray commas: 碳达峰,、碳中和 / 实施,。 / 指导,,全面
 _DOUBLE_COMMA = re.compile(r"([,，])[,，]+")
 _COMMA_BEFORE = re.compile(r"[,，]([、。])")
@@ -122,6 +140,14 @@ def _joins(prev: str, cur: str, adjacent: bool, prev_bullet: bool) -> bool:
     c = width_normalise(cur)
     if MARKER_RE.match(c):
         return False
+    # a document number or a notice title starts its own line: 琼府〔2022〕27号 / 海南省人民政府关于印发…的通知
+    if _DOC_NUMBER_LINE.match(c) or "关于印发" in c[:40]:
+        return False
+    # the metadata table of a government site: one "label: value" per line
+    if _META_LABEL.match(c) or _META_LABEL.match(p):
+        return False
+    if "关于印发" in p and not p.endswith("通知") and c.endswith("通知") and len(c) <= 40:
+        return True  # a notice title broken over two lines: …关于印发东莞市 / 碳达峰实施方案的通知
     opened = len(re.findall(r"[(\[]", p)) - len(re.findall(r"[)\]]", p))
     if opened > 0:
         return True  # inside a bracket: the paragraph cannot end here
@@ -169,6 +195,9 @@ def clean_paragraphs(text: str) -> list[str]:
     text = to_simplified(text.replace("\r\n", "\n").replace("\r", "\n"))
     text = text.replace("\u00a0", " ").replace("\ufeff", "").replace("\u200b", "")
     text = _PINYIN.sub("", text)
+    text = _PINYIN_PLAIN.sub("", text)
+    text = _LOST_CHARS.sub("", text)
+    text = _SPACED_NUMBER.sub("", text)
     text = _DOUBLE_COMMA.sub(r"\1", text)
     text = _COMMA_BEFORE.sub(r"\1", text)
     text = _TRAILING_META.sub("", text)

@@ -101,7 +101,7 @@ def parse_plan(text: str, *, registry: DepartmentRegistry | None = None) -> Pars
         warnings.append("未识别到任何任务的牵头或配合单位。")
     if not header.title:
         warnings.append("未找到方案名称。")
-    if not _GENRE.search(text):
+    if not _GENRE.search("".join(texts)):
         warnings.append("文本中未出现“碳达峰”“降碳”等字样，请确认是否为碳达峰实施方案。")
     return ParsedPlan(
         title=header.title,

@@ -31,7 +31,9 @@ _KINDS = [
 PLAIN_TASK = 5  # an unnumbered paragraph that ends with its own department bracket
 DEPT_LINE = 10
 META_LINE = 11
-_DEPT_LINE_RE = re.compile(r"^\s*\[?(?:牵头|责任|配合|参加|参与|协同|协办|主办|主责)(?:单位|部门)\s*[\]:]")
+_DEPT_LINE_RE = re.compile(
+    r"^\s*\[?(?:牵头|责任|负责|配合|参加|参与|协同|协办|主办|主责)(?:单位|部门)\s*[\]:]"
+)
 _META_LINE_RE = re.compile(r"^\s*(?:完成时限|完成时间|时间进度|进度安排)\s*:")
 EXCLUDED_SECTION = re.compile(
     r"总体要求|指导思想|主要目标|发展目标|工作目标|总体目标|基本原则|工作原则|保障|组织实施|组织领导|实施步骤|工作要求"
