@@ -120,3 +120,10 @@ def test_logarithmic_mean():
     assert logarithmic_mean(2.0, 2.0) == 2.0
     assert logarithmic_mean(1.0, math.e) == pytest.approx((math.e - 1.0) / 1.0)
     assert logarithmic_mean(0.0, 3.0) == 0.0
+
+
+def test_emissions_without_energy_are_refused_with_the_cell_named():
+    d0 = _year(2020, 100.0, 1000.0, 500.0, {"coal": 50.0}, {"coal": 130.0, "process": 20.0})
+    d1 = _year(2021, 100.0, 1000.0, 500.0, {"coal": 50.0}, {"coal": 130.0})
+    with pytest.raises(ValueError, match="process"):
+        lmdi_additive(d0, d1)

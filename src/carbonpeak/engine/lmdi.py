@@ -168,6 +168,10 @@ def _cells(data: DecompositionYear, sectors: Sequence[str], carriers: dict[str, 
                     _safe_ratio(e_ij, e_i),
                     _safe_ratio(c_ij, e_ij),
                 ]
+            if c_ij > 0 and min(factors) <= 0:
+                raise ValueError(
+                    f"{data.year}年部门“{s}”的“{c}”有排放 {c_ij:g} 吨但能耗或增加值为零，无法按恒等式分解"
+                )
             out[(s, c)] = (factors, c_ij)
     return out
 
@@ -205,6 +209,12 @@ def lmdi_additive(data0: DecompositionYear, data1: DecompositionYear) -> LmdiRes
     LmdiResult
         Effects [t CO2] in total and per sector, plus the multiplicative ratios
         (see :func:`lmdi_multiplicative`).
+
+    Raises
+    ------
+    ValueError
+        When a cell has CO2 but no energy (or its sector no value added): the
+        identity does not hold for it (e.g. process emissions belong elsewhere).
 
     Notes
     -----

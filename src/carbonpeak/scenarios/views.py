@@ -380,7 +380,11 @@ def _decomposition(request: HttpRequest) -> dict[str, Any]:
     if y0 not in year_list or y1 not in year_list or y0 == y1:
         ctx["error"] = "请选择历史数据中两个不同的年份。"
         return ctx
-    result = services.decomposition(years, y0, y1)
+    try:
+        result = services.decomposition(years, y0, y1)
+    except ValueError as exc:
+        ctx["error"] = str(exc)
+        return ctx
     sector_names = meta.get("sectors", {})
     ctx.update(
         result=result,
