@@ -61,6 +61,7 @@ def test_leader_and_department_read_only(request, who, urls, samples):
     s = samples["policy"]
     m = s.measures.first()
     posts = [
+        reverse("scenarios:set_baseline", args=[s.pk]),
         reverse("scenarios:recompute", args=[s.pk]),
         reverse("scenarios:measure_delete", args=[s.pk, m.pk]),
         reverse("scenarios:edit", args=[s.pk]),
@@ -69,6 +70,8 @@ def test_leader_and_department_read_only(request, who, urls, samples):
         assert client.post(url, {"note": "x"}).status_code == 403, url
     assert s.measures.filter(pk=m.pk).exists()
     assert s.versions.count() == 1
+    s.refresh_from_db()
+    assert s.baseline == samples["baseline"]
 
 
 def test_enterprise_user_gets_nothing(enterprise_client, urls):

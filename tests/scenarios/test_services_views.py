@@ -216,3 +216,18 @@ def test_empty_states(office_client, db):
     assert "还没有情景" in office_client.get(reverse("scenarios:index")).content.decode()
     assert "没有历史数据" in office_client.get(reverse("scenarios:decomposition")).content.decode()
     assert office_client.get(reverse("scenarios:stirpat")).status_code == 200
+
+
+def test_office_chooses_the_wedge_baseline(office_client, samples):
+    s = samples["enhanced"]
+    url = reverse("scenarios:set_baseline", args=[s.pk])
+    assert office_client.post(url, {"baseline": samples["policy"].pk}).status_code == 302
+    s.refresh_from_db()
+    assert s.baseline == samples["policy"]
+    assert services.wedge_data(s)["baseline"] == "政策情景（示例）"
+    office_client.post(url, {"baseline": s.pk})  # itself: refused
+    s.refresh_from_db()
+    assert s.baseline == samples["policy"]
+    office_client.post(url, {"baseline": ""})
+    s.refresh_from_db()
+    assert s.baseline is None and services.wedge_data(s) is None

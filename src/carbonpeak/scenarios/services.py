@@ -215,6 +215,20 @@ def dumps_toml(data: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+@transaction.atomic
+def set_baseline(*, user: Any, scenario: Scenario, baseline: Scenario | None) -> Scenario:
+    """Choose the scenario the wedge chart compares against (not itself)."""
+    if baseline is not None and baseline.pk == scenario.pk:
+        raise SpecError("对照基准情景不能是本情景自身", "baseline")
+    before = {"baseline": scenario.baseline_id}
+    scenario.baseline = baseline
+    scenario.save(update_fields=["baseline"])
+    audit.record(
+        user=user, action="update", instance=scenario, before=before, after={"baseline": scenario.baseline_id}
+    )
+    return scenario
+
+
 # --- measures ------------------------------------------------------------------------
 
 

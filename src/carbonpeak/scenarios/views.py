@@ -81,6 +81,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "chart": chart,
             "can_manage": request.user.has_perm(MANAGE),
             "illustrative_text": ILLUSTRATIVE,
+            "other_scenarios": Scenario.objects.exclude(pk=scenario.pk),
         },
     )
 
@@ -300,6 +301,21 @@ def measure_delete(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
         messages.success(request, f"已删除措施“{measure.name}”。")
         return redirect("scenarios:detail", pk=scenario.pk)
     return render(request, "scenarios/measure_delete.html", {"scenario": scenario, "measure": measure})
+
+
+@rule_required(MANAGE)
+@require_POST
+def set_baseline(request: HttpRequest, pk: int) -> HttpResponse:
+    scenario = get_object_or_404(Scenario, pk=pk)
+    bid = request.POST.get("baseline", "")
+    baseline = get_object_or_404(Scenario, pk=int(bid)) if bid.isdigit() else None
+    try:
+        services.set_baseline(user=request.user, scenario=scenario, baseline=baseline)
+    except SpecError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已更新对照基准情景。")
+    return redirect("scenarios:detail", pk=scenario.pk)
 
 
 @rule_required(MANAGE)
