@@ -315,6 +315,26 @@ def test_zero_energy_year_has_no_decline_instead_of_crashing():
     assert any("强度为 0" in a for a in result.assumptions)
 
 
+def test_malformed_mappings_raise_accounting_errors():
+    econ = [{"year": 2020, "gdp_10k_yuan": 1000, "gdp_constant_10k_yuan": 1000}]
+    with pytest.raises(AccountingError, match="“quantity”列：“abc”格式不正确"):
+        compute([{"year": 2020, "sector": "工业", "carrier": "原煤", "quantity": "abc", "unit": "吨"}], econ)
+    with pytest.raises(AccountingError, match="“unit”列：不能为空"):
+        compute([{"year": 2020, "sector": "工业", "carrier": "原煤", "quantity": 1}], econ)
+    # a year whose constant-price GDP is blank is a year without GDP
+    econ_blank = [*econ, {"year": 2021, "gdp_10k_yuan": 1100, "gdp_constant_10k_yuan": None}]
+    with pytest.raises(AccountingError, match="2021年在经济数据中没有地区生产总值"):
+        compute(
+            [{"year": 2021, "sector": "工业", "carrier": "原煤", "quantity": 1, "unit": "吨"}], econ_blank
+        )
+    # in the base year a blank constant-price GDP equals the current-price GDP
+    result = compute(
+        [{"year": 2020, "sector": "工业", "carrier": "原煤", "quantity": 100, "unit": "吨"}],
+        [{"year": 2020, "gdp_10k_yuan": 1000, "gdp_constant_10k_yuan": ""}],
+    )
+    assert result.years[2020].energy_intensity_tce_per_10k_yuan == pytest.approx(71.43 / 1000)
+
+
 def test_mappings_are_accepted():
     result = compute(
         [{"year": 2020, "sector": "工业", "carrier": "原煤", "quantity": "100", "unit": "吨"}],

@@ -125,15 +125,39 @@ def _where(file: str, row: int | None, column: str | None) -> str:
     return " ".join(parts) + ("：" if parts else "")
 
 
+def _field(
+    row: Mapping[str, Any], column: str, convert: Any, index: int, label: str, *, required: bool = True
+) -> Any:
+    value = row.get(column)
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        if required:
+            raise AccountingError(f"{label}第 {index} 行“{column}”列：不能为空", row=index, column=column)
+        return None
+    try:
+        return convert(str(value).replace(",", "").strip() if convert is not str else value)
+    except (TypeError, ValueError):
+        raise AccountingError(
+            f"{label}第 {index} 行“{column}”列：“{value}”格式不正确", row=index, column=column
+        ) from None
+
+
+def _int(text: Any) -> int:
+    number = float(text)
+    if not number.is_integer():
+        raise ValueError(text)
+    return int(number)
+
+
 def _coerce_energy(row: EnergyRow | Mapping[str, Any], index: int) -> EnergyRow:
     if isinstance(row, EnergyRow):
         return row
+    label = "能源数据"
     return EnergyRow(
-        year=int(row["year"]),
+        year=_field(row, "year", _int, index, label),
         sector=str(row.get("sector") or "未分行业"),
-        carrier=str(row["carrier"]),
-        quantity=float(row["quantity"]),
-        unit=str(row["unit"]),
+        carrier=str(_field(row, "carrier", str, index, label)),
+        quantity=_field(row, "quantity", float, index, label),
+        unit=str(_field(row, "unit", str, index, label)),
         file=str(row.get("file", "")),
         row=row.get("row", index),
     )
@@ -145,16 +169,27 @@ def _opt_float(value: Any) -> float | None:
     return float(value)
 
 
-def _coerce_economy(row: EconomyRow | Mapping[str, Any]) -> EconomyRow:
+def _coerce_economy(row: EconomyRow | Mapping[str, Any], index: int, base_year: int) -> EconomyRow | None:
+    """An economy row; None for a year without constant-price GDP (its energy rows then fail)."""
     if isinstance(row, EconomyRow):
         return row
+    label = "经济数据"
+    year = _field(row, "year", _int, index, label)
+    gdp = _field(row, "gdp_10k_yuan", float, index, label, required=False)
+    constant = _field(row, "gdp_constant_10k_yuan", float, index, label, required=False)
+    if constant is None and year == base_year:
+        constant = gdp  # in the base year constant prices are current prices
+    if constant is None:
+        return None
     return EconomyRow(
-        year=int(row["year"]),
-        gdp_10k_yuan=_opt_float(row.get("gdp_10k_yuan")),
-        gdp_constant_10k_yuan=float(row["gdp_constant_10k_yuan"]),
-        population=_opt_float(row.get("population")),
-        thermal_power_coal_rate_gce_per_kwh=_opt_float(row.get("thermal_power_coal_rate_gce_per_kwh")),
-        non_fossil_energy_tce=_opt_float(row.get("non_fossil_energy_tce")),
+        year=year,
+        gdp_10k_yuan=gdp,
+        gdp_constant_10k_yuan=constant,
+        population=_field(row, "population", float, index, label, required=False),
+        thermal_power_coal_rate_gce_per_kwh=_field(
+            row, "thermal_power_coal_rate_gce_per_kwh", float, index, label, required=False
+        ),
+        non_fossil_energy_tce=_field(row, "non_fossil_energy_tce", float, index, label, required=False),
     )
 
 
@@ -569,9 +604,10 @@ def compute(
     """
     fs = factor_set if factor_set is not None else FactorSet.default(region)
     economy = {}
-    for e in economy_rows:
-        er = _coerce_economy(e)
-        economy[er.year] = er
+    for eco_index, e in enumerate(economy_rows, start=2):
+        er = _coerce_economy(e, eco_index, base_year)
+        if er is not None:
+            economy[er.year] = er
 
     activities: list[ActivityResult] = []
     assumptions: list[str] = []
