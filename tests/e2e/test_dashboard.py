@@ -71,3 +71,42 @@ def test_dashboard_fits_a_wall_screen_and_a_laptop(county, page, login, live_ser
         overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"horizontal scrolling at {width}px"
     assert page.console_errors == []
+
+
+def test_indicator_detail_chart_and_entry(transactional_db, django_user_model, page, login, live_server):
+    from decimal import Decimal
+
+    from carbonpeak.indicators.models import Indicator, Observation
+    from carbonpeak.plans.models import Department
+
+    forestry = Department.objects.create(name="县林业局")
+    reporter = django_user_model(username="e2e-forest", role=Role.DEPARTMENT, department=forestry)
+    reporter.set_password(PASSWORD)
+    reporter.save()
+    ind = Indicator.objects.create(
+        name="森林蓄积量",
+        unit="万立方米",
+        comparator=">=",
+        baseline_year=2020,
+        baseline_value=Decimal("380"),
+        target_year=2025,
+        target_value=Decimal("441"),
+        responsible=forestry,
+    )
+    for year, value in ((2021, 392), (2022, 405), (2023, 417)):
+        Observation.objects.create(indicator=ind, year=year, value=Decimal(value), state="approved")
+    login(reporter)
+    page.goto(f"{live_server.url}/indicators/{ind.pk}/")
+    page.wait_for_load_state("networkidle")
+    points = page.evaluate(
+        "() => echarts.getInstanceByDom(document.getElementById('detail-chart')).getOption().series[0].data.length"
+    )
+    assert points == 3
+    page.fill("input[name=year]", "2024")
+    page.fill("input[name=value]", "429.5")
+    page.fill("input[name=source]", "林业统计年报")
+    page.click("form.toolbar button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "待碳达峰办审核" in page.inner_text(".messages")
+    assert Observation.objects.get(indicator=ind, year=2024).state == "pending"
+    assert page.console_errors == []

@@ -292,6 +292,9 @@ def _task_sections(today: dt.date) -> tuple[dict[str, Any] | None, list[dict[str
         ],
     }
     overdue = [it for it in items if it["overdue"] or it["status"] == "lagging"]
+    detail = "supervision:task_detail" if _url("supervision:task_detail", 0) else "plans:task_detail"
+    for it in overdue:
+        it["url"] = _url(detail, it["task"].pk)
     return task_data, overdue
 
 
