@@ -116,3 +116,26 @@ def test_unknown_history_source_is_named():
     data["scenario"]["history"] = "somewhere.toml"
     with pytest.raises(spec.SpecError, match="scenario.history"):
         spec.parse_scenario(data)
+
+
+def test_sample_grid_factor_follows_the_packaged_hunan_series():
+    import csv
+    from importlib import resources
+
+    with (
+        resources.files("carbonpeak.engine")
+        .joinpath("reference/grid_emission_factors.csv")
+        .open(encoding="utf-8") as f
+    ):
+        rows = [
+            r
+            for r in csv.DictReader(line for line in f if not line.startswith("#"))
+            if r["region_en"] == "Hunan" and r["basis"] == "average" and r["scope"] == "provincial"
+        ]
+    published = {int(r["data_year"]): float(r["factor_tco2_per_mwh"]) for r in rows}
+    result = spec.run_scenario(_data("baseline"), draws=0)
+    path = {int(y): v for y, v in result["grid_factor_path"].items()}
+    # 2020 has no published value: the nearest published year (2021) is used (DEFAULTS.md §3)
+    assert path[2020] == published[min(published)]
+    for year, value in published.items():
+        assert path[year] == pytest.approx(value, abs=5e-4), year
