@@ -10,6 +10,12 @@ from carbonpeak.accounts.roles import Role
 PASSWORD = "Carbon-Peak-2030!"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Tests create many accounts: a fast hasher keeps the suite quick (production keeps PBKDF2)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def make_user(db, django_user_model):
     def _make(username: str, role: str = Role.OFFICE, **extra):
