@@ -175,7 +175,10 @@ def _joins(prev: str, cur: str, adjacent: bool, prev_bullet: bool) -> bool:
     # a short line without punctuation: a title or heading, unless the next line is a short tail
     if _DATE_OR_NUMBER.search(c) or c[:1].isdigit() or _DATE_OR_NUMBER.search(p):
         return False
-    # only a short tail without punctuation or digits completes a broken heading (…发展行 / 动)
+    # only a short tail without punctuation or digits completes a broken heading (…发展行 / 动);
+    # a complete title (…实施方案 / …的通知) takes no tail
+    if re.search(r"(?:方案|通知|意见|决定|办法)$", p):
+        return False
     return len(c) <= 8 and not re.search(r"[\d。,;:!?，；：]", c)
 
 

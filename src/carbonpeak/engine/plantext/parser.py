@@ -19,7 +19,7 @@ from .structure import (
     outline,
     parent,
 )
-from .targets import find_goals, find_peak_statements, find_targets
+from .targets import find_goals, find_peak_statements, find_targets, paragraph_year
 
 __all__ = ["parse_plan"]
 
@@ -56,10 +56,18 @@ def parse_plan(text: str, *, registry: DepartmentRegistry | None = None) -> Pars
     warnings: list[str] = []
 
     actions, orphans = _actions(structure, registry, warnings)
+    first_body = next((p.index for p in paragraphs if p.heading), len(paragraphs))
     goal_paragraphs = _goal_paragraphs(paragraphs)
     targets: list[ParsedTarget] = []
+    previous: tuple[str | None, int | None] = (None, None)
     for section_title, body in goal_paragraphs:
-        targets.extend(find_targets(body, task_code=None, section=section_title, carry_year=True))
+        # a paragraph without a year of its own continues the year of the one before it
+        # (copies split "到2030年，…。单位…下降65%以上" over two lines)
+        initial = previous[1] if previous[0] == section_title else None
+        targets.extend(
+            find_targets(body, task_code=None, section=section_title, carry_year=True, initial_year=initial)
+        )
+        previous = (section_title, paragraph_year(body) or initial)
     for action_title, intro in orphans:
         for body in intro:
             targets.extend(find_targets(body, task_code=None, section=action_title))
@@ -68,10 +76,16 @@ def parse_plan(text: str, *, registry: DepartmentRegistry | None = None) -> Pars
             targets.extend(find_targets(task.text, task_code=task.code, section=action.title))
     if not actions and not goal_paragraphs:
         # a passage without headings (e.g. the 主要目标 paragraph pasted alone)
+        year: int | None = None
         for paragraph in paragraphs:
-            targets.extend(find_targets(paragraph.text, task_code=None, section=None, carry_year=True))
+            if paragraph.heading:
+                year = None
+            targets.extend(
+                find_targets(paragraph.text, task_code=None, section=None, carry_year=True, initial_year=year)
+            )
+            year = paragraph_year(paragraph.text) or year
+    targets = _unique_targets(targets)
 
-    first_body = next((p.index for p in paragraphs if p.heading), len(paragraphs))
     header = parse_header(texts, first_body)
     if header.issued_on is None:
         for tail in reversed(texts[-8:]):
@@ -81,16 +95,19 @@ def parse_plan(text: str, *, registry: DepartmentRegistry | None = None) -> Pars
                 break
 
     goal_texts = [b for _, b in goal_paragraphs]
+    strict = False
     if not actions and not goal_paragraphs:
-        goal_texts = [p.text for p in paragraphs if not p.heading]
-    goals = find_goals(goal_texts, [t.quote for t in targets])
+        # no 主要目标 heading: the goals paragraph was pasted alone, or sits before the first heading
+        goal_texts = [p.text for p in paragraphs[:first_body]]
+        strict = True
+    goals = find_goals(goal_texts, [t.quote for t in targets], strict=strict)
     preface = [p.text for p in paragraphs[: _first_action_index(paragraphs, actions)]]
     for statement in find_peak_statements(preface):
         if not any(statement in goal or goal in statement for goal in goals):
             goals.append(statement)
 
     tasks = [task for action in actions for task in action.tasks]
-    if not tasks and not targets and not goals:
+    if not tasks and not targets and not goals and not header.title:
         raise PlanParseError(
             "未在文本中找到碳达峰实施方案的内容：没有识别到重点任务、量化目标或主要目标。"
             "请确认上传的是实施方案正文（含“主要目标”“重点任务”等章节）。"
@@ -113,6 +130,18 @@ def parse_plan(text: str, *, registry: DepartmentRegistry | None = None) -> Pars
         targets=targets,
         warnings=warnings,
     )
+
+
+def _unique_targets(targets: list[ParsedTarget]) -> list[ParsedTarget]:
+    """Each written commitment once (a passage can be reached both as goal text and as action intro)."""
+    seen: set[tuple[object, ...]] = set()
+    unique = []
+    for target in targets:
+        key = (target.quote, target.indicator, target.value_text, target.unit, target.year, target.task_code)
+        if key not in seen:
+            seen.add(key)
+            unique.append(target)
+    return unique
 
 
 def _first_action_index(paragraphs: list[Paragraph], actions: list[ParsedAction]) -> int:

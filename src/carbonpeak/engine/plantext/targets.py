@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from .model import ParsedTarget
 from .normalize import width_normalise
 
-__all__ = ["find_goals", "find_targets"]
+__all__ = ["find_goals", "find_targets", "paragraph_year"]
 
 _UNIT = (
     r"%|‰|个百分点|"
@@ -174,8 +174,18 @@ def _is_number_noise(norm: str, match: re.Match[str], offset: int) -> bool:
     return bool("瓦" in unit and not match.group("post") and _PROJECT_AFTER.match(norm[end : end + 12]))
 
 
+def paragraph_year(text: str) -> int | None:
+    """The last target year a passage names (到2025年…；到2030年… -> 2030), or None."""
+    return _clause_year(width_normalise(text))
+
+
 def find_targets(
-    text: str, *, task_code: str | None, section: str | None, carry_year: bool = False
+    text: str,
+    *,
+    task_code: str | None,
+    section: str | None,
+    carry_year: bool = False,
+    initial_year: int | None = None,
 ) -> list[ParsedTarget]:
     """Quantitative commitments in a passage.
 
@@ -189,6 +199,9 @@ def find_targets(
         Heading of the section or action, copied to each target.
     carry_year : bool
         Keep a year across sentences (for 主要目标 paragraphs that open with "到2025年，").
+    initial_year : int or None
+        With ``carry_year``: the year in force when the passage starts (a 主要目标
+        paragraph a copy split off from the one that named "到2030年").
 
     Returns
     -------
@@ -197,7 +210,7 @@ def find_targets(
     """
     norm = width_normalise(text)
     targets: list[ParsedTarget] = []
-    year: int | None = None
+    year: int | None = initial_year if carry_year else None
     for s_start, s_end in _sentences(norm):
         if not carry_year:
             year = None
@@ -257,8 +270,8 @@ def _targets_in_clause(text: str, norm: str, clause: _Clause) -> list[_Found]:
             comparator = ">="
         elif post in ("以内", "以下"):
             comparator = "<="
-        elif post == "左右":
-            comparator = "="
+        elif post == "左右" or (match.group("approx") in ("约", "近") and not post):
+            comparator = "="  # 约5000万吨标准煤 / 20%左右: about the value
         subject_norm = norm[segment_start:subject_end]
         after = norm[clause.start + match.end() : clause.end]
         if comparator is None:
@@ -284,7 +297,10 @@ def _targets_in_clause(text: str, norm: str, clause: _Clause) -> list[_Found]:
             _respective_values(norm, target_end, clause.end) if subject_norm.rstrip().endswith("分别") else []
         )
         if respective:
-            names = _split_indicators(indicator, 1 + len(respective))
+            # 能耗和二氧化碳排放分别下降x、y: split the subject, then give each its change verb
+            names = [n + delta for n in _split_indicators(base, 1 + len(respective))] if base else []
+            if not base or len(set(names)) < len(names):
+                names = _split_indicators(indicator, 1 + len(respective))
             values = [(target_end, match.group("num"), unit), *respective]
             for name, (end, value_text, value_unit) in zip(names, values, strict=True):
                 results.append(_Found(end, name, value_text, value_unit or unit, comparator, scope))
@@ -321,6 +337,10 @@ def _split_indicators(indicator: str, count: int) -> list[str]:
     parts = [p for p in re.split(r"[、和及与]", indicator) if p]
     if len(parts) != count:
         return [indicator] * count
+    # 单位地区生产总值能耗和二氧化碳排放: the intensity prefix belongs to every part
+    prefix = re.match(r"单位(?:地区|国内)?生产总值(?:\(GDP\)|（GDP）)?|单位GDP", parts[0])
+    if prefix:
+        parts = [parts[0]] + [p if p.startswith("单位") else prefix.group(0) + p for p in parts[1:]]
     shared = _SHARED_NOUN.search(parts[-1])
     if shared:
         parts = [p if _SHARED_NOUN.search(p) else p + shared.group(0) for p in parts[:-1]] + [parts[-1]]
@@ -331,18 +351,34 @@ _GOAL_WORDS = re.compile(r"目标|达峰|完成|实现|下降|降低|控制|建�
 _PEAK = re.compile(r"20\d{2}\s*年前.{0,6}碳达峰|碳达峰目标|碳中和目标")
 
 
-def find_goals(paragraphs: list[str], targets_quotes: list[str]) -> list[str]:
+# sentences of the notice, the preamble or a news lead are never goals
+_NOT_GOAL = re.compile(
+    r"印发|通知|现将|遵照执行|贯彻执行|组织实施|以下简称|此件|特此|制定本|特制定|结合.{0,12}实际|^根据《|^按照《"
+    r"|^以习近平|^\d{1,2}月\d{1,2}日|^日前|^近日|记者|获悉|^中文名|^颁布时间|^发布单位|讯[:：]"
+    r"|^为(?:深入|全面|认真|进一步|贯彻|落实|完整)|^《[^》]*》(?:是|已)|^[^,，;；]{0,40}(?:实施方案|行动方案|工作方案)(?:[:：]|$)"
+)
+# without a 主要目标 heading a goal must name a year or the peak
+_STRICT_GOAL = re.compile(r"20\d{2}\s*年|十四五|十五五|目标|达峰|碳中和")
+
+
+def find_goals(paragraphs: list[str], targets_quotes: list[str], *, strict: bool = False) -> list[str]:
     """Qualitative goals: sentences of the 主要目标 section that hold no numeric target,
-    and the non-numeric clauses of sentences that do (with their year clause)."""
+    and the non-numeric clauses of sentences that do (with their year clause).
+
+    With ``strict`` (paragraphs outside a 主要目标 section) a sentence must also name a
+    year or the peak. Sentences of the notice or the preamble (现将…印发, 为…制定本方案)
+    are never goals."""
     goals: list[str] = []
     for paragraph in paragraphs:
         norm = width_normalise(paragraph)
         for s_start, s_end in _sentences(norm):
             sentence = paragraph[s_start:s_end].strip()
+            if _NOT_GOAL.search(width_normalise(sentence)):
+                continue
             clauses = _clauses(norm, s_start, s_end)
             numeric = [bool(_targets_in_clause(paragraph, norm, c)) for c in clauses]
             if not any(numeric):
-                if _GOAL_WORDS.search(sentence):
+                if _GOAL_WORDS.search(sentence) and (not strict or _STRICT_GOAL.search(sentence)):
                     goals.append(sentence)
                 continue
             prefix = ""
@@ -364,6 +400,7 @@ def find_peak_statements(paragraphs: list[str]) -> list[str]:
         norm = width_normalise(paragraph)
         for s_start, s_end in _sentences(norm):
             for clause in _clauses(norm, s_start, s_end):
-                if _PEAK.search(norm[clause.start : clause.end]):
+                # a peak named inside a cited title (《…2030年前碳达峰行动方案》) is not a commitment
+                if _PEAK.search(re.sub(r"《[^《》]*》", "", norm[clause.start : clause.end])):
                     found.append(paragraph[clause.start : clause.end].strip())
     return found
