@@ -136,3 +136,10 @@ def test_first_submission_time_kept_on_resubmit(plan, period, department_user, o
     r = ProgressReport.objects.get()
     assert r.first_submitted_at == first - dt.timedelta(days=1) and r.submitted_at > r.first_submitted_at
     assert r.submitted_at <= timezone.now()
+
+
+def test_override_to_completed_clears_overdue_flag(office_user, plan):
+    assert _status(plan.t2).overdue
+    services.override_status(actor=office_user, task=plan.t2, status="completed", reason="现场核查已完成")
+    p = _status(plan.t2)
+    assert p.status == "completed" and p.derived.overdue and not p.overdue and not p.stale

@@ -590,6 +590,16 @@ class TaskProgress:
         return STATUS_LABELS.get(self.status, self.status)
 
     @property
+    def overdue(self) -> bool:
+        """Past its due date and not completed (an office override to 已完成 clears it)."""
+        return self.derived.overdue and self.status != TaskStatus.COMPLETED
+
+    @property
+    def stale(self) -> bool:
+        """Not updated for longer than the plan's threshold and not completed."""
+        return self.derived.stale and self.status != TaskStatus.COMPLETED
+
+    @property
     def derived_label(self) -> str:
         return STATUS_LABELS.get(self.derived.status.value, self.derived.status.value)
 
