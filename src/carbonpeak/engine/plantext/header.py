@@ -137,9 +137,9 @@ def parse_header(paragraphs: list[str], body_start: int) -> Header:
     issuer = None
     for index, paragraph in enumerate(head):
         # the metadata table may repeat the notice title: "名称:X市人民政府关于印发…的通知"
-        label = re.match(r"^\s*(?:名\s*称|标\s*题)\s*[:：]\s*", width_normalise(paragraph))
-        if label:
-            paragraph = paragraph[label.end() :]
+        title_label = re.match(r"^\s*(?:名\s*称|标\s*题)\s*[:：]\s*", width_normalise(paragraph))
+        if title_label:
+            paragraph = paragraph[title_label.end() :]
         norm = width_normalise(paragraph)
         match = _NOTICE.match(norm)
         if (
