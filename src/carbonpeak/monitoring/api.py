@@ -11,6 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.security import APIKeyHeader, HttpBearer
+from pydantic import BaseModel
 
 from carbonpeak.monitoring import services
 from carbonpeak.monitoring.models import IngestBatch, Meter
@@ -34,7 +35,11 @@ class HeaderToken(APIKeyHeader):
 router = Router(tags=["能耗在线监测"], auth=[BearerToken(), HeaderToken()])
 
 
-class ReadingIn(Schema):
+# Request bodies are plain pydantic models (validated by pydantic-core in one call):
+# ninja's Schema adds a Python-level validator per object, which cost ~100 ms per
+# 1,000 readings. Field values stay ``Any`` so that a bad value becomes a per-row error
+# from the service, not a 422 for the whole batch.
+class ReadingIn(BaseModel):
     meter: Any = Field(None, description="计量点编码（企业内唯一）；与 meter_id 二选一", examples=["E01-01"])
     meter_id: Any = Field(None, description="平台计量点ID；与 meter 二选一")
     ts: Any = Field(
@@ -49,7 +54,7 @@ class ReadingIn(Schema):
     )
 
 
-class ReadingBatchIn(Schema):
+class ReadingBatchIn(BaseModel):
     readings: list[ReadingIn] = Field(..., description="读数列表，建议每批不超过5000条")
 
 
@@ -94,7 +99,7 @@ class MeterOut(Schema):
 )
 def post_readings(request: HttpRequest, payload: ReadingBatchIn):
     token = request.auth
-    rows = [r.dict() for r in payload.readings]
+    rows = [r.__dict__ for r in payload.readings]
     result = services.ingest_rows(
         enterprise=token.enterprise, rows=rows, source=IngestBatch.Source.API, token=token
     )

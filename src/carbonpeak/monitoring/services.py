@@ -41,7 +41,7 @@ from carbonpeak.monitoring.models import (
     MeterReplacement,
     ReportedStatistic,
 )
-from carbonpeak.monitoring.store import MeterStore, empty_meters_table, replacements_table
+from carbonpeak.monitoring.store import MeterStore, empty_meters_table, partition_plan, replacements_table
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TOKEN_PREFIX = "cpk_"
@@ -223,6 +223,22 @@ def ingest_rows(
     by_id = {m.pk: m for m in meters.values()}
     now = timezone.now()
     latest = now + dt.timedelta(seconds=FUTURE_TOLERANCE_S)
+    fast = _rows_fast_path(rows, meters, latest)
+    if fast is not None:
+        meter_id, ts_us = fast[0], fast[1]
+        return _commit(
+            enterprise=enterprise,
+            meter_id=meter_id,
+            enterprise_id=np.full(len(meter_id), enterprise.pk, dtype=np.int64),
+            ts_us=ts_us,
+            value=fast[2],
+            received=len(rows),
+            errors=[],
+            source=source,
+            token=token,
+            user=user,
+            filename=filename,
+        )
     errors: list[RowError] = []
     accepted: dict[tuple[int, int], float] = {}
     for i, row in enumerate(rows):
@@ -321,6 +337,42 @@ def sort_dedup(
     return meter_id[sel], enterprise_id[sel], ts_us[sel], value[sel]
 
 
+_fromiso = dt.datetime.fromisoformat
+
+
+def _rows_fast_path(
+    rows: Sequence[Mapping[str, Any]], meters: Mapping[str, Meter], latest: dt.datetime
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Arrays of a batch in which every row is a clean {meter: code, ts: ISO with offset, value: number}.
+
+    What a data logger normally sends, converted with a few list comprehensions and
+    checked with numpy. Returns None at the first thing that is not plainly valid
+    (missing key, unknown/inactive meter, time without offset or unparsable, bool or
+    string value, non-finite, out of range); the row-by-row loop of :func:`ingest_rows`
+    then produces the precise errors. Produces exactly what that loop would.
+    """
+    if not rows:
+        return None
+    try:
+        metered = [meters[r["meter"]] for r in rows]
+        stamps = [_fromiso(r["ts"]) for r in rows]
+        raw_values = [r["value"] for r in rows]
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not all(m.active for m in metered) or any(s.tzinfo is None for s in stamps):
+        return None
+    if not all(type(v) is float or type(v) is int for v in raw_values):
+        return None
+    values = np.array(raw_values, dtype=np.float64)
+    if not np.isfinite(values).all():
+        return None
+    ts_us = np.array([int(s.timestamp() * 1_000_000) for s in stamps], dtype=np.int64)
+    if ts_us.max() > latest.timestamp() * 1_000_000 or ts_us.min() < EARLIEST.timestamp() * 1_000_000:
+        return None
+    meter_id = np.array([m.pk for m in metered], dtype=np.int64)
+    return meter_id, ts_us, values
+
+
 def _commit(
     *,
     enterprise: Enterprise | None,
@@ -365,8 +417,11 @@ def _commit(
             errors=[e.as_dict() for e in errors[:MAX_ERRORS_REPORTED]],
         )
         if n:
-            with store.writing(np.unique(enterprise_id).tolist()):
-                idx, old = store.existing_values(meter_id=meter_id, enterprise_id=enterprise_id, ts_us=ts_us)
+            plan = partition_plan(enterprise_id, ts_us)
+            with store.writing(plan.enterprise_ids):
+                idx, old = store.existing_values(
+                    meter_id=meter_id, enterprise_id=enterprise_id, ts_us=ts_us, plan=plan
+                )
                 changed = value[idx] != old
                 idx, old = idx[changed], old[changed]
                 # Durable before the transaction commits and before anyone is told "accepted".
@@ -377,6 +432,7 @@ def _commit(
                     value=value,
                     batch_id=str(batch_id),
                     source=source,
+                    plan=plan,
                 )
             if len(idx):
                 Correction.objects.bulk_create(
@@ -512,6 +568,24 @@ def ingest_csv(
             )
         now_us = int((timezone.now().timestamp() + FUTURE_TOLERANCE_S) * 1_000_000)
         earliest_us = int(EARLIEST.timestamp() * 1_000_000)
+        if "meter_id" in col and not ("meter" in col and enterprise is not None):
+            fast = _csv_fast_path(con, path, col, mrows, now_us, earliest_us)
+            if fast is not None:
+                m, e, t, v = fast
+                con.close()
+                return _commit(
+                    enterprise=enterprise,
+                    meter_id=m,
+                    enterprise_id=e,
+                    ts_us=t,
+                    value=v,
+                    received=len(m),
+                    errors=[],
+                    source=source,
+                    token=None,
+                    user=user,
+                    filename=filename,
+                )
         try:
             con.execute(
                 f"""
@@ -573,6 +647,67 @@ def ingest_csv(
         user=user,
         filename=filename,
     )
+
+
+def _sql_str(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _csv_fast_path(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    col: Mapping[str, str],
+    mrows: Sequence[tuple[int, int, str, bool]],
+    now_us: int,
+    latest_ok_earliest_us: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """A file in which every row is valid, read with typed columns and checked as arrays.
+
+    DuckDB parses the CSV in parallel straight into BIGINT / TIMESTAMPTZ (naive times in
+    the session zone Asia/Shanghai) / DOUBLE; meters are looked up through a dense id
+    array; the checks are numpy comparisons. Returns None as soon as anything is off
+    (a cell that does not parse, an empty cell, an unknown or inactive meter, a time out
+    of range, a non-finite value): the caller then runs the row-by-row-reporting path,
+    which is the reference for the error messages.
+    """
+    types = ", ".join(
+        f"{_sql_str(col[k])}: {_sql_str(t)}"
+        for k, t in (("meter_id", "BIGINT"), ("ts", "TIMESTAMPTZ"), ("value", "DOUBLE"))
+    )
+    try:
+        table = con.sql(
+            f"""
+            SELECT "{col["meter_id"].replace('"', '""')}" AS meter_id,
+                   epoch_us("{col["ts"].replace('"', '""')}") AS ts_us,
+                   "{col["value"].replace('"', '""')}" AS value
+            FROM read_csv($p, header = true, types = {{{types}}})
+            """,
+            params={"p": str(path)},
+        ).to_arrow_table()
+    except duckdb.Error:
+        return None
+    if table.num_rows == 0 or any(table.column(c).null_count for c in ("meter_id", "ts_us", "value")):
+        return None
+    if not mrows:
+        return None
+    m = table.column("meter_id").to_numpy()
+    t = table.column("ts_us").to_numpy()
+    v = table.column("value").to_numpy()
+    ids = np.array([r[0] for r in mrows], np.int64)
+    # Enterprise of each active meter id; -1 for unknown or inactive ids.
+    ent_of = np.full(int(ids.max()) + 1, -1, np.int64)
+    ent_of[ids] = [r[1] if r[3] else -1 for r in mrows]
+    if m.min() < 0 or m.max() >= len(ent_of):
+        return None
+    e = ent_of[m]
+    if (
+        e.min() < 0
+        or t.max() > now_us
+        or t.min() < latest_ok_earliest_us
+        or not np.isfinite(v).all()
+    ):
+        return None
+    return m, e, t, v
 
 
 # --------------------------------------------------------------------------- meters

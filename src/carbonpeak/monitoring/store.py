@@ -92,7 +92,7 @@ def month_index(ts_us: np.ndarray) -> np.ndarray:
     Vectorised through a day -> month lookup table over the days present (no per-row
     calendar conversion).
     """
-    local_day = (np.asarray(ts_us, dtype=np.int64) // 1000 + SHANGHAI_OFFSET_MS) // 86_400_000
+    local_day = (np.asarray(ts_us, dtype=np.int64) + SHANGHAI_OFFSET_MS * 1000) // 86_400_000_000
     if len(local_day) == 0:
         return local_day
     lo, hi = int(local_day.min()), int(local_day.max())
@@ -100,6 +100,57 @@ def month_index(ts_us: np.ndarray) -> np.ndarray:
         np.arange(lo, hi + 1, dtype="int64").astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
     )
     return table[local_day - lo]
+
+
+@dataclass
+class PartitionPlan:
+    """Rows of a batch grouped by partition: ``order`` (None if already grouped) and
+    per group its enterprise id, month index (months since 1970-01) and row range
+    ``[bounds[i], bounds[i + 1])`` in ``order``."""
+
+    order: np.ndarray | None
+    groups: list[tuple[int, int]]
+    bounds: list[int]
+
+    def rows(self, i: int) -> np.ndarray | slice:
+        a, b = self.bounds[i], self.bounds[i + 1]
+        return slice(a, b) if self.order is None else self.order[a:b]
+
+    @property
+    def enterprise_ids(self) -> list[int]:
+        return sorted({e for e, _m in self.groups})
+
+
+def partition_plan(enterprise_id: np.ndarray, ts_us: np.ndarray) -> PartitionPlan:
+    """Group rows by (enterprise, Asia/Shanghai month), keeping their order within a group.
+
+    O(n) when the rows are already grouped; otherwise one stable sort of a small
+    integer key (radix sort when the key fits 16 bits). No hashing of 64-bit keys.
+    """
+    ent = np.asarray(enterprise_id, dtype=np.int64)
+    n = len(ent)
+    if n == 0:
+        return PartitionPlan(None, [], [0])
+    month = month_index(ts_us)
+    e0, m0 = int(ent.min()), int(month.min())
+    width = int(month.max()) - m0 + 1
+    span = (int(ent.max()) - e0 + 1) * width
+    small = (ent - e0) * width + (month - m0)
+    if span <= 1 << 16:
+        small = small.astype(np.uint16 if span > 256 else np.uint8)
+    order = None if np.all(small[1:] >= small[:-1]) else np.argsort(small, kind="stable")
+    counts = np.bincount(small, minlength=span) if span <= 1 << 22 else None
+    if counts is not None:
+        present = np.flatnonzero(counts)
+        bounds = [0, *np.cumsum(counts[present]).tolist()]
+        keys = present.tolist()
+    else:
+        sk = small if order is None else small[order]
+        starts = np.flatnonzero(np.r_[True, sk[1:] != sk[:-1]])
+        bounds = [*starts.tolist(), n]
+        keys = sk[starts].tolist()
+    groups = [(e0 + k // width, m0 + k % width) for k in keys]
+    return PartitionPlan(order, groups, bounds)
 
 
 def _month_start_us(month: int) -> int:
@@ -162,6 +213,25 @@ class _PartitionIndex:
             last[:-1] = keys[1:] != keys[:-1]
             self.keys, self.values, self.ingested = keys[last], values[last], ingested[last]
             self.files.update(new)
+
+    def add(
+        self, name: str, meter_id: np.ndarray, ts_us: np.ndarray, value: np.ndarray, ingested_us: int
+    ) -> None:
+        """Fold in a file just written by this process (same content as reading it back)."""
+        packed = self.pack(meter_id, ts_us)
+        with self.lock:
+            if packed is None or name in self.files:
+                self.files.discard(name)  # unpackable: let refresh() deal with it
+                return
+            keys = np.concatenate([self.keys, packed])
+            values = np.concatenate([self.values, value])
+            ingested = np.concatenate([self.ingested, np.full(len(packed), ingested_us, np.int64)])
+            order = np.lexsort((ingested, keys))
+            keys, values, ingested = keys[order], values[order], ingested[order]
+            last = np.ones(len(keys), bool)
+            last[:-1] = keys[1:] != keys[:-1]
+            self.keys, self.values, self.ingested = keys[last], values[last], ingested[last]
+            self.files.add(name)
 
     def lookup(self, meter_id: np.ndarray, ts_us: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Positions of the given readings that exist, and their stored values."""
@@ -262,7 +332,9 @@ class MeterStore:
         final = directory / f"{stem}.parquet"
         tmp = directory / f"{stem}.parquet.tmp"
         with open(tmp, "wb") as fh:
-            pq.write_table(table, fh, compression="zstd", row_group_size=1_000_000)
+            # store_schema=False: plain Parquet types (the dictionary columns read back as
+            # strings in every engine, pyarrow included).
+            pq.write_table(table, fh, compression="zstd", row_group_size=1_000_000, store_schema=False)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, final)
@@ -291,6 +363,7 @@ class MeterStore:
         value: np.ndarray,
         batch_id: str,
         source: str,
+        plan: PartitionPlan | None = None,
     ) -> WriteResult:
         """Durably add readings (one new file per touched partition); returns when fsync'd.
 
@@ -307,30 +380,25 @@ class MeterStore:
         ts_arr = np.asarray(ts_us, dtype=np.int64)
         value = np.asarray(value, dtype=np.float64)
         ent_arr = np.asarray(enterprise_id, dtype=np.int64)
-        month_idx = month_index(ts_arr)
-        keys = ent_arr * 100_000 + month_idx
-        if n > 1 and np.all(keys[1:] >= keys[:-1]):
-            order = None
-            sorted_keys = keys
+        if plan is None:
+            plan = partition_plan(ent_arr, ts_arr)
+        order = plan.order
+        if order is not None:
+            meter_id_sorted, ts_sorted, value_sorted = meter_id[order], ts_arr[order], value[order]
         else:
-            order = np.argsort(keys, kind="stable")
-            sorted_keys = keys[order]
-        uniq, starts = np.unique(sorted_keys, return_index=True)
-        bounds = [*starts.tolist(), n]
+            meter_id_sorted, ts_sorted, value_sorted = meter_id, ts_arr, value
         table = pa.table(
             {
-                "meter_id": pa.array(meter_id, pa.int64()),
-                "ts": pa.array(ts_arr, pa.int64()).cast(TS_TYPE),
-                "value": pa.array(value, pa.float64()),
+                "meter_id": pa.array(meter_id_sorted, pa.int64()),
+                "ts": pa.array(ts_sorted, pa.int64()).cast(TS_TYPE),
+                "value": pa.array(value_sorted, pa.float64()),
             }
         )
-        if order is not None:
-            table = table.take(pa.array(order))
+        bounds = plan.bounds
         token = uuid.uuid4().hex[:12]
         jobs = []
         dirs: set[Path] = set()
-        for i, key in enumerate(uniq.tolist()):
-            ent, month = divmod(int(key), 100_000)
+        for i, (ent, month) in enumerate(plan.groups):
             directory = self.partition_dir(ent, str(np.datetime64(month, "M")))
             if not directory.is_dir():
                 directory.mkdir(parents=True, exist_ok=True)
@@ -340,18 +408,31 @@ class MeterStore:
 
         def write_one(job: tuple[int, Path, int, int]) -> str:
             i, directory, a, b = job
-            part = table.slice(a, b - a)
             rows = b - a
-            part = part.append_column(
-                "ingested_at", pa.array(np.full(rows, ingested_us, np.int64), pa.int64()).cast(TS_TYPE)
+            zeros = pa.array(np.zeros(rows, np.int32))
+            part = pa.table(
+                {
+                    "meter_id": table.column("meter_id").slice(a, rows),
+                    "ts": table.column("ts").slice(a, rows),
+                    "value": table.column("value").slice(a, rows),
+                    "ingested_at": pa.array(np.full(rows, ingested_us, np.int64)).cast(TS_TYPE),
+                    # Constant per file: dictionary-encoded, no per-row string copies.
+                    "batch_id": pa.DictionaryArray.from_arrays(zeros, pa.array([batch_id], pa.string())),
+                    "source": pa.DictionaryArray.from_arrays(zeros, pa.array([source], pa.string())),
+                }
             )
-            part = part.append_column(
-                "batch_id", pa.array([batch_id], pa.string()).take(np.zeros(rows, np.int32))
-            )
-            part = part.append_column(
-                "source", pa.array([source], pa.string()).take(np.zeros(rows, np.int32))
-            )
-            return self._write_file(part.cast(SCHEMA), directory, f"part-{batch_id}-{i:04d}-{token}")
+            path = self._write_file(part, directory, f"part-{batch_id}-{i:04d}-{token}")
+            with _INDEX_LOCK:
+                index = _INDEX_CACHE.get(str(directory))
+            if index is not None:  # fold our own file in, so the next batch need not read it
+                index.add(
+                    os.path.basename(path),
+                    meter_id_sorted[a:b],
+                    ts_sorted[a:b],
+                    value_sorted[a:b],
+                    ingested_us,
+                )
+            return path
 
         if len(jobs) == 1:
             files = [write_one(jobs[0])]
@@ -365,7 +446,12 @@ class MeterStore:
 
     # -- existing values (correction detection) ----------------------------------------
     def existing_values(
-        self, *, meter_id: np.ndarray, enterprise_id: np.ndarray, ts_us: np.ndarray
+        self,
+        *,
+        meter_id: np.ndarray,
+        enterprise_id: np.ndarray,
+        ts_us: np.ndarray,
+        plan: PartitionPlan | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Which incoming readings already exist in the store, and their current values.
 
@@ -374,22 +460,23 @@ class MeterStore:
         through an in-process per-partition key index (:class:`_PartitionIndex`) that is
         refreshed from the partition's file list on every call: files are immutable, so
         new files are folded in incrementally and a vanished file (compaction) forces a
-        rebuild. Callers hold :meth:`writing` for the enterprises concerned.
+        rebuild. Only partitions that already exist are looked at. Callers hold
+        :meth:`writing` for the enterprises concerned.
         """
         meter_id = np.asarray(meter_id, dtype=np.int64)
         ts_arr = np.asarray(ts_us, dtype=np.int64)
         if len(meter_id) == 0:
             return np.array([], np.int64), np.array([], np.float64)
-        month_idx = month_index(ts_arr)
-        keys = np.asarray(enterprise_id, dtype=np.int64) * 100_000 + month_idx
+        if plan is None:
+            plan = partition_plan(enterprise_id, ts_arr)
         hit_idx: list[np.ndarray] = []
         hit_val: list[np.ndarray] = []
-        for key in np.unique(keys).tolist():
-            ent, month = divmod(int(key), 100_000)
+        for i, (ent, month) in enumerate(plan.groups):
             directory = self.partition_dir(ent, str(np.datetime64(month, "M")))
             if not directory.is_dir():
                 continue
-            sel = np.flatnonzero(keys == key)
+            rows = plan.rows(i)
+            sel = np.arange(plan.bounds[i], plan.bounds[i + 1]) if isinstance(rows, slice) else rows
             try:
                 index = self._partition_index(directory, month)
                 pos, old = index.lookup(meter_id[sel], ts_arr[sel])
