@@ -215,3 +215,11 @@ def test_header_only_excerpt_of_a_plan_is_not_refused_but_unrelated_text_is():
     assert plan.goals == [] and plan.targets == [] and plan.actions == []
     with pytest.raises(PlanParseError):
         parse_plan("今天天气晴朗，适合外出散步。明天有小雨。")
+
+
+def test_respective_emission_reductions_share_their_noun():
+    plan = parse_plan("二、主要目标\n到2025年，化学需氧量、氨氮重点工程减排量分别达到1.20万吨、0.05万吨。\n")
+    assert _targets(plan) == [
+        ("化学需氧量减排量", ">=", "1.20", "万吨", 2025),
+        ("氨氮重点工程减排量", ">=", "0.05", "万吨", 2025),
+    ]
