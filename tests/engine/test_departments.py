@@ -113,7 +113,11 @@ def test_lists_split_on_conjunctions_only_between_names(registry, text, names):
             ["市生态环境局岳阳县分局"],
         ),
         ("县发改局牵头，县住建局参与", ["县发展和改革局"], ["县住房和城乡建设局"]),
-        ("责任单位：县发改局、县工信局", ["县发展和改革局"], ["县工业和信息化局"]),
+        # a list without roles has no lead: none is invented
+        ("责任单位：县发改局、县工信局", [], ["县发展和改革局", "县工业和信息化局"]),
+        ("责任单位：县发改局", ["县发展和改革局"], []),
+        ("县发改局负责", ["县发展和改革局"], []),
+        ("县发改局、县工信局负责", [], ["县发展和改革局", "县工业和信息化局"]),
         ("责任单位：县工信局、县发改局(牵头)", ["县发展和改革局"], ["县工业和信息化局"]),
         (
             "牵头单位：县发改局；责任单位：县工信局、县统计局",
@@ -123,11 +127,30 @@ def test_lists_split_on_conjunctions_only_between_names(registry, text, names):
         ("牵头单位:县林业局\n配合单位:县自然资源局", ["县林业局"], ["县自然资源局"]),
         ("由县发改局负责", ["县发展和改革局"], []),
         ("县商务局牵头,县发改局等配合", ["县商务局"], ["县发展和改革局"]),
-        ("省发展改革委、省能源局等按职责分工负责", ["省发展和改革委员会"], ["省能源局"]),
+        ("省发展改革委、省能源局等按职责分工负责", [], ["省发展和改革委员会", "省能源局"]),
+        ("县发改局、县发改局、县工信局牵头", ["县发展和改革局", "县工业和信息化局"], []),
     ],
 )
 def test_assignment_forms(registry, content, lead, cooperating):
     assignment = parse_assignment(content, registry)
+    assignment.finish(registry)
+    assert (assignment.lead, assignment.cooperating) == (lead, cooperating)
+
+
+@pytest.mark.parametrize(
+    ("content", "lead", "cooperating"),
+    [
+        ("责任单位：县发改局、县工信局", ["县发展和改革局"], ["县工业和信息化局"]),
+        ("县发改局、县工信局等按职责分工负责", ["县发展和改革局"], ["县工业和信息化局"]),
+        (
+            "县发改局牵头，县工信局、县住建局按职责分工负责",
+            ["县发展和改革局"],
+            ["县工业和信息化局", "县住房和城乡建设局"],
+        ),
+    ],
+)
+def test_first_listed_leads_only_when_the_document_says_so(registry, content, lead, cooperating):
+    assignment = parse_assignment(content, registry, first_leads=True)
     assignment.finish(registry)
     assert (assignment.lead, assignment.cooperating) == (lead, cooperating)
 

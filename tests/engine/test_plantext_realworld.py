@@ -33,10 +33,11 @@ def test_county_units_with_bracketed_qualifier_stay_one_unit():
     tasks = _tasks(plan)
     assert tasks["1.1"].lead == ["市发展和改革局"]
     assert tasks["1.1"].cooperating == ["市能源局", "各县（市、区）人民政府"]
-    assert tasks["1.2"].lead == ["市发展和改革局"]
-    assert tasks["1.2"].cooperating == ["各县（市、区）人民政府"]
-    assert tasks["1.3"].lead == ["市工业和信息化局"]
-    assert tasks["1.3"].cooperating == ["市生态环境局", "各县（市、区）人民政府"]
+    # no lead written: none is invented, every listed unit cooperates
+    assert tasks["1.2"].lead == []
+    assert tasks["1.2"].cooperating == ["市发展和改革局", "各县（市、区）人民政府"]
+    assert tasks["1.3"].lead == []
+    assert tasks["1.3"].cooperating == ["市工业和信息化局", "市生态环境局", "各县（市、区）人民政府"]
 
 
 def test_responsible_unit_label_with_note_and_space_separated_labels():
@@ -48,8 +49,9 @@ def test_responsible_unit_label_with_note_and_space_separated_labels():
         "2. 电厂供电煤耗控制在300克标准煤/千瓦时以内。(牵头单位:省能源局 参加单位:省发展改革委、省国资委)\n"
     )
     tasks = _tasks(plan)
-    assert tasks["1.1"].lead == ["省发展和改革委员会"]
-    assert tasks["1.1"].cooperating == ["省统计局", "省直有关部门"]
+    # the note says it: units of a list without a named lead work "按职责分工" — no lead
+    assert tasks["1.1"].lead == []
+    assert tasks["1.1"].cooperating == ["省发展和改革委员会", "省统计局", "省直有关部门"]
     assert tasks["1.2"].lead == ["省能源局"]
     assert tasks["1.2"].cooperating == ["省发展和改革委员会", "省国有资产监督管理委员会"]
     assert ("单位地区生产总值能耗下降", ">=", "12", "%", 2025) in _targets(plan)

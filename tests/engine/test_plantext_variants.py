@@ -93,12 +93,13 @@ def test_province_plan_with_top_level_actions():
 
 
 COUNTY_DEPARTMENTS = {
-    "1.1": (["县发展和改革局"], ["县住房和城乡建设局", "县供电公司"]),
+    # 责任单位 lists without a marked lead: no lead is invented
+    "1.1": ([], ["县发展和改革局", "县住房和城乡建设局", "县供电公司"]),
     "1.2": (["县住房和城乡建设局"], ["县发展和改革局", "县城市管理和综合执法局"]),
-    "2.1": (["县工业和信息化局"], ["县经开区管委会"]),
+    "2.1": ([], ["县工业和信息化局", "县经开区管委会"]),
     "2.2": (["县工业和信息化局"], ["县发展和改革局", "县生态环境局"]),
     "2.3": (["县发展和改革局"], ["县市场监督管理局", "县统计局"]),
-    "3.1": (["县委宣传部"], ["县文明办", "县教育局", "县妇联"]),
+    "3.1": ([], ["县委宣传部", "县文明办", "县教育局", "县妇联"]),
 }
 COUNTY_TARGETS = [
     (None, "森林覆盖率", "62.5", "%", ">=", 2025, None),
@@ -120,8 +121,8 @@ def test_county_plan_with_responsible_unit_brackets(name):
     assert departments(plan) == COUNTY_DEPARTMENTS
     assert targets(plan) == COUNTY_TARGETS
     assert "到2025年,全县单位地区生产总值能耗下降率完成市下达目标任务" in plan.goals
-    # 责任单位 alone: the first listed unit is taken as lead, and the parser says so
-    assert any("列第一位" in w for w in plan.warnings)
+    # 责任单位 alone: no lead, and the parser names the tasks concerned
+    assert any("未写明牵头单位" in w and "1.1、2.1、3.1" in w for w in plan.warnings)
 
 
 def test_gb18030_file_reads_like_utf8():
@@ -214,7 +215,7 @@ def test_plan_without_any_department_finds_actions_by_their_names():
 def test_department_bracket_after_the_title_inline_labels_and_sub_items():
     plan = parse("district_mixed_forms.txt")
     assert departments(plan) == {
-        "1.1": (["区工业和信息化局"], ["区发展和改革局"]),
+        "1.1": ([], ["区工业和信息化局", "区发展和改革局"]),
         "1.2": (["区工业和信息化局"], ["区住房和城乡建设局", "区市场监督管理局"]),
         "2.1": (["区住房和城乡建设局"], ["区发展和改革局", "区机关事务管理局"]),
         "2.2": (["区住房和城乡建设局", "区发展和改革局"], ["国网北江供电公司"]),

@@ -8,9 +8,13 @@ Recognised forms (half- or full-width punctuation, any bracket kind, nesting all
   ``责任单位:A(牵头)、B``;
 * the carry-forward clause ``(以下任务均需X和Y配合,不再重复列出)``.
 
-Rule for a list without roles (``责任单位:A、B、C`` alone, or ``(A、B按职责分工负责)``
-with no lead): the unit listed first is the lead and the others cooperate, the
-convention of the genre ("排在第一位的为牵头单位").
+Rule for a list without roles (``责任单位:A、B、C`` alone, ``(A、B按职责分工负责)`` or
+``(A、B负责)`` with no lead written): no lead is invented — every listed unit is
+cooperating. The genre says so itself: "未明确牵头单位的，由所列负责单位按职责分工负责"
+(分工 notes of State Council work plans), and the issue defines 按职责分工负责 as
+cooperating. A single unit that is responsible on its own (``(县发改局负责)``,
+``责任单位：县发改局``) leads. Only where the document declares the opposite convention
+("排在第一位的为牵头单位", see :data:`FIRST_LISTED_LEADS`) does the first listed unit lead.
 """
 
 from __future__ import annotations
@@ -21,7 +25,20 @@ from dataclasses import dataclass, field
 from ..departments import DepartmentRegistry, clean_department_name
 from .normalize import width_normalise
 
-__all__ = ["Assignment", "dept_brackets", "dept_label_start", "parse_assignment", "split_names"]
+__all__ = [
+    "FIRST_LISTED_LEADS",
+    "Assignment",
+    "dept_brackets",
+    "dept_label_start",
+    "parse_assignment",
+    "split_names",
+]
+
+# a document's own statement that the unit listed first leads (排在第一位的为牵头单位)
+FIRST_LISTED_LEADS = re.compile(
+    r"(?:排在|排名|排|列在|列于|列|位列)\s*(?:第一位?|首位|最前|第1位?)(?:的|者)?(?:单位|部门)?\s*(?:为|是|系)\s*牵头"
+    r"|(?:第一|首个|首位|第一个)(?:责任)?(?:单位|部门)(?:为|是|系)\s*牵头"
+)
 
 _ROLE_WORD = re.compile(r"牵头|配合|负责|参加|参与|协同|协助|协办|责任单位|责任部门|主办")
 _LABEL = re.compile(
@@ -222,14 +239,17 @@ def _names_with_marks(text: str, registry: DepartmentRegistry) -> list[tuple[str
     return out
 
 
-def _assign_responsible(result: Assignment, names: list[tuple[str, bool]]) -> None:
-    """A list without roles: units marked (牵头) lead; otherwise the first listed leads."""
+def _assign_responsible(result: Assignment, names: list[tuple[str, bool]], first_leads: bool) -> None:
+    """A list without roles: units marked (牵头) lead; a unit listed alone leads; otherwise
+    all cooperate, unless the document declares that the first listed unit leads."""
     marked = [n for n, m in names if m]
     if marked:
         result.lead.extend(marked)
         result.cooperating.extend(n for n, m in names if not m)
     elif names:
-        if not result.lead:
+        if not result.lead and len(_unique(n for n, _ in names)) == 1:
+            result.lead.append(names[0][0])
+        elif not result.lead and first_leads:
             result.lead.append(names[0][0])
             result.first_is_lead = True
             result.cooperating.extend(n for n, _ in names[1:])
@@ -237,7 +257,7 @@ def _assign_responsible(result: Assignment, names: list[tuple[str, bool]]) -> No
             result.cooperating.extend(n for n, _ in names)
 
 
-def parse_assignment(content: str, registry: DepartmentRegistry) -> Assignment:
+def parse_assignment(content: str, registry: DepartmentRegistry, *, first_leads: bool = False) -> Assignment:
     """Lead and cooperating units from a department bracket's content or labelled lines.
 
     Parameters
@@ -247,6 +267,9 @@ def parse_assignment(content: str, registry: DepartmentRegistry) -> Assignment:
         joined by newlines; any width of punctuation.
     registry : DepartmentRegistry
         Resolves written names to registry names.
+    first_leads : bool
+        The document declares that in a list without roles the unit listed first
+        leads (see :data:`FIRST_LISTED_LEADS`); otherwise such a list has no lead.
 
     Returns
     -------
@@ -278,7 +301,7 @@ def parse_assignment(content: str, registry: DepartmentRegistry) -> Assignment:
             if kind in ("牵头", "主办", "主责"):
                 result.lead.extend(n for n, _ in names)
             elif kind in ("责任", "负责") and not has_lead_label:
-                _assign_responsible(result, names)
+                _assign_responsible(result, names, first_leads)
             else:
                 result.cooperating.extend(n for n, _ in names)
         return result
@@ -303,11 +326,12 @@ def parse_assignment(content: str, registry: DepartmentRegistry) -> Assignment:
         elif _RESPONSIBLE_CLAUSE.search(clause):
             names = _names_with_marks(re.sub(r"等?(?:负责|落实|实施)+$", "", clause), registry)
             if not result.lead and not unassigned:
-                result.lead.extend(n for n, _ in names)
+                # (县发改局负责) leads; (A、B负责) is a list without roles
+                _assign_responsible(result, names, first_leads)
             else:
                 if unassigned:
-                    # (A、B按职责分工负责,各县(市、区)人民政府负责落实): A leads, B and the counties cooperate
-                    _assign_responsible(result, unassigned)
+                    # (A、B按职责分工负责,各县(市、区)人民政府负责落实): no lead written, all cooperate
+                    _assign_responsible(result, unassigned, first_leads)
                     unassigned = []
                 result.cooperating.extend(n for n, _ in names)
         else:
@@ -317,5 +341,5 @@ def parse_assignment(content: str, registry: DepartmentRegistry) -> Assignment:
             else:
                 unassigned.extend(names)
     if unassigned:
-        _assign_responsible(result, unassigned)
+        _assign_responsible(result, unassigned, first_leads)
     return result

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from ..departments import DepartmentRegistry
-from .assignments import Assignment, parse_assignment
+from .assignments import FIRST_LISTED_LEADS, Assignment, parse_assignment
 from .header import parse_date, parse_header
 from .model import ParsedAction, ParsedPlan, ParsedTarget, ParsedTask, PlanParseError
-from .normalize import clean_paragraphs
+from .normalize import clean_paragraphs, width_normalise
 from .structure import (
     DEPT_LINE,
     EXCLUDED_SECTION,
@@ -55,7 +55,8 @@ def parse_plan(text: str, *, registry: DepartmentRegistry | None = None) -> Pars
     paragraphs = structure.paragraphs
     warnings: list[str] = []
 
-    actions, orphans = _actions(structure, registry, warnings)
+    first_leads = bool(FIRST_LISTED_LEADS.search(width_normalise("".join(texts))))
+    actions, orphans = _actions(structure, registry, warnings, first_leads=first_leads)
     first_body = next((p.index for p in paragraphs if p.heading), len(paragraphs))
     goal_paragraphs = _goal_paragraphs(paragraphs)
     targets: list[ParsedTarget] = []
@@ -190,7 +191,7 @@ def _eligible_action(paragraphs: list[Paragraph], heading: Paragraph) -> bool:
 
 
 def _actions(
-    structure: Outline, registry: DepartmentRegistry, warnings: list[str]
+    structure: Outline, registry: DepartmentRegistry, warnings: list[str], *, first_leads: bool = False
 ) -> tuple[list[ParsedAction], list[tuple[str, list[str]]]]:
     """Actions with their tasks; also (action title, intro paragraphs) for targets outside tasks."""
     paragraphs = structure.paragraphs
@@ -269,9 +270,9 @@ def _actions(
                 actions.append(action)
                 intros.append((action.title, intro))
             continue
-        action_assignment = _assignment_of(action_parts, registry) if action_parts else None
+        action_assignment = _assignment_of(action_parts, registry, first_leads) if action_parts else None
         for number, (task_paragraph, extra) in enumerate(tasks, start=1):
-            task, assignment = _task(action.number, number, task_paragraph, extra, registry)
+            task, assignment = _task(action.number, number, task_paragraph, extra, registry, first_leads)
             if action_assignment is not None and not (task.lead or task.cooperating):
                 task.lead = list(action_assignment.lead)
                 task.cooperating = list(action_assignment.cooperating)
@@ -284,10 +285,16 @@ def _actions(
         actions.append(action)
         intros.append((action.title, intro))
     if first_is_lead:
-        warnings.append("部分任务只列出责任单位而未写明牵头单位，已按惯例将列第一位的单位视为牵头单位。")
-    missing = [t.code for a in actions for t in a.tasks if not t.lead]
-    if missing and len(missing) < sum(len(a.tasks) for a in actions):
-        warnings.append("以下任务未写明牵头单位：" + "、".join(missing) + "。")
+        warnings.append(
+            "部分任务只列出责任单位而未写明牵头单位，已按文中“排在第一位的为牵头单位”的说明将列第一位的单位视为牵头单位。"
+        )
+    missing = [t.code for a in actions for t in a.tasks if not t.lead and t.cooperating]
+    if missing:
+        warnings.append(
+            "以下任务只列出责任（配合）单位而未写明牵头单位，牵头单位留空，所列单位均按配合单位记录："
+            + "、".join(missing)
+            + "。"
+        )
     for index, action in enumerate(actions, start=1):
         action.number = index
     return actions, intros
@@ -297,7 +304,9 @@ def _is_dept_tail(paragraph: Paragraph) -> bool:
     return paragraph.has_dept and len(paragraph.norm) < 80
 
 
-def _assignment_of(parts: list[Paragraph], registry: DepartmentRegistry) -> Assignment:
+def _assignment_of(
+    parts: list[Paragraph], registry: DepartmentRegistry, first_leads: bool = False
+) -> Assignment:
     """Departments from the brackets, inline labels and 牵头单位 lines of some paragraphs."""
     assignment = Assignment()
     label_lines: list[str] = []
@@ -306,11 +315,13 @@ def _assignment_of(parts: list[Paragraph], registry: DepartmentRegistry) -> Assi
             label_lines.append(part.text)
             continue
         for start, end in part.dept_spans:
-            assignment.extend(parse_assignment(part.text[start + 1 : end - 1], registry))
+            assignment.extend(
+                parse_assignment(part.text[start + 1 : end - 1], registry, first_leads=first_leads)
+            )
         if not part.dept_spans and part.dept_label is not None:
             label_lines.append(part.text[part.dept_label :])
     if label_lines:
-        assignment.extend(parse_assignment("\n".join(label_lines), registry))
+        assignment.extend(parse_assignment("\n".join(label_lines), registry, first_leads=first_leads))
     assignment.finish(registry)
     return assignment
 
@@ -321,10 +332,11 @@ def _task(
     paragraph: Paragraph,
     extra: list[Paragraph],
     registry: DepartmentRegistry,
+    first_leads: bool = False,
 ) -> tuple[ParsedTask, Assignment]:
     pieces = [paragraph.text[paragraph.body :].strip()] + [p.text.strip() for p in extra]
     text = "\n".join(piece for piece in pieces if piece)
-    assignment = _assignment_of([paragraph, *extra], registry)
+    assignment = _assignment_of([paragraph, *extra], registry, first_leads)
     task = ParsedTask(
         code=f"{action_number}.{number}",
         number=number,
