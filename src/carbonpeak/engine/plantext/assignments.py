@@ -68,12 +68,14 @@ class Assignment:
     cooperating: list[str] = field(default_factory=list)
     carry: list[str] = field(default_factory=list)
     first_is_lead: bool = False
+    ditto: bool = False  # "(A牵头,B配合,下同)": later tasks without departments take these
 
     def extend(self, other: Assignment) -> None:
         self.lead.extend(other.lead)
         self.cooperating.extend(other.cooperating)
         self.carry.extend(other.carry)
         self.first_is_lead = self.first_is_lead or other.first_is_lead
+        self.ditto = self.ditto or other.ditto
 
     def finish(self, registry: DepartmentRegistry) -> None:
         """Resolve names through the registry, drop duplicates, and keep leads out of cooperating."""
@@ -190,11 +192,20 @@ def _split_list(text: str) -> list[str]:
     return parts
 
 
+_COLLECTIVE_AFTER_ETC = re.compile(r"^(?:其他|其它)?(?:各|有关|相关)*(?:部门|单位|机构)$")
+
+
 def _split_conjunctions(part: str, registry: DepartmentRegistry) -> list[str]:
     if not part:
         return []
     if registry.knows(part):
         return [part]
+    etc = re.search(r"等", part)
+    if etc and len(part[: etc.start()]) >= 2 and _DEPT_END.search(part[: etc.start()]):
+        # 县住建局等县直相关部门 -> 县住建局, 县直相关部门; 县发改局等有关部门 -> 县发改局
+        right = part[etc.end() :].strip()
+        rest = [] if not right or _COLLECTIVE_AFTER_ETC.match(right) else _split_conjunctions(right, registry)
+        return [*_split_conjunctions(part[: etc.start()], registry), *rest]
     for match in re.finditer(r"[和及与]", part):
         left, right = part[: match.start()], part[match.end() :]
         if len(left) >= 2 and len(right) >= 2 and _DEPT_END.search(left):
@@ -281,6 +292,12 @@ def parse_assignment(content: str, registry: DepartmentRegistry, *, first_leads:
     # [牵头单位]A[配合单位]B -> 牵头单位:A;配合单位:B
     norm = re.sub(r"\[(牵头|责任|负责|配合|参加|参与|协同|协办|主办|主责)(单位|部门)\]\s*:?", r";\1\2:", norm)
     norm = _mark_nested(norm, result, registry)
+    # "…,下同" after the units: the same units for the later tasks that name none; after a note
+    # ("未明确牵头单位的,由所列单位按职责分工负责,下同") it repeats the note, not the units
+    ditto = re.search(r"[,;。]?\s*(?:以下|下文)?(?:同|下同|同上)\s*$", norm)
+    if ditto and re.search(r"下同|以下同|下文同", ditto.group(0)):
+        result.ditto = "未明确" not in norm
+        norm = norm[: ditto.start()]
     carry = _CARRY.search(norm)
     if carry:
         result.carry.extend(split_names(carry.group("names"), registry))

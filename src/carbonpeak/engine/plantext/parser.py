@@ -233,6 +233,7 @@ def _actions(
     actions: list[ParsedAction] = []
     intros: list[tuple[str, list[str]]] = []
     carried: list[str] = []
+    ditto: tuple[list[str], list[str]] | None = None
     first_is_lead = False
     for head, members in groups:
         action = ParsedAction(number=len(actions) + 1, title=head.title if head else "")
@@ -276,6 +277,10 @@ def _actions(
             if action_assignment is not None and not (task.lead or task.cooperating):
                 task.lead = list(action_assignment.lead)
                 task.cooperating = list(action_assignment.cooperating)
+            if assignment.ditto and (task.lead or task.cooperating):
+                ditto = (list(task.lead), list(task.cooperating))
+            elif ditto is not None and not (task.lead or task.cooperating):
+                task.lead, task.cooperating = list(ditto[0]), list(ditto[1])
             first_is_lead = first_is_lead or assignment.first_is_lead
             for name in assignment.carry:
                 if name not in carried:

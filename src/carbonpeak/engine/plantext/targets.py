@@ -136,10 +136,27 @@ def _clause_year(text: str) -> int | None:
     return year
 
 
+_YEAR_SERIES = re.compile(
+    r"(?<![比较与同自从])(20\d{2})\s*年?(?:\s*[、和及]\s*20\d{2}\s*年?)+(?=[前底末]|[^\d]|$)"
+)
+
+
+def _respective_years(text: str) -> list[int]:
+    """Years written as a series for respective values: "到2025年、2030年…分别达到x、y" -> [2025, 2030]."""
+    for match in _YEAR_SERIES.finditer(text):
+        if "年" in match.group(0):
+            return [int(y) for y in re.findall(r"20\d{2}", match.group(0))]
+    return []
+
+
 def _clean_subject(subject: str) -> tuple[str, str | None]:
     """Indicator and scope from the text before a comparator."""
     text = re.sub(r"(?:比|较|与|同)\s*20\d{2}\s*年(?:相比|水平)?", "", subject)
-    text = re.sub(r"(?:力争|争取|确保)?(?:到|至|在)?\s*20\d{2}\s*年(?:前|底|末|时)?", "", text)
+    text = re.sub(
+        r"(?:力争|争取|确保)?(?:到|至|在)?\s*20\d{2}\s*年?(?:\s*[、和及]\s*20\d{2}\s*年?)*\s*年(?:前|底|末|时)?",
+        "",
+        text,
+    )
     text = re.sub(r"[\"“”‘’']?(?:十四五|十五五)[\"“”‘’']?(?:期间|末|时期)?", "", text)
     scope = None
     for _ in range(3):
@@ -215,6 +232,7 @@ def find_targets(
         if not carry_year:
             year = None
         year_clause_start: int | None = None
+        series: list[int] = []
         for clause in _clauses(norm, s_start, s_end):
             ctext = norm[clause.start : clause.end]
             clause_year = _clause_year(ctext)
@@ -222,7 +240,14 @@ def find_targets(
             if clause_year is not None:
                 year = clause_year
                 year_clause_start = clause.start
-            for found_target in found:
+                series = _respective_years(ctext)
+            # 到2025年、2030年…分别达到x、y: each value takes its own year
+            years = (
+                series
+                if len(series) >= 2 and len(found) == len(series) and "分别" in norm[s_start : clause.end]
+                else [year] * len(found)
+            )
+            for found_target, target_year in zip(found, years, strict=True):
                 quote_start = clause.start
                 if (
                     year_clause_start is not None
@@ -237,7 +262,7 @@ def find_targets(
                         value_text=found_target.value_text,
                         unit=found_target.unit,
                         comparator=found_target.comparator,
-                        year=year,
+                        year=target_year,
                         scope=found_target.scope,
                         quote=text[quote_start : found_target.end].strip(" \n,，;；"),
                         task_code=task_code,
