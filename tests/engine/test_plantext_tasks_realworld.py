@@ -125,3 +125,30 @@ def test_traditional_brackets_with_lead_and_cooperating():
         "（一）可再生能源行動\n1.推進生物質能利用。（縣發改局牽頭，縣農業農村局、縣林業局配合）\n"
     )
     assert _departments(plan) == {"1.1": (["县发展和改革局"], ["县农业农村局", "县林业局"])}
+
+
+def test_collapsed_pdf_extract_with_wrap_spaces_is_split_into_headings_and_tasks():
+    # a converted .pdf/.docx: one line, page wraps left as spaces, paragraph breaks lost
+    text = (
+        "【资料】柳湾区碳达峰实施方案.docx\n"
+        "柳湾区碳达峰实施方案 为扎实推进本区碳达峰工作,结合柳湾区实际,制定本 实施方案。 一、主要目标 "
+        "“十四五”期间,产业结构持续优化,绿色生活方式得到 普遍推行。到 2025 年,单位生产总值(GDP )能耗比 "
+        "2020 年下降 13%以上,单位生产总值二氧化碳排放下 降完成市下达目标。 二、重点任务 组织实施碳达峰 "
+        "八大行动。 (一)能源绿色低碳转型行动 1.大力推进光伏建设。充分利用工业厂房、公共 建筑屋顶建设分布式"
+        "光伏,到 2025 年,新增光伏装机 8 万千瓦。(区发展改革委牵头,区建管委配合) 2.推进天然气高效利用。"
+        "有序推进燃气 管网建设。(区建管委牵头) (二)节能降碳增效行动 1.强化能耗双控管理。严格节能审查。"
+        "(区发展改革委牵头,区统计局配合)\n"
+    )
+    plan = parse_plan(text)
+    assert plan.title == "柳湾区碳达峰实施方案"
+    assert [a.title for a in plan.actions] == ["能源绿色低碳转型行动", "节能降碳增效行动"]
+    assert _departments(plan) == {
+        "1.1": (["区发展和改革委员会"], ["区建管委"]),
+        "1.2": (["区建管委"], []),
+        "2.1": (["区发展和改革委员会"], ["区统计局"]),
+    }
+    assert _targets(plan) == [
+        (None, "单位生产总值(GDP)能耗下降", "13", "%", ">=", 2025),
+        ("1.1", "新增光伏装机", "8", "万千瓦", ">=", 2025),
+    ]
+    assert "“十四五”期间,产业结构持续优化,绿色生活方式得到普遍推行" in plan.goals

@@ -106,6 +106,39 @@ _TRAILING_META = re.compile(
 )
 
 
+# text extracted from a PDF or a converted .docx keeps the page's line wraps as spaces and
+# loses the paragraph breaks: "…单位生 产总值…“碳达峰十大行动”。 (一)能源绿色低碳转型行动 1.大力推进…"
+_WRAP_SPACE = re.compile(
+    r"(?<=[\u4e00-\u9fff，。、；：“”（）),;:])[ \t\u3000]+(?=[\u4e00-\u9fff，。、；：“”（）(])"
+)
+_SPACE_BEFORE_MARKER = re.compile(
+    r"[ \t\u3000]+(?=(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d{1,2}[.、．](?!\d)|[(（]\d{1,2}[)）])"
+    r"\s*[\u4e00-\u9fff])"
+)
+
+
+_HEADING_BEFORE_SPACE = re.compile(
+    r"^([^,，。;；:：]{2,30}?(?:实施方案|行动方案|工作方案|方案|目标|任务|行动|要求|原则|思想|保障|措施|工程|机制|路径))"
+    r"[ \t\u3000]+(?=\S)"
+)
+
+
+def _unwrap_extracted(line: str) -> str:
+    """Undo the line wraps of a collapsed PDF/.docx extract: a space before a marker is a paragraph
+    break, other spaces between Chinese characters are wraps. Other lines are returned unchanged."""
+    if len(line) < 150 or len(_WRAP_SPACE.findall(line)) < 4:
+        return line
+    pieces = []
+    for piece in _SPACE_BEFORE_MARKER.split(line):
+        # a heading or title, then a space, then its paragraph: "一、主要目标 “十四五”期间，…"
+        heading = _HEADING_BEFORE_SPACE.match(piece)
+        if heading:
+            pieces.extend([heading.group(1), piece[heading.end() :]])
+        else:
+            pieces.append(piece)
+    return "\n".join(_WRAP_SPACE.sub("", piece) for piece in pieces)
+
+
 def _is_noise(line: str) -> bool:
     return bool(_NOISE_RE.search(line)) and len(line) < 120
 
@@ -197,6 +230,8 @@ def clean_paragraphs(text: str) -> list[str]:
     """
     text = to_simplified(text.replace("\r\n", "\n").replace("\r", "\n"))
     text = text.replace("\u00a0", " ").replace("\ufeff", "").replace("\u200b", "")
+    text = "\n".join(_unwrap_extracted(line) for line in text.split("\n"))
+    text = re.sub(r"(?<=[A-Za-z0-9])[ \t]+(?=[)）])|(?<=[(（])[ \t]+(?=[A-Za-z0-9])", "", text)
     text = _PINYIN.sub("", text)
     text = _PINYIN_PLAIN.sub("", text)
     text = _LOST_CHARS.sub("", text)
