@@ -11,7 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.security import APIKeyHeader, HttpBearer
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from carbonpeak.monitoring import services
 from carbonpeak.monitoring.models import IngestBatch, Meter
@@ -85,19 +85,43 @@ class MeterOut(Schema):
     register_max: float | None
 
 
+class ErrorOut(Schema):
+    detail: str = Field(..., description="中文错误说明")
+
+
+def _batch_schema() -> dict[str, Any]:
+    """JSON schema of the request body, inlined (no $defs) for the OpenAPI document."""
+    schema = ReadingBatchIn.model_json_schema()
+    item = schema.pop("$defs")["ReadingIn"]
+    schema["properties"]["readings"]["items"] = item
+    return schema
+
+
 @router.post(
     "/readings",
-    response={200: IngestOut, 207: IngestOut, 422: IngestOut},
+    response={200: IngestOut, 207: IngestOut, 400: ErrorOut, 422: IngestOut},
     summary="上传计量读数（批量）",
     description=(
-        "接收一批读数。合格读数全部保存，不合格读数逐条返回错误（序号、字段、中文说明）并拒收："
-        "全部合格返回 200，部分合格返回 207，全部不合格返回 422。"
+        "接收一批读数（请求体见下，JSON）。合格读数全部保存，不合格读数逐条返回错误（序号、字段、中文说明）并拒收："
+        "全部合格返回 200，部分合格返回 207，全部不合格返回 422；请求体不是合法 JSON 或缺少 readings 列表返回 400。"
         "响应返回时，被接收的读数已写入磁盘（fsync），进程随即中断也不会丢失。"
         "同一计量点同一时间重复上报只计一次；值不同时以后到者为准，并记录更正。"
         "令牌只能写入本企业的计量点，其他企业的计量点按行拒收。"
     ),
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _batch_schema()}}}
+    },
 )
-def post_readings(request: HttpRequest, payload: ReadingBatchIn):
+def post_readings(request: HttpRequest):
+    # The body is parsed and validated in one call by pydantic-core's JSON parser
+    # (several times faster than json.loads + model validation on 1,000 readings).
+    try:
+        payload = ReadingBatchIn.model_validate_json(request.body)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        if first["type"] == "json_invalid":
+            return 400, {"detail": f"请求体不是有效的JSON：{first.get('ctx', {}).get('error', first['msg'])}"}
+        return 400, {"detail": '请求体应为对象 {"readings": [...]}，readings 为读数列表'}
     token = request.auth
     rows = [r.__dict__ for r in payload.readings]
     result = services.ingest_rows(
