@@ -150,3 +150,35 @@ def test_office_adds_alias_and_duplicates_are_refused(sample_plan, office_client
     response = office_client.post(f"/plans/departments/{dept.pk}/", {"alias": "县发改局"})
     assert response.status_code == 400
     assert "已是“县发展和改革局”的名称或别名" in response.content.decode()
+
+
+LEADLESS_PLAN = """某某县碳达峰实施方案
+
+二、主要目标
+到2025年，全县非化石能源消费比重达到20%以上。
+
+三、重点任务
+（一）能源绿色低碳转型行动
+1.大力发展新能源。推进光伏发电开发建设。（县发改局、县供电公司按职责分工负责）
+2.推进节能降碳。加强重点用能单位节能管理。（县工信局牵头，县发改局配合）
+"""
+
+
+def test_task_without_lead_is_flagged_and_can_be_assigned_through_the_ledger(office_client, office_user):
+    from carbonpeak.plans import services
+
+    plan = services.import_plan(services.parse_text(LEADLESS_PLAN), source_text=LEADLESS_PLAN).plan
+    html = office_client.get("/plans/ledger/").content.decode()
+    assert html.count("未明确牵头单位") >= 1
+    # an unchanged export re-imports without errors although task 1.1 has no lead
+    data = _edited_ledger(plan, {})
+    specs, errors = ledger_excel.read_ledger(data, plan=plan, registry=services.department_registry())
+    assert errors == []
+    # the office assigns a lead
+    data = _edited_ledger(plan, {"1.1": {3: "县发改局"}})
+    specs, errors = ledger_excel.read_ledger(data, plan=plan, registry=services.department_registry())
+    assert errors == []
+    services.import_ledger(plan, specs, user=office_user)
+    task = Task.objects.get(action__plan=plan, code="1.1")
+    assert list(task.assignments.filter(role="lead").values_list("department__name", flat=True)) == ["县发展和改革局"]
+    assert list(task.assignments.filter(role="cooperating").values_list("department__name", flat=True)) == ["县供电公司"]

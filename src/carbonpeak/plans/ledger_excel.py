@@ -117,6 +117,7 @@ def read_ledger(
     if header_index is None:
         raise LedgerFileError("未找到表头：第一张工作表须含“序号、重点任务、主要内容、牵头单位、配合单位、完成时限”六列")
     tasks = {t.code: t for t in ledger_tasks(plan)}
+    current_leads = {code: [d.name for d in leads(t)] for code, t in tasks.items()}
     specs: list[TaskSpec] = []
     errors: list[RowError] = []
     seen: set[str] = set()
@@ -148,8 +149,8 @@ def read_ledger(
         if not body:
             errors.append(RowError(offset, "主要内容", "主要内容不能为空"))
         lead_names = _names(lead_cell, registry)
-        if not lead_names:
-            errors.append(RowError(offset, "牵头单位", "至少须有一个牵头单位"))
+        if not lead_names and current_leads.get(code):
+            errors.append(RowError(offset, "牵头单位", "至少须有一个牵头单位（原有牵头单位不能全部删除）"))
         coop_names = [n for n in _names(coop_cell, registry) if n not in lead_names]
         due_text = str(due_cell.date() if hasattr(due_cell, "date") else due_cell).strip() if due_cell else ""
         try:
