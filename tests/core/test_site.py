@@ -23,7 +23,13 @@ def test_audit_record_keeps_before_and_after(office_user, department):
     before = audit.snapshot(department)
     department.short_name = "发改局"
     department.save()
-    entry = audit.record(user=office_user, action="update", instance=department, before=before, after=audit.snapshot(department))
+    entry = audit.record(
+        user=office_user,
+        action="update",
+        instance=department,
+        before=before,
+        after=audit.snapshot(department),
+    )
     stored = AuditEntry.objects.get(pk=entry.pk)
     assert stored.username == "office"
     assert stored.before["short_name"] == "县发改局"

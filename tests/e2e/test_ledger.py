@@ -20,7 +20,9 @@ def test_ledger_lists_tasks_and_filters_by_department(imported_plan, leader_user
     assert page.locator("tr.task-row").count() == 38
 
     dept = Department.objects.get(name="县住房和城乡建设局")
-    expected_lead = Task.objects.filter(assignments__department=dept, assignments__role=Assignment.Role.LEAD).count()
+    expected_lead = Task.objects.filter(
+        assignments__department=dept, assignments__role=Assignment.Role.LEAD
+    ).count()
     expected_any = Task.objects.filter(assignments__department=dept).distinct().count()
     page.select_option("#filter-department", label="县住房和城乡建设局")
     page.click("#ledger-filter button[type=submit]")

@@ -56,7 +56,10 @@ def test_import_is_idempotent(capsys, db):
 def test_import_revised_needs_confirmation(tmp_path, capsys, db):
     call_command("plan", "import", SAMPLE)
     revised = tmp_path / "revised.txt"
-    revised.write_text(samples.sample_plan_path().read_text(encoding="utf-8").replace("441万立方米", "450万立方米"), encoding="utf-8")
+    revised.write_text(
+        samples.sample_plan_path().read_text(encoding="utf-8").replace("441万立方米", "450万立方米"),
+        encoding="utf-8",
+    )
     with pytest.raises(CommandError):
         call_command("plan", "import", str(revised))  # stdin is not a tty: refuses without --yes
     assert Plan.objects.get().targets.filter(value_text="441").exists()

@@ -15,7 +15,11 @@ def test_sample_plan_ledger(sample_plan):
     assert sample_plan.actions.count() == 10
     assert Task.objects.filter(action__plan=sample_plan).count() == 38
     first = Task.objects.get(action__plan=sample_plan, code="1.1")
-    leads = list(first.assignments.filter(role=Assignment.Role.LEAD).order_by("order").values_list("department__name", flat=True))
+    leads = list(
+        first.assignments.filter(role=Assignment.Role.LEAD)
+        .order_by("order")
+        .values_list("department__name", flat=True)
+    )
     assert leads == ["县发展和改革局", "县工业和信息化局"]
     # carry-forward: the park committee and townships cooperate on every task
     park = Department.objects.get(name="岳阳高新技术产业园区管委会")
@@ -35,9 +39,9 @@ def test_reimport_changes_nothing(sample_plan):
 
 def test_revised_plan_shows_changes_then_applies(sample_plan):
     text = samples.sample_plan_path().read_text(encoding="utf-8")
-    revised = text.replace("(县农业农村局牵头,县发改局、县渔政局", "(县农业农村局牵头,县林业局、县渔政局").replace(
-        "135.5万千瓦", "150万千瓦"
-    )
+    revised = text.replace(
+        "(县农业农村局牵头,县发改局、县渔政局", "(县农业农村局牵头,县林业局、县渔政局"
+    ).replace("135.5万千瓦", "150万千瓦")
     parsed = services.parse_text(revised)
     preview = services.import_plan(parsed, source_text=revised, apply_changes=False)
     assert not preview.applied
@@ -54,7 +58,9 @@ def test_revised_plan_shows_changes_then_applies(sample_plan):
     assert "县林业局" in task.departments.values_list("name", flat=True)
     assert Target.objects.filter(plan=sample_plan, value_text="150").exists()
     assert not Target.objects.filter(plan=sample_plan, value_text="135.5").exists()
-    assert AuditEntry.objects.filter(object_type="plans.Task", action="update", object_id=str(task.pk)).exists()
+    assert AuditEntry.objects.filter(
+        object_type="plans.Task", action="update", object_id=str(task.pk)
+    ).exists()
 
 
 def test_removed_task_is_deleted_on_reimport(sample_plan):

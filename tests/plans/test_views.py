@@ -22,7 +22,9 @@ def test_ledger_lists_all_tasks(sample_plan, department_client):
 def test_ledger_filters_by_department_and_role(sample_plan, office_client):
     dept = Department.objects.get(name="县林业局")
     html = office_client.get(f"/plans/ledger/?department={dept.pk}&role=lead").content.decode()
-    expected = Task.objects.filter(assignments__department=dept, assignments__role=Assignment.Role.LEAD).count()
+    expected = Task.objects.filter(
+        assignments__department=dept, assignments__role=Assignment.Role.LEAD
+    ).count()
     assert expected == 4
     assert html.count('class="task-row"') == expected
     html = office_client.get("/plans/ledger/?action=6").content.decode()
@@ -79,7 +81,9 @@ def test_ledger_import_preview_then_confirm(sample_plan, office_client):
     task = Task.objects.get(code="2.2", action__plan=sample_plan)
     assert task.due_date is None  # nothing applied yet
     token = response.context["token"]
-    response = office_client.post("/plans/ledger/import/", {"confirm": "1", "token": token, "plan": sample_plan.pk})
+    response = office_client.post(
+        "/plans/ledger/import/", {"confirm": "1", "token": token, "plan": sample_plan.pk}
+    )
     assert response.status_code == 302
     task.refresh_from_db()
     assert task.due_date.isoformat() == "2025-12-31"
@@ -89,7 +93,9 @@ def test_ledger_import_preview_then_confirm(sample_plan, office_client):
 
 def test_ledger_import_row_errors(sample_plan, office_client):
     data = _edited_ledger(sample_plan, {"1.1": {3: ""}, "1.2": {5: "尽快"}, "1.3": {0: "99.1"}})
-    response = office_client.post("/plans/ledger/import/", {"file": SimpleUploadedFile("t.xlsx", data), "plan": sample_plan.pk})
+    response = office_client.post(
+        "/plans/ledger/import/", {"file": SimpleUploadedFile("t.xlsx", data), "plan": sample_plan.pk}
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert "“牵头单位”列：至少须有一个牵头单位" in html
@@ -98,7 +104,9 @@ def test_ledger_import_row_errors(sample_plan, office_client):
 
 
 def test_ledger_import_rejects_non_excel(sample_plan, office_client):
-    response = office_client.post("/plans/ledger/import/", {"file": SimpleUploadedFile("t.xlsx", b"not excel"), "plan": sample_plan.pk})
+    response = office_client.post(
+        "/plans/ledger/import/", {"file": SimpleUploadedFile("t.xlsx", b"not excel"), "plan": sample_plan.pk}
+    )
     assert response.status_code == 400
     assert "无法读取该文件" in response.content.decode()
 
@@ -180,5 +188,9 @@ def test_task_without_lead_is_flagged_and_can_be_assigned_through_the_ledger(off
     assert errors == []
     services.import_ledger(plan, specs, user=office_user)
     task = Task.objects.get(action__plan=plan, code="1.1")
-    assert list(task.assignments.filter(role="lead").values_list("department__name", flat=True)) == ["县发展和改革局"]
-    assert list(task.assignments.filter(role="cooperating").values_list("department__name", flat=True)) == ["县供电公司"]
+    assert list(task.assignments.filter(role="lead").values_list("department__name", flat=True)) == [
+        "县发展和改革局"
+    ]
+    assert list(task.assignments.filter(role="cooperating").values_list("department__name", flat=True)) == [
+        "县供电公司"
+    ]

@@ -15,7 +15,9 @@ from openpyxl.utils import get_column_letter
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def table_workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], *, note: str = "") -> bytes:
+def table_workbook(
+    title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], *, note: str = ""
+) -> bytes:
     """One sheet: a title line, an optional note line, a bold header, the rows."""
     wb = Workbook()
     ws = wb.active
@@ -48,5 +50,7 @@ def table_workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence[A
 def xlsx_response(data: bytes, filename: str) -> HttpResponse:
     """An attachment response; the Chinese file name survives every browser."""
     response = HttpResponse(data, content_type=XLSX_MIME)
-    response["Content-Disposition"] = f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    )
     return response

@@ -9,8 +9,8 @@ edit the exported file and the office imports it.
 from __future__ import annotations
 
 import io
-import zipfile
 import re
+import zipfile
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -77,7 +77,6 @@ def export_ledger(plan: Plan) -> bytes:
     return buf.getvalue()
 
 
-
 @dataclass(frozen=True)
 class RowError:
     row: int
@@ -115,7 +114,9 @@ def read_ledger(
             header_index = i
             break
     if header_index is None:
-        raise LedgerFileError("未找到表头：第一张工作表须含“序号、重点任务、主要内容、牵头单位、配合单位、完成时限”六列")
+        raise LedgerFileError(
+            "未找到表头：第一张工作表须含“序号、重点任务、主要内容、牵头单位、配合单位、完成时限”六列"
+        )
     tasks = {t.code: t for t in ledger_tasks(plan)}
     current_leads = {code: [d.name for d in leads(t)] for code, t in tasks.items()}
     specs: list[TaskSpec] = []
@@ -140,7 +141,9 @@ def read_ledger(
         seen.add(code)
         task = tasks.get(code)
         if task is None:
-            errors.append(RowError(offset, "序号", f"方案中没有任务 {code}；新增任务请通过修订后的方案文件导入"))
+            errors.append(
+                RowError(offset, "序号", f"方案中没有任务 {code}；新增任务请通过修订后的方案文件导入")
+            )
             continue
         title_text = str(title).strip() if title else ""
         if not title_text:

@@ -49,7 +49,9 @@ class Plan(models.Model):
     document_number = models.CharField("文号", max_length=100, blank=True)
     issuer = models.CharField("发文机关", max_length=200, blank=True)
     issued_on = models.DateField("发布日期", null=True, blank=True)
-    region = models.CharField("所在省份", max_length=30, blank=True, help_text="用于选择省级电网排放因子，如“湖南省”")
+    region = models.CharField(
+        "所在省份", max_length=30, blank=True, help_text="用于选择省级电网排放因子，如“湖南省”"
+    )
     goals = models.JSONField("定性目标", default=list, blank=True)
     source_text = models.TextField("原文", blank=True)
     source_sha256 = models.CharField("原文摘要", max_length=64, blank=True)
@@ -92,7 +94,9 @@ class Task(models.Model):
     title = models.CharField("任务名称", max_length=200)
     text = models.TextField("主要内容")
     due_date = models.DateField("完成时限", null=True, blank=True)
-    due_text = models.CharField("完成时限（原文）", max_length=50, blank=True, help_text="如“2025年底前”“长期坚持”")
+    due_text = models.CharField(
+        "完成时限（原文）", max_length=50, blank=True, help_text="如“2025年底前”“长期坚持”"
+    )
     departments = models.ManyToManyField(Department, through="Assignment", related_name="tasks")
 
     class Meta:
@@ -153,7 +157,12 @@ class Target(models.Model):
     quote = models.TextField("原文")
     order = models.PositiveIntegerField("排序", default=0)
     responsible = models.ForeignKey(
-        Department, verbose_name="责任部门", null=True, blank=True, on_delete=models.SET_NULL, related_name="targets"
+        Department,
+        verbose_name="责任部门",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="targets",
     )
 
     class Meta:

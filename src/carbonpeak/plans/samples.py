@@ -21,6 +21,8 @@ def load(stdout) -> None:
     result = services.import_plan(parsed, source_text=text)
     if result.applied:
         tasks = sum(len(a.tasks) for a in parsed.actions)
-        stdout.write(f"已导入示例方案“{parsed.title}”：{len(parsed.actions)} 项行动，{tasks} 项任务，{len(parsed.targets)} 项量化目标。")
+        stdout.write(
+            f"已导入示例方案“{parsed.title}”：{len(parsed.actions)} 项行动，{tasks} 项任务，{len(parsed.targets)} 项量化目标。"
+        )
     else:
         stdout.write(f"示例方案“{parsed.title}”已导入，无变化。")

@@ -36,7 +36,9 @@ def department_registry() -> DepartmentRegistry:
     return DepartmentRegistry.default().merged(DepartmentRegistry(db_entries.items()))
 
 
-def ensure_departments(names: Iterable[str], *, registry: DepartmentRegistry, user: Any = None) -> dict[str, Department]:
+def ensure_departments(
+    names: Iterable[str], *, registry: DepartmentRegistry, user: Any = None
+) -> dict[str, Department]:
     """Department rows for registry names, created (with the registry's aliases) when missing."""
     wanted = list(dict.fromkeys(names))
     existing = {d.name: d for d in Department.objects.filter(name__in=wanted)}
@@ -183,7 +185,9 @@ def _current_specs(plan: Plan) -> dict[str, TaskSpec]:
             title=task.title,
             text=task.text,
             lead=tuple(a.department.name for a in assignments if a.role == Assignment.Role.LEAD),
-            cooperating=tuple(a.department.name for a in assignments if a.role == Assignment.Role.COOPERATING),
+            cooperating=tuple(
+                a.department.name for a in assignments if a.role == Assignment.Role.COOPERATING
+            ),
             due_text=task.due_text,
         )
     return specs
@@ -198,7 +202,9 @@ def _task_details(old: TaskSpec, new: TaskSpec) -> tuple[str, ...]:
     if old.lead != new.lead:
         details.append(f"牵头单位 {'、'.join(old.lead) or '无'} → {'、'.join(new.lead) or '无'}")
     if old.cooperating != new.cooperating:
-        details.append(f"配合单位 {'、'.join(old.cooperating) or '无'} → {'、'.join(new.cooperating) or '无'}")
+        details.append(
+            f"配合单位 {'、'.join(old.cooperating) or '无'} → {'、'.join(new.cooperating) or '无'}"
+        )
     if new.due_text is not None and (old.due_text or "") != new.due_text:
         details.append(f"完成时限“{old.due_text or ''}”→“{new.due_text}”")
     if old.action_number != new.action_number:
@@ -250,7 +256,9 @@ def diff_plan(plan: Plan | None, parsed: ParsedPlan) -> PlanDiff:
     if plan is None:
         diff.is_new_plan = True
         diff.tasks_added = [TaskChange(s.code, s.title) for s in specs]
-        diff.targets_added = [_target_label(t.indicator, t.comparator, t.value_text, t.unit, t.year) for t in parsed.targets]
+        diff.targets_added = [
+            _target_label(t.indicator, t.comparator, t.value_text, t.unit, t.year) for t in parsed.targets
+        ]
         return diff
     for label, old, new in (
         ("方案名称", plan.title, parsed.title),
@@ -267,7 +275,9 @@ def diff_plan(plan: Plan | None, parsed: ParsedPlan) -> PlanDiff:
         elif current_actions[action.number] != action.title:
             diff.actions_changed.append(f"行动（{action.number}）更名为“{action.title}”")
     parsed_numbers = {a.number for a in parsed.actions}
-    diff.actions_changed += [f"删除行动（{n}）{t}" for n, t in current_actions.items() if n not in parsed_numbers]
+    diff.actions_changed += [
+        f"删除行动（{n}）{t}" for n, t in current_actions.items() if n not in parsed_numbers
+    ]
     diff.tasks_added, diff.tasks_removed, diff.tasks_changed = diff_tasks(
         _current_specs(plan), specs, remove_missing=True
     )
@@ -283,7 +293,12 @@ def diff_plan(plan: Plan | None, parsed: ParsedPlan) -> PlanDiff:
         old = current_targets.get(key)
         if old is None:
             diff.targets_added.append(label)
-        elif (old.value_text, old.unit, old.scope or "", old.quote) != (t.value_text, t.unit, t.scope or "", t.quote):
+        elif (old.value_text, old.unit, old.scope or "", old.quote) != (
+            t.value_text,
+            t.unit,
+            t.scope or "",
+            t.quote,
+        ):
             diff.targets_changed.append(label)
     diff.targets_removed = [
         _target_label(t.indicator, t.comparator, t.value_text, t.unit, t.year)
@@ -317,7 +332,9 @@ def _apply_task_specs(
     for spec in specs:
         action = actions.get(spec.action_number)
         if action is None:
-            action = Action.objects.create(plan=plan, number=spec.action_number, title=spec.action_title or "")
+            action = Action.objects.create(
+                plan=plan, number=spec.action_number, title=spec.action_title or ""
+            )
             actions[spec.action_number] = action
         elif spec.action_title is not None and action.title != spec.action_title:
             action.title = spec.action_title
@@ -353,7 +370,9 @@ def _apply_task_specs(
             ]
         )
         after = {**audit.snapshot(task), "lead": list(spec.lead), "cooperating": list(spec.cooperating)}
-        audit.record(user=user, action="update" if old else "create", instance=task, before=before, after=after)
+        audit.record(
+            user=user, action="update" if old else "create", instance=task, before=before, after=after
+        )
     if remove_missing:
         wanted = {s.code for s in specs}
         for code, task in tasks.items():
@@ -396,7 +415,9 @@ def import_plan(
             source_text=source_text,
             source_sha256=hashlib.sha256(source_text.encode("utf-8")).hexdigest(),
         )
-        audit.record(user=user, action="create", instance=plan, after=audit.snapshot(plan, exclude=("source_text",)))
+        audit.record(
+            user=user, action="create", instance=plan, after=audit.snapshot(plan, exclude=("source_text",))
+        )
     else:
         before = audit.snapshot(plan, exclude=("source_text",))
         for key, value in header.items():
@@ -405,10 +426,18 @@ def import_plan(
             plan.source_text = source_text
             plan.source_sha256 = hashlib.sha256(source_text.encode("utf-8")).hexdigest()
         plan.save()
-        audit.record(user=user, action="update", instance=plan, before=before, after=audit.snapshot(plan, exclude=("source_text",)))
+        audit.record(
+            user=user,
+            action="update",
+            instance=plan,
+            before=before,
+            after=audit.snapshot(plan, exclude=("source_text",)),
+        )
 
     parsed_numbers = {a.number for a in parsed.actions}
-    tasks = _apply_task_specs(plan, specs_from_parsed(parsed), remove_missing=True, user=user, registry=registry)
+    tasks = _apply_task_specs(
+        plan, specs_from_parsed(parsed), remove_missing=True, user=user, registry=registry
+    )
     for action in plan.actions.exclude(number__in=parsed_numbers):
         action.delete()
     _apply_targets(plan, parsed, tasks, user=user)
@@ -463,7 +492,11 @@ def current_plan() -> Plan | None:
 
 
 def ledger_tasks(
-    plan: Plan, *, action_number: int | None = None, department: Department | None = None, role: str | None = None
+    plan: Plan,
+    *,
+    action_number: int | None = None,
+    department: Department | None = None,
+    role: str | None = None,
 ) -> QuerySet[Task]:
     """Tasks of ``plan`` filtered for the ledger, with actions and departments preloaded."""
     qs = Task.objects.filter(action__plan=plan).select_related("action")
@@ -479,7 +512,11 @@ def ledger_tasks(
     return (
         qs.distinct()
         .order_by("action__number", "number")
-        .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.select_related("department").order_by("order")))
+        .prefetch_related(
+            Prefetch(
+                "assignments", queryset=Assignment.objects.select_related("department").order_by("order")
+            )
+        )
     )
 
 
@@ -492,7 +529,9 @@ def cooperating(task: Task) -> list[Department]:
 
 
 @transaction.atomic
-def import_ledger(plan: Plan, specs: Sequence[TaskSpec], *, user: Any = None, apply_changes: bool = True) -> PlanDiff:
+def import_ledger(
+    plan: Plan, specs: Sequence[TaskSpec], *, user: Any = None, apply_changes: bool = True
+) -> PlanDiff:
     """Apply an edited ledger (titles, contents, departments, deadlines) to ``plan``.
 
     Tasks missing from the file are left as they are. Side effects: updates Task and

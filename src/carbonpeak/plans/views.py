@@ -65,7 +65,9 @@ def ledger(request: HttpRequest) -> HttpResponse:
         "plan": plan,
         "rows": rows,
         "actions": plan.actions.order_by("number"),
-        "departments": Department.objects.filter(assignments__task__action__plan=plan).distinct().order_by("order", "name"),
+        "departments": Department.objects.filter(assignments__task__action__plan=plan)
+        .distinct()
+        .order_by("order", "name"),
         "roles": Assignment.Role.choices,
         "selected": {"action": action, "department": department_id, "role": role},
     }
@@ -111,7 +113,11 @@ def _store_pending(request: HttpRequest, key: str, upload) -> tuple[str, Path]:
 
 @rule_required(MANAGE)
 def ledger_import(request: HttpRequest) -> HttpResponse:
-    plan = services.current_plan() if not request.POST.get("plan") else get_object_or_404(Plan, pk=request.POST["plan"])
+    plan = (
+        services.current_plan()
+        if not request.POST.get("plan")
+        else get_object_or_404(Plan, pk=request.POST["plan"])
+    )
     if plan is None:
         messages.error(request, "尚未导入方案，无法导入任务台账。")
         return redirect("plans:index")
@@ -121,7 +127,9 @@ def ledger_import(request: HttpRequest) -> HttpResponse:
         if path is None:
             messages.error(request, "上传的文件已失效，请重新上传。")
             return redirect("plans:ledger_import")
-        specs, errors = ledger_excel.read_ledger(path.read_bytes(), plan=plan, registry=services.department_registry())
+        specs, errors = ledger_excel.read_ledger(
+            path.read_bytes(), plan=plan, registry=services.department_registry()
+        )
         if errors:
             messages.error(request, "文件有错误，未导入。")
             return redirect("plans:ledger_import")
@@ -135,7 +143,9 @@ def ledger_import(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             token, path = _store_pending(request, "ledger_upload", form.cleaned_data["file"])
             try:
-                specs, errors = ledger_excel.read_ledger(path.read_bytes(), plan=plan, registry=services.department_registry())
+                specs, errors = ledger_excel.read_ledger(
+                    path.read_bytes(), plan=plan, registry=services.department_registry()
+                )
             except ledger_excel.LedgerFileError as exc:
                 path.unlink(missing_ok=True)
                 form.add_error("file", str(exc))
@@ -215,12 +225,16 @@ def department_detail(request: HttpRequest, department_id: int) -> HttpResponse:
                 form.add_error("alias", f"“{alias}”已是“{owner}”的名称或别名，不能重复登记。")
             else:
                 created = DepartmentAlias.objects.create(department=department, alias=alias)
-                audit.record(user=request.user, action="create", instance=created, after=audit.snapshot(created))
+                audit.record(
+                    user=request.user, action="create", instance=created, after=audit.snapshot(created)
+                )
                 messages.success(request, f"已为“{department.name}”添加别名“{alias}”。")
                 return redirect("plans:department_detail", department_id=department.pk)
     plan = services.current_plan()
     lead_tasks = services.ledger_tasks(plan, department=department, role=Assignment.Role.LEAD) if plan else []
-    coop_tasks = services.ledger_tasks(plan, department=department, role=Assignment.Role.COOPERATING) if plan else []
+    coop_tasks = (
+        services.ledger_tasks(plan, department=department, role=Assignment.Role.COOPERATING) if plan else []
+    )
     context = {
         "department": department,
         "aliases": department.aliases.all(),
@@ -253,8 +267,16 @@ def targets_export(request: HttpRequest) -> HttpResponse:
         "量化目标",
         ("目标年份", "指标", "比较", "目标值", "单位", "范围", "所属任务", "原文"),
         (
-            (t.year or "常态要求", t.indicator, t.get_comparator_display(), t.value_text, t.unit, t.scope,
-             t.task.code if t.task else "主要目标", t.quote)
+            (
+                t.year or "常态要求",
+                t.indicator,
+                t.get_comparator_display(),
+                t.value_text,
+                t.unit,
+                t.scope,
+                t.task.code if t.task else "主要目标",
+                t.quote,
+            )
             for t in _targets_for(plan)
         ),
         note=plan.title,

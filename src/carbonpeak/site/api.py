@@ -10,7 +10,9 @@ import importlib
 
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="carbonpeak API", version="1", description="县域碳达峰实施管理平台接口", urls_namespace="api")
+api = NinjaAPI(
+    title="carbonpeak API", version="1", description="县域碳达峰实施管理平台接口", urls_namespace="api"
+)
 
 for _app in ("plans", "supervision", "accounting", "indicators", "enterprises", "monitoring", "scenarios"):
     try:

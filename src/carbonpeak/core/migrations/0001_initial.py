@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,24 +14,45 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='时间')),
-                ('username', models.CharField(blank=True, max_length=150, verbose_name='操作人账号')),
-                ('action', models.CharField(choices=[('create', '新增'), ('update', '修改'), ('delete', '删除')], max_length=10, verbose_name='操作')),
-                ('object_type', models.CharField(db_index=True, max_length=100, verbose_name='对象类型')),
-                ('object_id', models.CharField(db_index=True, max_length=64, verbose_name='对象编号')),
-                ('object_repr', models.CharField(blank=True, max_length=300, verbose_name='对象')),
-                ('before', models.JSONField(blank=True, null=True, verbose_name='修改前')),
-                ('after', models.JSONField(blank=True, null=True, verbose_name='修改后')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='说明')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="时间")),
+                ("username", models.CharField(blank=True, max_length=150, verbose_name="操作人账号")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[("create", "新增"), ("update", "修改"), ("delete", "删除")],
+                        max_length=10,
+                        verbose_name="操作",
+                    ),
+                ),
+                ("object_type", models.CharField(db_index=True, max_length=100, verbose_name="对象类型")),
+                ("object_id", models.CharField(db_index=True, max_length=64, verbose_name="对象编号")),
+                ("object_repr", models.CharField(blank=True, max_length=300, verbose_name="对象")),
+                ("before", models.JSONField(blank=True, null=True, verbose_name="修改前")),
+                ("after", models.JSONField(blank=True, null=True, verbose_name="修改后")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="说明")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '审计日志',
-                'verbose_name_plural': '审计日志',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "审计日志",
+                "verbose_name_plural": "审计日志",
+                "ordering": ["-at", "-id"],
             },
         ),
     ]

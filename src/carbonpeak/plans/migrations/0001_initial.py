@@ -5,148 +5,261 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='规范名称')),
-                ('short_name', models.CharField(blank=True, max_length=50, verbose_name='简称')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='联系邮箱')),
-                ('contact', models.CharField(blank=True, max_length=50, verbose_name='联系人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="规范名称")),
+                ("short_name", models.CharField(blank=True, max_length=50, verbose_name="简称")),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="联系邮箱")),
+                ("contact", models.CharField(blank=True, max_length=50, verbose_name="联系人")),
             ],
             options={
-                'verbose_name': '部门',
-                'verbose_name_plural': '部门',
-                'ordering': ['order', 'name'],
+                "verbose_name": "部门",
+                "verbose_name_plural": "部门",
+                "ordering": ["order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='方案名称')),
-                ('document_number', models.CharField(blank=True, max_length=100, verbose_name='文号')),
-                ('issuer', models.CharField(blank=True, max_length=200, verbose_name='发文机关')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='发布日期')),
-                ('region', models.CharField(blank=True, help_text='用于选择省级电网排放因子，如“湖南省”', max_length=30, verbose_name='所在省份')),
-                ('goals', models.JSONField(blank=True, default=list, verbose_name='定性目标')),
-                ('source_text', models.TextField(blank=True, verbose_name='原文')),
-                ('source_sha256', models.CharField(blank=True, max_length=64, verbose_name='原文摘要')),
-                ('stale_after_days', models.PositiveIntegerField(default=90, verbose_name='任务多少天未更新视为停滞')),
-                ('imported_at', models.DateTimeField(auto_now_add=True, verbose_name='导入时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="方案名称")),
+                ("document_number", models.CharField(blank=True, max_length=100, verbose_name="文号")),
+                ("issuer", models.CharField(blank=True, max_length=200, verbose_name="发文机关")),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="发布日期")),
+                (
+                    "region",
+                    models.CharField(
+                        blank=True,
+                        help_text="用于选择省级电网排放因子，如“湖南省”",
+                        max_length=30,
+                        verbose_name="所在省份",
+                    ),
+                ),
+                ("goals", models.JSONField(blank=True, default=list, verbose_name="定性目标")),
+                ("source_text", models.TextField(blank=True, verbose_name="原文")),
+                ("source_sha256", models.CharField(blank=True, max_length=64, verbose_name="原文摘要")),
+                (
+                    "stale_after_days",
+                    models.PositiveIntegerField(default=90, verbose_name="任务多少天未更新视为停滞"),
+                ),
+                ("imported_at", models.DateTimeField(auto_now_add=True, verbose_name="导入时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
             ],
             options={
-                'verbose_name': '实施方案',
-                'verbose_name_plural': '实施方案',
-                'ordering': ['-issued_on', '-id'],
+                "verbose_name": "实施方案",
+                "verbose_name_plural": "实施方案",
+                "ordering": ["-issued_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('lead', '牵头'), ('cooperating', '配合')], max_length=12, verbose_name='职责')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='plans.department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("lead", "牵头"), ("cooperating", "配合")],
+                        max_length=12,
+                        verbose_name="职责",
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assignments",
+                        to="plans.department",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '任务分工',
-                'verbose_name_plural': '任务分工',
-                'ordering': ['task', 'role', 'order'],
+                "verbose_name": "任务分工",
+                "verbose_name_plural": "任务分工",
+                "ordering": ["task", "role", "order"],
             },
         ),
         migrations.CreateModel(
-            name='DepartmentAlias',
+            name="DepartmentAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('alias', models.CharField(max_length=100, unique=True, verbose_name='别名')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='plans.department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("alias", models.CharField(max_length=100, unique=True, verbose_name="别名")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aliases",
+                        to="plans.department",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '部门别名',
-                'verbose_name_plural': '部门别名',
-                'ordering': ['alias'],
+                "verbose_name": "部门别名",
+                "verbose_name_plural": "部门别名",
+                "ordering": ["alias"],
             },
         ),
         migrations.CreateModel(
-            name='Action',
+            name="Action",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='序号')),
-                ('title', models.CharField(max_length=200, verbose_name='行动名称')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='plans.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="序号")),
+                ("title", models.CharField(max_length=200, verbose_name="行动名称")),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="actions", to="plans.plan"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '重点行动',
-                'verbose_name_plural': '重点行动',
-                'ordering': ['plan', 'number'],
+                "verbose_name": "重点行动",
+                "verbose_name_plural": "重点行动",
+                "ordering": ["plan", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, verbose_name='编号')),
-                ('number', models.PositiveIntegerField(verbose_name='序号')),
-                ('title', models.CharField(max_length=200, verbose_name='任务名称')),
-                ('text', models.TextField(verbose_name='主要内容')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='完成时限')),
-                ('action', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='plans.action')),
-                ('departments', models.ManyToManyField(related_name='tasks', through='plans.Assignment', to='plans.department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, verbose_name="编号")),
+                ("number", models.PositiveIntegerField(verbose_name="序号")),
+                ("title", models.CharField(max_length=200, verbose_name="任务名称")),
+                ("text", models.TextField(verbose_name="主要内容")),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="完成时限")),
+                (
+                    "action",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="tasks", to="plans.action"
+                    ),
+                ),
+                (
+                    "departments",
+                    models.ManyToManyField(
+                        related_name="tasks", through="plans.Assignment", to="plans.department"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '任务',
-                'verbose_name_plural': '任务',
-                'ordering': ['action__number', 'number'],
+                "verbose_name": "任务",
+                "verbose_name_plural": "任务",
+                "ordering": ["action__number", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('indicator', models.CharField(max_length=200, verbose_name='指标')),
-                ('value', models.DecimalField(decimal_places=6, max_digits=20, verbose_name='目标值')),
-                ('value_text', models.CharField(max_length=50, verbose_name='原文数值')),
-                ('unit', models.CharField(blank=True, max_length=30, verbose_name='单位')),
-                ('comparator', models.CharField(choices=[('>=', '不低于/以上'), ('<=', '不超过/以内'), ('=', '达到/稳定在')], max_length=2, verbose_name='比较')),
-                ('year', models.PositiveIntegerField(blank=True, null=True, verbose_name='目标年份')),
-                ('scope', models.CharField(blank=True, max_length=100, verbose_name='范围')),
-                ('quote', models.TextField(verbose_name='原文')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='plans.plan')),
-                ('responsible', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='targets', to='plans.department', verbose_name='责任部门')),
-                ('task', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='targets', to='plans.task')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("indicator", models.CharField(max_length=200, verbose_name="指标")),
+                ("value", models.DecimalField(decimal_places=6, max_digits=20, verbose_name="目标值")),
+                ("value_text", models.CharField(max_length=50, verbose_name="原文数值")),
+                ("unit", models.CharField(blank=True, max_length=30, verbose_name="单位")),
+                (
+                    "comparator",
+                    models.CharField(
+                        choices=[(">=", "不低于/以上"), ("<=", "不超过/以内"), ("=", "达到/稳定在")],
+                        max_length=2,
+                        verbose_name="比较",
+                    ),
+                ),
+                ("year", models.PositiveIntegerField(blank=True, null=True, verbose_name="目标年份")),
+                ("scope", models.CharField(blank=True, max_length=100, verbose_name="范围")),
+                ("quote", models.TextField(verbose_name="原文")),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="targets", to="plans.plan"
+                    ),
+                ),
+                (
+                    "responsible",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="targets",
+                        to="plans.department",
+                        verbose_name="责任部门",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="targets",
+                        to="plans.task",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '目标',
-                'verbose_name_plural': '目标',
-                'ordering': ['plan', 'order'],
+                "verbose_name": "目标",
+                "verbose_name_plural": "目标",
+                "ordering": ["plan", "order"],
             },
         ),
         migrations.AddField(
-            model_name='assignment',
-            name='task',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='plans.task'),
+            model_name="assignment",
+            name="task",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="assignments", to="plans.task"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='action',
-            constraint=models.UniqueConstraint(fields=('plan', 'number'), name='uniq_action_number'),
+            model_name="action",
+            constraint=models.UniqueConstraint(fields=("plan", "number"), name="uniq_action_number"),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.UniqueConstraint(fields=('action', 'number'), name='uniq_task_number'),
+            model_name="task",
+            constraint=models.UniqueConstraint(fields=("action", "number"), name="uniq_task_number"),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.UniqueConstraint(fields=('task', 'department'), name='uniq_assignment'),
+            model_name="assignment",
+            constraint=models.UniqueConstraint(fields=("task", "department"), name="uniq_assignment"),
         ),
     ]

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0001_initial'),
+        ("plans", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='task',
-            name='due_text',
-            field=models.CharField(blank=True, help_text='如“2025年底前”“长期坚持”', max_length=50, verbose_name='完成时限（原文）'),
+            model_name="task",
+            name="due_text",
+            field=models.CharField(
+                blank=True,
+                help_text="如“2025年底前”“长期坚持”",
+                max_length=50,
+                verbose_name="完成时限（原文）",
+            ),
         ),
     ]

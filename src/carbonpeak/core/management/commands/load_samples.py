@@ -12,7 +12,16 @@ import importlib
 
 from django.core.management.base import BaseCommand
 
-SAMPLE_ORDER = ("plans", "accounts", "supervision", "accounting", "indicators", "enterprises", "monitoring", "scenarios")
+SAMPLE_ORDER = (
+    "plans",
+    "accounts",
+    "supervision",
+    "accounting",
+    "indicators",
+    "enterprises",
+    "monitoring",
+    "scenarios",
+)
 
 
 class Command(BaseCommand):

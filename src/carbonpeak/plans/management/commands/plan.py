@@ -25,7 +25,9 @@ class Command(BaseCommand):
     help = "实施方案：解析（parse）、导入（import）、导出/导入任务台账（export-ledger / import-ledger）"
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="subcommand", required=True, metavar="{parse,import,export-ledger,import-ledger}")
+        sub = parser.add_subparsers(
+            dest="subcommand", required=True, metavar="{parse,import,export-ledger,import-ledger}"
+        )
         p = sub.add_parser("parse", help="解析方案文件（.txt / .docx）并输出结构")
         p.add_argument("file")
         p.add_argument("--json", action="store_true", help="以 JSON 输出")
@@ -133,7 +135,9 @@ class Command(BaseCommand):
         if not path.exists():
             raise CommandError(f"找不到文件：{file}", returncode=2)
         try:
-            specs, errors = ledger_excel.read_ledger(path.read_bytes(), plan=target_plan, registry=services.department_registry())
+            specs, errors = ledger_excel.read_ledger(
+                path.read_bytes(), plan=target_plan, registry=services.department_registry()
+            )
         except ledger_excel.LedgerFileError as exc:
             raise CommandError(f"{file}：{exc}", returncode=2) from exc
         if errors:
