@@ -44,6 +44,7 @@ from carbonpeak.monitoring.models import (
 from carbonpeak.monitoring.store import MeterStore, empty_meters_table, partition_plan, replacements_table
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+SHANGHAI_OFFSET_US = 8 * 3600 * 1_000_000
 TOKEN_PREFIX = "cpk_"
 MAX_ERRORS_REPORTED = 200
 #: Readings more than this far in the future are rejected [s].
@@ -386,6 +387,7 @@ def _commit(
     token: ApiToken | None,
     user: Any,
     filename: str,
+    month: np.ndarray | None = None,
 ) -> IngestResult:
     """Store valid readings (deduplicated here) and record the batch and its corrections.
 
@@ -395,12 +397,15 @@ def _commit(
     """
     store = get_store()
     batch_id = uuid.uuid4()
+    given = np.asarray(meter_id, np.int64)
     meter_id, enterprise_id, ts_us, value = sort_dedup(
-        np.asarray(meter_id, np.int64),
+        given,
         np.asarray(enterprise_id, np.int64),
         np.asarray(ts_us, np.int64),
         np.asarray(value, np.float64),
     )
+    if meter_id is not given:
+        month = None  # rows were reordered or dropped: the plan recomputes the months
     n = len(meter_id)
     n_corrections = 0
     with transaction.atomic():
@@ -417,7 +422,7 @@ def _commit(
             errors=[e.as_dict() for e in errors[:MAX_ERRORS_REPORTED]],
         )
         if n:
-            plan = partition_plan(enterprise_id, ts_us)
+            plan = partition_plan(enterprise_id, ts_us, month)
             with store.writing(plan.enterprise_ids):
                 idx, old = store.existing_values(
                     meter_id=meter_id, enterprise_id=enterprise_id, ts_us=ts_us, plan=plan
@@ -571,7 +576,7 @@ def ingest_csv(
         if "meter_id" in col and not ("meter" in col and enterprise is not None):
             fast = _csv_fast_path(con, path, col, mrows, now_us, earliest_us)
             if fast is not None:
-                m, e, t, v = fast
+                m, e, t, v, month = fast
                 con.close()
                 return _commit(
                     enterprise=enterprise,
@@ -585,6 +590,7 @@ def ingest_csv(
                     token=None,
                     user=user,
                     filename=filename,
+                    month=month,
                 )
         try:
             con.execute(
@@ -660,7 +666,7 @@ def _csv_fast_path(
     mrows: Sequence[tuple[int, int, str, bool]],
     now_us: int,
     latest_ok_earliest_us: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
     """A file in which every row is valid, read with typed columns and checked as arrays.
 
     DuckDB parses the CSV in parallel straight into BIGINT / TIMESTAMPTZ (naive times in
@@ -677,16 +683,23 @@ def _csv_fast_path(
     try:
         table = con.sql(
             f"""
+            WITH r AS (
             SELECT "{col["meter_id"].replace('"', '""')}" AS meter_id,
                    epoch_us("{col["ts"].replace('"', '""')}") AS ts_us,
                    "{col["value"].replace('"', '""')}" AS value
             FROM read_csv($p, header = true, types = {{{types}}})
+        ), l AS (
+            SELECT *, make_timestamp(ts_us + {SHANGHAI_OFFSET_US}) AS local_ts FROM r
+        )
+        SELECT meter_id, ts_us, value, (year(local_ts) - 1970) * 12 + month(local_ts) - 1 AS month_idx FROM l
             """,
             params={"p": str(path)},
         ).to_arrow_table()
     except duckdb.Error:
         return None
-    if table.num_rows == 0 or any(table.column(c).null_count for c in ("meter_id", "ts_us", "value")):
+    if table.num_rows == 0 or any(
+        table.column(c).null_count for c in ("meter_id", "ts_us", "value", "month_idx")
+    ):
         return None
     if not mrows:
         return None
@@ -700,14 +713,9 @@ def _csv_fast_path(
     if m.min() < 0 or m.max() >= len(ent_of):
         return None
     e = ent_of[m]
-    if (
-        e.min() < 0
-        or t.max() > now_us
-        or t.min() < latest_ok_earliest_us
-        or not np.isfinite(v).all()
-    ):
+    if e.min() < 0 or t.max() > now_us or t.min() < latest_ok_earliest_us or not np.isfinite(v).all():
         return None
-    return m, e, t, v
+    return m, e, t, v, table.column("month_idx").to_numpy()
 
 
 # --------------------------------------------------------------------------- meters

@@ -121,7 +121,9 @@ class PartitionPlan:
         return sorted({e for e, _m in self.groups})
 
 
-def partition_plan(enterprise_id: np.ndarray, ts_us: np.ndarray) -> PartitionPlan:
+def partition_plan(
+    enterprise_id: np.ndarray, ts_us: np.ndarray, month: np.ndarray | None = None
+) -> PartitionPlan:
     """Group rows by (enterprise, Asia/Shanghai month), keeping their order within a group.
 
     O(n) when the rows are already grouped; otherwise one stable sort of a small
@@ -131,7 +133,9 @@ def partition_plan(enterprise_id: np.ndarray, ts_us: np.ndarray) -> PartitionPla
     n = len(ent)
     if n == 0:
         return PartitionPlan(None, [], [0])
-    month = month_index(ts_us)
+    if month is None:  # callers may pass month_index(ts_us) computed elsewhere (e.g. by DuckDB)
+        month = month_index(ts_us)
+    month = np.asarray(month, dtype=np.int64)
     e0, m0 = int(ent.min()), int(month.min())
     width = int(month.max()) - m0 + 1
     span = (int(ent.max()) - e0 + 1) * width
@@ -316,8 +320,11 @@ class MeterStore:
                 continue
             if months is None:
                 month_dirs = sorted(ent.glob("month=*"))
-            else:
+            elif len(months) <= 24:
                 month_dirs = [ent / f"month={m}" for m in months]
+            else:  # a long range: list what exists instead of probing every month
+                wanted = {f"month={m}" for m in months}
+                month_dirs = sorted(d for d in ent.glob("month=*") if d.name in wanted)
             for mdir in month_dirs:
                 if mdir.is_dir():
                     out.extend(str(p) for p in sorted(mdir.glob("*.parquet")))
@@ -383,15 +390,13 @@ class MeterStore:
         if plan is None:
             plan = partition_plan(ent_arr, ts_arr)
         order = plan.order
-        if order is not None:
-            meter_id_sorted, ts_sorted, value_sorted = meter_id[order], ts_arr[order], value[order]
-        else:
-            meter_id_sorted, ts_sorted, value_sorted = meter_id, ts_arr, value
+        # Columns in the caller's order; each writer thread gathers its partition's rows
+        # (pyarrow's take releases the GIL, so the gathers run in parallel too).
         table = pa.table(
             {
-                "meter_id": pa.array(meter_id_sorted, pa.int64()),
-                "ts": pa.array(ts_sorted, pa.int64()).cast(TS_TYPE),
-                "value": pa.array(value_sorted, pa.float64()),
+                "meter_id": pa.array(meter_id, pa.int64()),
+                "ts": pa.array(ts_arr, pa.int64()).cast(TS_TYPE),
+                "value": pa.array(value, pa.float64()),
             }
         )
         bounds = plan.bounds
@@ -410,11 +415,17 @@ class MeterStore:
             i, directory, a, b = job
             rows = b - a
             zeros = pa.array(np.zeros(rows, np.int32))
+            if order is None:
+                sel = table.slice(a, rows)
+                idx: np.ndarray | slice = slice(a, b)
+            else:
+                idx = order[a:b]
+                sel = table.take(pa.array(idx))
             part = pa.table(
                 {
-                    "meter_id": table.column("meter_id").slice(a, rows),
-                    "ts": table.column("ts").slice(a, rows),
-                    "value": table.column("value").slice(a, rows),
+                    "meter_id": sel.column("meter_id"),
+                    "ts": sel.column("ts"),
+                    "value": sel.column("value"),
                     "ingested_at": pa.array(np.full(rows, ingested_us, np.int64)).cast(TS_TYPE),
                     # Constant per file: dictionary-encoded, no per-row string copies.
                     "batch_id": pa.DictionaryArray.from_arrays(zeros, pa.array([batch_id], pa.string())),
@@ -425,13 +436,7 @@ class MeterStore:
             with _INDEX_LOCK:
                 index = _INDEX_CACHE.get(str(directory))
             if index is not None:  # fold our own file in, so the next batch need not read it
-                index.add(
-                    os.path.basename(path),
-                    meter_id_sorted[a:b],
-                    ts_sorted[a:b],
-                    value_sorted[a:b],
-                    ingested_us,
-                )
+                index.add(os.path.basename(path), meter_id[idx], ts_arr[idx], value[idx], ingested_us)
             return path
 
         if len(jobs) == 1:
@@ -686,11 +691,17 @@ class MeterStore:
             os.close(fd)
 
 
+_MAX_US = 7_258_118_400_000_000  # 2200-01-01 UTC
+
+
 class CompactionBusy(RuntimeError):
     """Another process is compacting the store."""
 
 
 def _months_between(start_us: int, end_us: int) -> list[str]:
+    # Clamp to years 1970–2200: a caller may ask for "everything" (0 … 2**62).
+    start_us = min(max(start_us, 0), _MAX_US)
+    end_us = min(max(end_us, 0), _MAX_US)
     a, b = month_keys(np.array([start_us, end_us], dtype=np.int64))
     months = np.arange(np.datetime64(a, "M"), np.datetime64(b, "M") + 1)
     return [str(m) for m in months]
