@@ -4,7 +4,9 @@
     bash scripts/with-postgres.sh .venv/bin/python benchmarks/monitoring.py   # full, with PostgreSQL
 
 Full: 1,000 meters (100 enterprises × 10) at 15-minute intervals for one year
-(35,040,000 readings). Everything runs in a temporary data directory. The last line is
+(35,040,000 readings). Everything runs in a temporary data directory. HTTP: gunicorn
+(gthread, 2 × cores workers × 4 threads) on loopback, 10 keep-alive clients posting
+pre-built batches of 1,000 after 2 untimed warm-up batches each. The last line is
 ``monitoring readings=… ingest_per_s=… raw_copy_per_s=… http_per_s=… agg_s=… raw_agg_s=… pg_agg_s=…``.
 """
 
