@@ -223,3 +223,15 @@ def test_index_cache_is_bounded(enterprise, meter, monkeypatch):
         assert idx.tolist() == [0] and old.tolist() == [1.0]
     assert len(store._INDEX_CACHE) <= 2
     assert os.path.isdir(s.partition_dir(enterprise.pk, "2026-05"))
+
+
+def test_correction_detection_falls_back_to_a_query_for_ids_beyond_the_packed_key(enterprise):
+    big = Meter.objects.create(
+        id=3_000_000, enterprise=enterprise, code="BIG", name="大编号", carrier="电力", unit="kWh"
+    )
+    rows = [{"meter": "BIG", "ts": "2026-01-01T00:15:00+08:00", "value": 1.0}]
+    assert services.ingest_rows(enterprise=enterprise, rows=rows, source="cli").corrections == 0
+    r = services.ingest_rows(enterprise=enterprise, rows=[dict(rows[0], value=2.0)], source="cli")
+    assert r.corrections == 1
+    assert Correction.objects.get(meter=big).old_value == 1.0
+    assert [v for _t, v in stored(big)] == [2.0]
