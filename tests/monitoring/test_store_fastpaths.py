@@ -144,6 +144,9 @@ def test_bulk_csv_fast_path_matches_careful_path(enterprise, meter, tmp_path):
     t15, t30 = us("2026-01-01T00:15:00+08:00") // 1000, us("2026-01-01T00:30:00+08:00") // 1000
     assert stored(meter) == [(t15, 1.0), (t30, 2.0)]
     assert stored(m2) == [(t15, 5.0), (t30, 8.0)]
+    # 2025-12-31T16:15Z is 00:15 on 1 January in Beijing: January's partition, not December's.
+    files = services.get_store().files([enterprise.pk])
+    assert files and all("/month=2026-01/" in f for f in files)
 
     # One bad line: the careful path reports it by line number and keeps the rest.
     bad = tmp_path / "bad.csv"
