@@ -226,13 +226,13 @@ def ingest_rows(
     latest = now + dt.timedelta(seconds=FUTURE_TOLERANCE_S)
     fast = _rows_fast_path(rows, meters, latest)
     if fast is not None:
-        meter_id, ts_us = fast[0], fast[1]
+        fast_meter, fast_ts, fast_value = fast
         return _commit(
             enterprise=enterprise,
-            meter_id=meter_id,
-            enterprise_id=np.full(len(meter_id), enterprise.pk, dtype=np.int64),
-            ts_us=ts_us,
-            value=fast[2],
+            meter_id=fast_meter,
+            enterprise_id=np.full(len(fast_meter), enterprise.pk, dtype=np.int64),
+            ts_us=fast_ts,
+            value=fast_value,
             received=len(rows),
             errors=[],
             source=source,
