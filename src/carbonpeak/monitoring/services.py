@@ -294,8 +294,8 @@ def ingest_rows(
         except (TypeError, ValueError):
             errors.append(RowError(n, "value", MSG["value_bad"]))
             continue
-        ts_us = int(ts.timestamp() * 1_000_000)
-        accepted[(meter.pk, ts_us)] = value
+        reading_us = int(ts.timestamp() * 1_000_000)
+        accepted[(meter.pk, reading_us)] = value
     keys = list(accepted)
     meter_id = np.fromiter((k[0] for k in keys), dtype=np.int64, count=len(keys))
     ts_us = np.fromiter((k[1] for k in keys), dtype=np.int64, count=len(keys))
