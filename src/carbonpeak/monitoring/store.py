@@ -64,6 +64,8 @@ SCHEMA = pa.schema(
     ]
 )
 SPIKE_FACTOR = 10.0
+#: Columns worth dictionary-encoding in the Parquet files.
+DICTIONARY_COLUMNS = ["meter_id", "ingested_at", "batch_id", "source"]
 #: Threads writing partition files of one batch in parallel.
 WRITE_THREADS = 4
 #: Partitions whose key index a process keeps in memory (about 24 bytes per reading).
@@ -341,7 +343,16 @@ class MeterStore:
         with open(tmp, "wb") as fh:
             # store_schema=False: plain Parquet types (the dictionary columns read back as
             # strings in every engine, pyarrow included).
-            pq.write_table(table, fh, compression="zstd", row_group_size=1_000_000, store_schema=False)
+            # Dictionary encoding only where values repeat: trying it on ts/value costs
+            # ~25 % more CPU and gives larger files.
+            pq.write_table(
+                table,
+                fh,
+                compression="zstd",
+                row_group_size=1_000_000,
+                store_schema=False,
+                use_dictionary=DICTIONARY_COLUMNS,
+            )
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, final)
@@ -676,7 +687,13 @@ class MeterStore:
                 stem = f"part-compacted-{uuid.uuid4().hex}"
                 tmp = mdir / f"{stem}.parquet.tmp"
                 with open(tmp, "wb") as fh:
-                    pq.write_table(merged, fh, compression="zstd", row_group_size=1_000_000)
+                    pq.write_table(
+                        merged,
+                        fh,
+                        compression="zstd",
+                        row_group_size=1_000_000,
+                        use_dictionary=DICTIONARY_COLUMNS,
+                    )
                     fh.flush()
                     os.fsync(fh.fileno())
                 with self._flock(self._lock_path, fcntl.LOCK_EX):
