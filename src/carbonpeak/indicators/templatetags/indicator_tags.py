@@ -49,3 +49,17 @@ def pct(value, digits: int = 1) -> str:
     if value is None:
         return "—"
     return f"{float(value):.{int(digits)}f}%"
+
+
+@register.filter
+def exact(value) -> str:
+    """A target as committed, every written digit kept: 99.867 stays 99.867, 135.5 stays 135.5."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+    else:
+        text = repr(float(value))
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
