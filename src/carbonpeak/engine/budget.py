@@ -20,7 +20,12 @@ THRESHOLDS_PCT = (80.0, 90.0, 100.0)
 KEY_UNIT_TCE = 10_000.0
 DESIGNATED_MIN_TCE = 5_000.0
 
-LEVEL_LABELS = {"none": "正常", "notice": "提示（≥80%）", "warning": "预警（≥90%）", "exceeded": "超预算（≥100%）"}
+LEVEL_LABELS = {
+    "none": "正常",
+    "notice": "提示（≥80%）",
+    "warning": "预警（≥90%）",
+    "exceeded": "超预算（≥100%）",
+}
 LEVEL_BADGES = {"none": "green", "notice": "yellow", "warning": "red", "exceeded": "red"}
 
 
@@ -118,7 +123,13 @@ def budget_use(consumed_tce: float, budget_tce: float, elapsed_fraction: float) 
     return BudgetUse(consumed_tce, budget_tce, f, prorated, use_annual, use_prorated, projected, level)
 
 
-KEY_UNIT_LABELS = {"key_unit": "重点用能单位", "designated": "指定重点用能单位", "candidate": "可指定（5000–10000吨）", "below": "未达标准", "unknown": "无能耗数据"}
+KEY_UNIT_LABELS = {
+    "key_unit": "重点用能单位",
+    "designated": "指定重点用能单位",
+    "candidate": "可指定（5000–10000吨）",
+    "below": "未达标准",
+    "unknown": "无能耗数据",
+}
 
 
 def key_unit_status(annual_energy_tce: float | None, *, designated: bool = False) -> str:

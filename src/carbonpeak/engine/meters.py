@@ -334,7 +334,9 @@ def find_gaps(
     return gaps
 
 
-def completeness_pct(ts_ms: Int64Array, window_start_ms: int, window_end_ms: int, *, interval_ms: int = INTERVAL_MS) -> float:
+def completeness_pct(
+    ts_ms: Int64Array, window_start_ms: int, window_end_ms: int, *, interval_ms: int = INTERVAL_MS
+) -> float:
     """Share of expected readings received in [start, end) [%].
 
     .. math:: C = \\min\\left(100,\\ 100 \\cdot \\frac{n_{received}}{(t_{end} - t_{start}) / \\tau}\\right)

@@ -56,10 +56,7 @@ def exact(value) -> str:
     """A target as committed, every written digit kept: 99.867 stays 99.867, 135.5 stays 135.5."""
     if value is None or value == "":
         return "—"
-    if isinstance(value, Decimal):
-        text = format(value.normalize(), "f")
-    else:
-        text = repr(float(value))
+    text = format(value.normalize(), "f") if isinstance(value, Decimal) else repr(float(value))
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
