@@ -101,3 +101,21 @@ def test_failed_import_writes_nothing(monkeypatch):
     assert Plan.objects.count() == 0
     assert Task.objects.count() == 0
     assert AuditEntry.objects.count() == 0
+
+
+def test_targets_answer_to_their_task_lead(sample_plan):
+    target = Target.objects.get(plan=sample_plan, value_text="135.5")
+    assert target.task.code == "2.2"
+    assert target.responsible.name == "县发展和改革局"
+    forest = Target.objects.get(plan=sample_plan, indicator="森林覆盖率")
+    assert forest.responsible.name == "县林业局"
+
+
+def test_reimport_keeps_the_office_choice_of_responsible_department(sample_plan):
+    target = Target.objects.get(plan=sample_plan, value_text="135.5")
+    target.responsible = Department.objects.get(name="县供电公司")
+    target.save()
+    parsed, text = services.parse_file(samples.sample_plan_path())
+    assert services.import_plan(parsed, source_text=text).diff.is_empty
+    target.refresh_from_db()
+    assert target.responsible.name == "县供电公司"

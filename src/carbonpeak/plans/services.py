@@ -454,8 +454,9 @@ def _apply_targets(plan: Plan, parsed: ParsedPlan, tasks: dict[str, Task], *, us
         key = _target_key(t.indicator, t.year, t.comparator, t.task_code)
         seen.add(key)
         target = current.get(key)
+        task = tasks.get(t.task_code) if t.task_code else None
         values = {
-            "task": tasks.get(t.task_code) if t.task_code else None,
+            "task": task,
             "indicator": t.indicator,
             "value": Decimal(str(t.value)),
             "value_text": t.value_text,
@@ -466,6 +467,13 @@ def _apply_targets(plan: Plan, parsed: ParsedPlan, tasks: dict[str, Task], *, us
             "quote": t.quote,
             "order": order,
         }
+        if target is None or target.responsible_id is None:
+            # The task's (first) lead department answers for its targets unless the
+            # office has named another one (plans admin); re-imports keep that choice.
+            lead = (
+                task.assignments.filter(role=Assignment.Role.LEAD).order_by("order").first() if task else None
+            )
+            values["responsible"] = lead.department if lead else None
         if target is None:
             target = Target.objects.create(plan=plan, **values)
             audit.record(user=user, action="create", instance=target, after=audit.snapshot(target))
