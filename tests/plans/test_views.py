@@ -194,3 +194,14 @@ def test_task_without_lead_is_flagged_and_can_be_assigned_through_the_ledger(off
     assert list(task.assignments.filter(role="cooperating").values_list("department__name", flat=True)) == [
         "县供电公司"
     ]
+
+
+def test_targets_show_the_responsible_department(sample_plan, leader_client):
+    html = leader_client.get("/plans/targets/").content.decode()
+    assert "责任部门" in html and "县林业局" in html
+    wb = load_workbook(io.BytesIO(leader_client.get("/plans/targets/export.xlsx").content))
+    rows = list(wb.active.iter_rows(values_only=True))
+    header = rows[2]
+    assert "责任部门" in header
+    col = header.index("责任部门")
+    assert any(r[col] == "县发展和改革局" for r in rows[3:])

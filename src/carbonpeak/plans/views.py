@@ -265,7 +265,7 @@ def targets_export(request: HttpRequest) -> HttpResponse:
         raise Http404("尚未导入方案")
     data = table_workbook(
         "量化目标",
-        ("目标年份", "指标", "比较", "目标值", "单位", "范围", "所属任务", "原文"),
+        ("目标年份", "指标", "比较", "目标值", "单位", "范围", "责任部门", "所属任务", "原文"),
         (
             (
                 t.year or "常态要求",
@@ -274,6 +274,7 @@ def targets_export(request: HttpRequest) -> HttpResponse:
                 t.value_text,
                 t.unit,
                 t.scope,
+                t.responsible.name if t.responsible else "",
                 t.task.code if t.task else "主要目标",
                 t.quote,
             )
