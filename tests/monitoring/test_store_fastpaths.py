@@ -238,3 +238,58 @@ def test_correction_detection_falls_back_to_a_query_for_ids_beyond_the_packed_ke
     assert r.corrections == 1
     assert Correction.objects.get(meter=big).old_value == 1.0
     assert [v for _t, v in stored(big)] == [2.0]
+
+
+def test_bulk_csv_in_order_is_written_by_duckdb_and_corrections_are_logged(enterprise, meter, tmp_path):
+    """A clean file in (meter, time) order takes DuckDB's partitioned writer: the files land
+    in the enterprise × Beijing-month folders with the documented columns, a second file
+    that repeats readings logs only the changed values, and nothing is left in staging."""
+    from carbonpeak.enterprises.models import Enterprise
+
+    other = Enterprise.objects.create(name="另一企业", uscc="BULKTEST000000001")
+    m2 = Meter.objects.create(enterprise=other, code="B-01", name="乙表", carrier="电力", unit="kWh")
+    first = tmp_path / "first.csv"
+    first.write_text(
+        "meter_id,ts,value\n"
+        f"{meter.pk},2026-01-31 23:45:00,10\n"
+        f"{meter.pk},2026-02-01 00:00:00,11\n"  # interval ending at midnight: February's partition
+        f"{m2.pk},2026-01-15 08:00:00,5\n"
+        f"{m2.pk},2026-01-15 08:15:00,6\n",
+        encoding="utf-8",
+    )
+    r = services.ingest_csv(path=first, enterprise=None, source=IngestBatch.Source.CLI)
+    assert (r.received, r.accepted, r.rejected, r.corrections) == (4, 4, 0, 0)
+    s = services.get_store()
+    files = s.files()
+    assert sorted(f.split("/readings/")[1].rsplit("/", 1)[0] for f in files) == sorted(
+        [
+            f"enterprise_id={enterprise.pk}/month=2026-01",
+            f"enterprise_id={enterprise.pk}/month=2026-02",
+            f"enterprise_id={other.pk}/month=2026-01",
+        ]
+    )
+    assert all(os.path.basename(f).startswith(f"part-{r.batch_id}-") for f in files)
+    t = pq.read_table(files[0])
+    assert t.column_names == ["meter_id", "ts", "value", "ingested_at", "batch_id", "source"]
+    assert t.schema.field("ts").type == pa.timestamp("us", tz="UTC")
+    assert set(t.column("batch_id").to_pylist()) == {r.batch_id}
+    assert set(t.column("source").to_pylist()) == {IngestBatch.Source.CLI}
+    assert not any((s.root / ".staging").iterdir())
+    # Repeat: one value changed, one unchanged, one new reading in a new month.
+    again = tmp_path / "again.csv"
+    again.write_text(
+        "meter_id,ts,value\n"
+        f"{meter.pk},2026-01-31 23:45:00,10\n"
+        f"{meter.pk},2026-02-01 00:00:00,12\n"
+        f"{meter.pk},2026-03-01 00:15:00,13\n",
+        encoding="utf-8",
+    )
+    r2 = services.ingest_csv(path=again, enterprise=None, source=IngestBatch.Source.CLI)
+    assert (r2.accepted, r2.corrections) == (3, 1)
+    c = Correction.objects.get(batch_id=r2.batch_id)
+    assert (c.meter_id, c.old_value, c.new_value) == (meter.pk, 11.0, 12.0)
+    assert [v for _t, v in stored(meter)] == [10.0, 12.0, 13.0]
+    assert [v for _t, v in stored(m2)] == [5.0, 6.0]
+    # Sending the same file once more changes nothing and logs nothing.
+    assert services.ingest_csv(path=again, enterprise=None, source=IngestBatch.Source.CLI).corrections == 0
+    assert [v for _t, v in stored(meter)] == [10.0, 12.0, 13.0]

@@ -440,29 +440,34 @@ def _commit(
                     plan=plan,
                 )
             if len(idx):
-                Correction.objects.bulk_create(
-                    [
-                        Correction(
-                            meter_id=m,
-                            ts=dt.datetime.fromtimestamp(t / 1e6, tz=dt.UTC),
-                            old_value=ov,
-                            new_value=nv,
-                            batch=batch,
-                        )
-                        for m, t, ov, nv in zip(
-                            meter_id[idx].tolist(),
-                            ts_us[idx].tolist(),
-                            old.tolist(),
-                            value[idx].tolist(),
-                            strict=True,
-                        )
-                    ],
-                    batch_size=1000,
+                n_corrections = _record_corrections(
+                    batch=batch, meter_id=meter_id[idx], ts_us=ts_us[idx], old=old, new=value[idx]
                 )
-                n_corrections = len(idx)
-                batch.corrections = n_corrections
-                batch.save(update_fields=["corrections"])
     return IngestResult(str(batch_id), received, n, len(errors), n_corrections, errors)
+
+
+def _record_corrections(
+    *, batch: IngestBatch, meter_id: np.ndarray, ts_us: np.ndarray, old: np.ndarray, new: np.ndarray
+) -> int:
+    """Log each replaced value of ``batch`` (inside the caller's transaction); returns how many."""
+    Correction.objects.bulk_create(
+        [
+            Correction(
+                meter_id=m,
+                ts=dt.datetime.fromtimestamp(t / 1e6, tz=dt.UTC),
+                old_value=ov,
+                new_value=nv,
+                batch=batch,
+            )
+            for m, t, ov, nv in zip(
+                meter_id.tolist(), ts_us.tolist(), old.tolist(), new.tolist(), strict=True
+            )
+        ],
+        batch_size=1000,
+    )
+    batch.corrections = len(meter_id)
+    batch.save(update_fields=["corrections"])
+    return len(meter_id)
 
 
 def ingest_excel(*, enterprise: Enterprise, file: Any, user: Any, filename: str = "") -> IngestResult:
@@ -574,7 +579,21 @@ def ingest_csv(
         now_us = int((timezone.now().timestamp() + FUTURE_TOLERANCE_S) * 1_000_000)
         earliest_us = int(EARLIEST.timestamp() * 1_000_000)
         if "meter_id" in col and not ("meter" in col and enterprise is not None):
-            fast = _csv_fast_path(con, path, col, mrows, now_us, earliest_us)
+            fast = _csv_fast_path(
+                con,
+                path,
+                col,
+                mrows,
+                now_us,
+                earliest_us,
+                enterprise=enterprise,
+                source=source,
+                user=user,
+                filename=filename,
+            )
+            if isinstance(fast, IngestResult):
+                con.close()
+                return fast
             if fast is not None:
                 m, e, t, v, month = fast
                 con.close()
@@ -666,56 +685,174 @@ def _csv_fast_path(
     mrows: Sequence[tuple[int, int, str, bool]],
     now_us: int,
     latest_ok_earliest_us: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
-    """A file in which every row is valid, read with typed columns and checked as arrays.
+    *,
+    enterprise: Enterprise | None = None,
+    source: str = "",
+    user: Any = None,
+    filename: str = "",
+) -> IngestResult | tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """A file in which every row is valid, parsed and checked without a per-row Python loop.
 
-    DuckDB parses the CSV in parallel straight into BIGINT / TIMESTAMPTZ (naive times in
-    the session zone Asia/Shanghai) / DOUBLE; meters are looked up through a dense id
-    array; the checks are numpy comparisons. Returns None as soon as anything is off
-    (a cell that does not parse, an empty cell, an unknown or inactive meter, a time out
-    of range, a non-finite value): the caller then runs the row-by-row-reporting path,
-    which is the reference for the error messages.
+    DuckDB parses the CSV in parallel into a temporary table with typed columns
+    (BIGINT / TIMESTAMPTZ, naive times in the session zone Asia/Shanghai / DOUBLE) and
+    the Asia/Shanghai month. The table is then checked in Arrow batches with numpy
+    (no nulls, known active meters through a dense id array, times in range, finite
+    values) and whether it is strictly ordered by (meter, time), which proves that no
+    (meter, time) occurs twice. Returns:
+
+    - None as soon as any row is not plainly valid: the caller runs the row-by-row
+      reporting path, the reference for the error messages;
+    - arrays ``(meter_id, enterprise_id, ts_us, value, month)`` when the rows are valid
+      but not strictly ordered (duplicates possible): :func:`_commit` sorts and keeps
+      the last of each (meter, time);
+    - otherwise the committed :class:`IngestResult`: DuckDB writes the partition files
+      in parallel (:meth:`MeterStore.write_relation`); corrections are looked up only
+      for partitions that already exist.
     """
+    if not mrows:
+        return None
     types = ", ".join(
         f"{_sql_str(col[k])}: {_sql_str(t)}"
         for k, t in (("meter_id", "BIGINT"), ("ts", "TIMESTAMPTZ"), ("value", "DOUBLE"))
     )
     try:
-        table = con.sql(
+        con.execute(
             f"""
+            CREATE TEMP TABLE incoming AS
             WITH r AS (
-            SELECT "{col["meter_id"].replace('"', '""')}" AS meter_id,
-                   epoch_us("{col["ts"].replace('"', '""')}") AS ts_us,
-                   "{col["value"].replace('"', '""')}" AS value
-            FROM read_csv($p, header = true, types = {{{types}}})
-        ), l AS (
-            SELECT *, make_timestamp(ts_us + {SHANGHAI_OFFSET_US}) AS local_ts FROM r
-        )
-        SELECT meter_id, ts_us, value, (year(local_ts) - 1970) * 12 + month(local_ts) - 1 AS month_idx FROM l
+                SELECT "{col["meter_id"].replace('"', '""')}" AS meter_id,
+                       epoch_us("{col["ts"].replace('"', '""')}") AS ts_us,
+                       "{col["value"].replace('"', '""')}" AS value
+                FROM read_csv($p, header = true, types = {{{types}}})
+            ), l AS (
+                SELECT *, make_timestamp(ts_us + {SHANGHAI_OFFSET_US}) AS local_ts FROM r
+            )
+            SELECT meter_id, ts_us, value, (year(local_ts) - 1970) * 12 + month(local_ts) - 1 AS month_idx
+            FROM l
             """,
-            params={"p": str(path)},
-        ).to_arrow_table()
+            {"p": str(path)},
+        )
     except duckdb.Error:
         return None
-    if table.num_rows == 0 or any(
-        table.column(c).null_count for c in ("meter_id", "ts_us", "value", "month_idx")
-    ):
-        return None
-    if not mrows:
-        return None
-    m = table.column("meter_id").to_numpy()
-    t = table.column("ts_us").to_numpy()
-    v = table.column("value").to_numpy()
     ids = np.array([r[0] for r in mrows], np.int64)
     # Enterprise of each active meter id; -1 for unknown or inactive ids.
     ent_of = np.full(int(ids.max()) + 1, -1, np.int64)
     ent_of[ids] = [r[1] if r[3] else -1 for r in mrows]
-    if m.min() < 0 or m.max() >= len(ent_of):
+    total = 0
+    ordered = True
+    prev_m = prev_t = None
+    reader = con.sql("SELECT meter_id, ts_us, value FROM incoming").to_arrow_reader(1 << 20)
+    for batch in reader:
+        if batch.num_rows == 0:
+            continue
+        if any(batch.column(i).null_count for i in range(3)):
+            return None
+        m = batch.column(0).to_numpy()
+        t = batch.column(1).to_numpy()
+        v = batch.column(2).to_numpy()
+        if m.min() < 0 or m.max() >= len(ent_of) or ent_of[m].min() < 0:
+            return None
+        if t.max() > now_us or t.min() < latest_ok_earliest_us or not np.isfinite(v).all():
+            return None
+        if ordered:
+            joins = prev_m is None or m[0] > prev_m or (m[0] == prev_m and t[0] > prev_t)
+            ordered = joins and bool(np.all((m[1:] > m[:-1]) | ((m[1:] == m[:-1]) & (t[1:] > t[:-1]))))
+            prev_m, prev_t = m[-1], t[-1]
+        total += batch.num_rows
+    if total == 0:
         return None
-    e = ent_of[m]
-    if e.min() < 0 or t.max() > now_us or t.min() < latest_ok_earliest_us or not np.isfinite(v).all():
-        return None
-    return m, e, t, v, table.column("month_idx").to_numpy()
+    if not ordered:
+        table = con.sql("SELECT meter_id, ts_us, value, month_idx FROM incoming").to_arrow_table()
+        m = table.column("meter_id").to_numpy()
+        return (
+            m,
+            ent_of[m],
+            table.column("ts_us").to_numpy(),
+            table.column("value").to_numpy(),
+            (table.column("month_idx").to_numpy()),
+        )
+    return _commit_bulk(
+        con=con, rows=total, enterprise=enterprise, source=source, user=user, filename=filename
+    )
+
+
+_BULK_ROWS_SQL = """
+    SELECT i.meter_id, k.enterprise_id, i.ts_us, i.value, i.month_idx
+    FROM incoming i JOIN known_meters k ON k.id = i.meter_id
+"""
+
+
+def _commit_bulk(
+    *,
+    con: duckdb.DuckDBPyConnection,
+    rows: int,
+    enterprise: Enterprise | None,
+    source: str,
+    user: Any,
+    filename: str,
+) -> IngestResult:
+    """:func:`_commit` for a validated, duplicate-free temporary table ``incoming`` on ``con``.
+
+    Same order of events: batch record, per-enterprise write locks, correction lookup
+    (only rows of partitions that already exist can be corrections), durable files,
+    then the database transaction commits and the caller acknowledges.
+    """
+    store = get_store()
+    batch_id = uuid.uuid4()
+    parts = con.execute(
+        f"SELECT DISTINCT enterprise_id, month_idx FROM ({_BULK_ROWS_SQL}) ORDER BY 1, 2"
+    ).fetchall()
+    n_corrections = 0
+    with transaction.atomic():
+        batch = IngestBatch.objects.create(
+            id=batch_id,
+            enterprise=enterprise,
+            source=source,
+            token=None,
+            user=user if getattr(user, "is_authenticated", False) else None,
+            filename=filename[:200],
+            received=rows,
+            accepted=rows,
+            rejected=0,
+            errors=[],
+        )
+        with store.writing(sorted({int(e) for e, _m in parts})):
+            existing = [
+                (int(e), int(mi))
+                for e, mi in parts
+                if store.partition_dir(int(e), str(np.datetime64(int(mi), "M"))).is_dir()
+            ]
+            idx = np.array([], np.int64)
+            old = np.array([], np.float64)
+            if existing:
+                con.register(
+                    "existing_parts",
+                    pa.table({"e": [e for e, _ in existing], "mi": [mi for _, mi in existing]}),
+                )
+                try:
+                    sub = con.sql(
+                        f"SELECT * FROM ({_BULK_ROWS_SQL}) b SEMI JOIN existing_parts x "
+                        "ON x.e = b.enterprise_id AND x.mi = b.month_idx"
+                    ).to_arrow_table()
+                finally:
+                    con.unregister("existing_parts")
+                sm = sub.column("meter_id").to_numpy()
+                se = sub.column("enterprise_id").to_numpy()
+                sts = sub.column("ts_us").to_numpy()
+                sv = sub.column("value").to_numpy()
+                plan = partition_plan(se, sts, sub.column("month_idx").to_numpy())
+                idx, old = store.existing_values(meter_id=sm, enterprise_id=se, ts_us=sts, plan=plan)
+                changed = sv[idx] != old
+                idx, old = idx[changed], old[changed]
+            # Durable before the transaction commits and before anyone is told "accepted".
+            store.write_relation(
+                con=con, relation_sql=_BULK_ROWS_SQL, rows=rows, batch_id=str(batch_id), source=source
+            )
+        if len(idx):
+            n_corrections = _record_corrections(
+                batch=batch, meter_id=sm[idx], ts_us=sts[idx], old=old, new=sv[idx]
+            )
+    return IngestResult(str(batch_id), rows, rows, 0, n_corrections, [])
 
 
 # --------------------------------------------------------------------------- meters
