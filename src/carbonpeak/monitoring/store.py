@@ -469,7 +469,14 @@ class MeterStore:
         return WriteResult(n, files)
 
     def write_relation(
-        self, *, con: duckdb.DuckDBPyConnection, relation_sql: str, rows: int, batch_id: str, source: str
+        self,
+        *,
+        con: duckdb.DuckDBPyConnection,
+        relation_sql: str,
+        enterprise_ids: Sequence[int],
+        rows: int,
+        batch_id: str,
+        source: str,
     ) -> WriteResult:
         """Durably add the rows of a DuckDB query, partitioned and compressed by DuckDB in parallel.
 
@@ -494,19 +501,22 @@ class MeterStore:
             return "'" + str(text).replace("'", "''") + "'"
 
         try:
-            con.execute(
-                f"""
-                COPY (
-                    SELECT meter_id, make_timestamptz(ts_us) AS ts, value,
-                           make_timestamptz({int(ingested_us)}::BIGINT) AS ingested_at,
-                           CAST({lit(batch_id)} AS ENUM({lit(batch_id)})) AS batch_id,
-                           CAST({lit(source)} AS ENUM({lit(source)})) AS source, enterprise_id, month_idx
-                    FROM ({relation_sql})
-                ) TO {lit(str(staging))}
-                (FORMAT parquet, PARTITION_BY (enterprise_id, month_idx), COMPRESSION zstd,
-                 ROW_GROUP_SIZE 1000000)
-                """
-            )
+            staging.mkdir()
+            # One COPY per enterprise, partitioned by month: DuckDB's partitioned writer
+            # slows down with many partitions (1,300 at once: ~2x the time of 100 × 13).
+            for ent in enterprise_ids:
+                con.execute(
+                    f"""
+                    COPY (
+                        SELECT meter_id, make_timestamptz(ts_us) AS ts, value,
+                               make_timestamptz({int(ingested_us)}::BIGINT) AS ingested_at,
+                               CAST({lit(batch_id)} AS ENUM({lit(batch_id)})) AS batch_id,
+                               CAST({lit(source)} AS ENUM({lit(source)})) AS source, month_idx
+                        FROM ({relation_sql}) WHERE enterprise_id = {int(ent)}
+                    ) TO {lit(str(staging / f"enterprise_id={int(ent)}"))}
+                    (FORMAT parquet, PARTITION_BY (month_idx), COMPRESSION zstd, ROW_GROUP_SIZE 1000000)
+                    """
+                )
             staged = sorted(staging.glob("enterprise_id=*/month_idx=*/*.parquet"))
             moves: list[tuple[Path, Path]] = []
             dirs: set[Path] = set()
