@@ -293,3 +293,18 @@ def test_bulk_csv_in_order_is_written_by_duckdb_and_corrections_are_logged(enter
     # Sending the same file once more changes nothing and logs nothing.
     assert services.ingest_csv(path=again, enterprise=None, source=IngestBatch.Source.CLI).corrections == 0
     assert [v for _t, v in stored(meter)] == [10.0, 12.0, 13.0]
+
+
+def test_compaction_removes_staging_left_by_a_killed_bulk_write(enterprise, meter):
+    s = services.get_store()
+    old = s.root / ".staging" / "dead-batch" / f"enterprise_id={enterprise.pk}" / "month_idx=672"
+    old.mkdir(parents=True)
+    (old / "data_0.parquet").write_bytes(b"half")
+    fresh = s.root / ".staging" / "running-batch"
+    fresh.mkdir()
+    past = os.stat(old).st_mtime - 7200
+    os.utime(s.root / ".staging" / "dead-batch", (past, past))
+    s.compact()
+    assert not (s.root / ".staging" / "dead-batch").exists()
+    assert fresh.is_dir()  # a bulk write may still be using it
+    assert s.files() == []  # staged files never count as readings
