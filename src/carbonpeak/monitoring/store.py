@@ -23,7 +23,10 @@ Rules:
 
 - Files are never modified. A write creates ``part-….parquet.tmp`` in the partition
   folder, fsyncs it, renames it to ``….parquet`` and fsyncs the folder, so a reader
-  sees the whole file or nothing, and an acknowledged write survives a crash.
+  sees the whole file or nothing, and an acknowledged write survives a crash. Bulk
+  writes (:meth:`MeterStore.write_relation`) let DuckDB write into ``.staging/`` next to
+  ``readings/`` instead, then fsync each file, rename it into its partition and fsync
+  the folders; compaction removes staging folders left by a killed process.
 - Every (meter_id, ts) may occur several times; the row with the latest
   ``ingested_at`` wins (a correction replaces the value). Every query deduplicates.
 - Compaction merges a partition's files into one deduplicated file (same atomic
