@@ -1,6 +1,7 @@
 # carbonpeak — the two commands of the README's quick start:
 #   make run    set up, load the sample plan and data, serve http://127.0.0.1:8000
-#   make test   set up, run the whole suite on SQLite and on PostgreSQL
+#   make test   set up, lint (ruff) and type-check (mypy, engine), run the whole suite
+#               on SQLite (with browser tests) and on PostgreSQL
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -32,6 +33,8 @@ run: setup
 	$(BIN)/carbonpeak runserver $(HOST):$(PORT)
 
 test: setup system-deps
+	$(MAKE) lint
+	$(MAKE) typecheck
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
