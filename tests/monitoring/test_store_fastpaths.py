@@ -308,3 +308,31 @@ def test_compaction_removes_staging_left_by_a_killed_bulk_write(enterprise, mete
     assert not (s.root / ".staging" / "dead-batch").exists()
     assert fresh.is_dir()  # a bulk write may still be using it
     assert s.files() == []  # staged files never count as readings
+
+
+def test_bulk_csv_keeps_interleaved_meter_ids_in_their_own_enterprise(enterprise, meter, tmp_path):
+    """Meter ids of two enterprises interleave (a, b, a): each enterprise's files hold
+    its own meters only, each reading once, in its Beijing month."""
+    from carbonpeak.enterprises.models import Enterprise
+
+    other = Enterprise.objects.create(name="交错企业", uscc="BULKTEST000000002")
+    b = Meter.objects.create(enterprise=other, code="X-01", name="乙", carrier="电力", unit="kWh")
+    a2 = Meter.objects.create(enterprise=enterprise, code="E01-09", name="甲二", carrier="电力", unit="kWh")
+    assert meter.pk < b.pk < a2.pk
+    path = tmp_path / "interleaved.csv"
+    rows = ["meter_id,ts,value"]
+    for m in (meter, b, a2):
+        rows += [f"{m.pk},2026-03-31 23:45:00,{m.pk}", f"{m.pk},2026-04-01 00:15:00,{m.pk + 0.5}"]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    r = services.ingest_csv(path=path, enterprise=None, source=IngestBatch.Source.CLI)
+    assert (r.accepted, r.rejected) == (6, 0)
+    s = services.get_store()
+    for ent, expected in ((enterprise, {meter.pk, a2.pk}), (other, {b.pk})):
+        files = s.files([ent.pk])
+        assert {f.split("/readings/")[1].split("/")[1] for f in files} == {"month=2026-03", "month=2026-04"}
+        ids = [i for f in files for i in pq.read_table(f).column("meter_id").to_pylist()]
+        assert sorted(ids) == sorted(list(expected) * 2)  # its own meters, each reading once
+    assert stored(b) == [
+        (us("2026-03-31T23:45:00+08:00") // 1000, float(b.pk)),
+        (us("2026-04-01T00:15:00+08:00") // 1000, b.pk + 0.5),
+    ]
