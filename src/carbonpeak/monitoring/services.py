@@ -42,7 +42,6 @@ from carbonpeak.monitoring.models import (
     ReportedStatistic,
 )
 from carbonpeak.monitoring.store import (
-    MONTH_IDX_SQL,
     MeterStore,
     empty_meters_table,
     month_index,
@@ -717,12 +716,13 @@ def _csv_fast_path(
 ) -> IngestResult | tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
     """A file in which every row is valid, parsed and checked without a per-row Python loop.
 
-    DuckDB parses the CSV in parallel into a temporary table with typed columns
-    (BIGINT / TIMESTAMPTZ, naive times in the session zone Asia/Shanghai / DOUBLE) and
-    the Asia/Shanghai month. The table is then checked in Arrow batches with numpy
-    (no nulls, known active meters through a dense id array, times in range, finite
-    values) and whether it is strictly ordered by (meter, time), which proves that no
-    (meter, time) occurs twice. Returns:
+    DuckDB parses the CSV in parallel into a temporary table ``incoming`` of
+    ``meter_id`` BIGINT, ``ts_us`` BIGINT (parsed as TIMESTAMPTZ, naive times in the
+    session zone Asia/Shanghai) and ``value`` DOUBLE. The table is then checked in
+    Arrow batches with numpy (no nulls, known active meters through a dense id array,
+    times in range, finite values) and whether it is strictly ordered by (meter,
+    time), which proves that no (meter, time) occurs twice; in order, each meter's
+    rows are one run, whose first and last times give the months it touches. Returns:
 
     - None as soon as any row is not plainly valid: the caller runs the row-by-row
       reporting path, the reference for the error messages;
@@ -763,6 +763,7 @@ def _csv_fast_path(
     total = 0
     ordered = True
     prev_m = prev_t = None
+    spans: dict[int, list[int]] = {}  # meter -> [first, last] time, while in order
     reader = con.sql("SELECT meter_id, ts_us, value FROM incoming").to_arrow_reader(1 << 20)
     for batch in reader:
         if batch.num_rows == 0:
@@ -778,6 +779,14 @@ def _csv_fast_path(
             joins = prev_m is None or m[0] > prev_m or (m[0] == prev_m and t[0] > prev_t)
             ordered = joins and bool(np.all((m[1:] > m[:-1]) | ((m[1:] == m[:-1]) & (t[1:] > t[:-1]))))
             prev_m, prev_t = m[-1], t[-1]
+        if ordered:
+            starts = np.flatnonzero(m[1:] != m[:-1]) + 1
+            firsts, lasts = np.r_[0, starts], np.r_[starts - 1, len(m) - 1]
+            for meter, first, last in zip(
+                m[firsts].tolist(), t[firsts].tolist(), t[lasts].tolist(), strict=True
+            ):
+                span = spans.setdefault(meter, [first, last])
+                span[1] = last
         total += batch.num_rows
     if total == 0:
         return None
@@ -786,7 +795,14 @@ def _csv_fast_path(
         m, t = np.asarray(cols["meter_id"]), np.asarray(cols["ts_us"])
         return (m, ent_of[m], t, np.asarray(cols["value"]), month_index(t))
     return _commit_bulk(
-        con=con, rows=total, ent_of=ent_of, enterprise=enterprise, source=source, user=user, filename=filename
+        con=con,
+        rows=total,
+        ent_of=ent_of,
+        spans=spans,
+        enterprise=enterprise,
+        source=source,
+        user=user,
+        filename=filename,
     )
 
 
@@ -798,6 +814,7 @@ def _commit_bulk(
     con: duckdb.DuckDBPyConnection,
     rows: int,
     ent_of: np.ndarray,
+    spans: Mapping[int, Sequence[int]],
     enterprise: Enterprise | None,
     source: str,
     user: Any,
@@ -805,22 +822,23 @@ def _commit_bulk(
 ) -> IngestResult:
     """:func:`_commit` for a validated, duplicate-free temporary table ``incoming`` on ``con``.
 
-    ``ent_of[meter_id]`` is the enterprise of each meter in the table. Same order of
+    ``ent_of[meter_id]`` is the enterprise of each meter in the table and
+    ``spans[meter_id]`` its first and last reading time (UTC µs). The partitions
+    touched are taken as every month from first to last: a superset when a meter
+    skips a month, which costs only a lookup of that month's folder. Same order of
     events: batch record, per-enterprise write locks, correction lookup (only rows of
     partitions that already exist can be corrections), durable files, then the
     database transaction commits and the caller acknowledges.
     """
     store = get_store()
     batch_id = uuid.uuid4()
-    meter_months = con.execute(
-        f"SELECT DISTINCT meter_id, {MONTH_IDX_SQL} FROM ({_BULK_ROWS_SQL})"
-    ).fetchall()
     meters_by_enterprise: dict[int, set[int]] = {}
     parts_set: set[tuple[int, int]] = set()
-    for m, mi in meter_months:
+    for m, (first, last) in spans.items():
         ent = int(ent_of[m])
         meters_by_enterprise.setdefault(ent, set()).add(int(m))
-        parts_set.add((ent, int(mi)))
+        lo, hi = month_index(np.array([first, last], np.int64)).tolist()
+        parts_set.update((ent, mi) for mi in range(lo, hi + 1))
     parts = sorted(parts_set)
     n_corrections = 0
     with transaction.atomic():
