@@ -173,3 +173,26 @@ def test_malformed_json_is_a_clear_error_not_500(client, meter, token_secret):
         HTTP_AUTHORIZATION=f"Bearer {token_secret}",
     )
     assert 400 <= r.status_code < 500
+
+
+def test_a_reading_that_is_not_an_object_is_a_row_error(client, meter, token_secret):
+    readings = [{"meter": "E01-01", "ts": "2026-01-01T00:15:00+08:00", "value": 1}, 5, ["E01-01"], None]
+    r = post(client, token_secret, readings)
+    assert r.status_code == 207
+    body = r.json()
+    assert (body["accepted"], body["rejected"]) == (1, 3)
+    assert {e["row"] for e in body["errors"]} == {1, 2, 3}
+    assert all("应为对象" in e["message"] for e in body["errors"])
+    assert len(stored(meter)) == 1
+
+
+def test_readings_must_be_a_list(client, meter, token_secret):
+    for body in ({"readings": {"meter": "E01-01"}}, {"readings": None}, "readings"):
+        r = client.post(
+            "/api/monitoring/readings",
+            data=json.dumps(body),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token_secret}",
+        )
+        assert r.status_code == 400 and "readings" in r.json()["detail"]
+    assert IngestBatch.objects.count() == 0

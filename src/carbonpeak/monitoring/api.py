@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pydantic_core
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.security import APIKeyHeader, HttpBearer
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from carbonpeak.monitoring import services
 from carbonpeak.monitoring.models import IngestBatch, Meter
@@ -35,10 +36,9 @@ class HeaderToken(APIKeyHeader):
 router = Router(tags=["能耗在线监测"], auth=[BearerToken(), HeaderToken()])
 
 
-# Request bodies are plain pydantic models (validated by pydantic-core in one call):
-# ninja's Schema adds a Python-level validator per object, which cost ~100 ms per
-# 1,000 readings. Field values stay ``Any`` so that a bad value becomes a per-row error
-# from the service, not a 422 for the whole batch.
+# The request body is documented by these pydantic models (OpenAPI) but parsed as plain
+# JSON (see post_readings). Field values are ``Any`` so that a bad value becomes a
+# per-row error from the service, not a 422 for the whole batch.
 class ReadingIn(BaseModel):
     meter: Any = Field(None, description="计量点编码（企业内唯一）；与 meter_id 二选一", examples=["E01-01"])
     meter_id: Any = Field(None, description="平台计量点ID；与 meter 二选一")
@@ -113,17 +113,17 @@ def _batch_schema() -> dict[str, Any]:
     },
 )
 def post_readings(request: HttpRequest):
-    # The body is parsed and validated in one call by pydantic-core's JSON parser
-    # (several times faster than json.loads + model validation on 1,000 readings).
+    # pydantic-core's JSON parser gives plain dicts in one call; the service checks each
+    # reading (a model instance per reading cost about 3 ms of 20 ms per 1,000).
     try:
-        payload = ReadingBatchIn.model_validate_json(request.body)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        if first["type"] == "json_invalid":
-            return 400, {"detail": f"请求体不是有效的JSON：{first.get('ctx', {}).get('error', first['msg'])}"}
+        payload = pydantic_core.from_json(request.body)
+    except ValueError as exc:
+        return 400, {"detail": f"请求体不是有效的JSON：{exc}"}
+    rows = payload.get("readings") if isinstance(payload, dict) else None
+    if not isinstance(rows, list):
         return 400, {"detail": '请求体应为对象 {"readings": [...]}，readings 为读数列表'}
+    # A reading that is not an object is a row error of its own, like any other bad row.
     token = request.auth
-    rows = [r.__dict__ for r in payload.readings]
     result = services.ingest_rows(
         enterprise=token.enterprise, rows=rows, source=IngestBatch.Source.API, token=token
     )

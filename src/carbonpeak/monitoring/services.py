@@ -359,13 +359,14 @@ def _rows_fast_path(
     """
     if not rows:
         return None
+    active_ids = {code: m.pk for code, m in meters.items() if m.active}
     try:
-        metered = [meters[r["meter"]] for r in rows]
+        ids = [active_ids[r["meter"]] for r in rows]
         stamps = [_fromiso(r["ts"]) for r in rows]
         raw_values = [r["value"] for r in rows]
     except (KeyError, TypeError, ValueError):
         return None
-    if not all(m.active for m in metered) or any(s.tzinfo is None for s in stamps):
+    if any(s.tzinfo is None for s in stamps):
         return None
     if not all(type(v) is float or type(v) is int for v in raw_values):
         return None
@@ -375,8 +376,7 @@ def _rows_fast_path(
     ts_us = np.array([int(s.timestamp() * 1_000_000) for s in stamps], dtype=np.int64)
     if ts_us.max() > latest.timestamp() * 1_000_000 or ts_us.min() < EARLIEST.timestamp() * 1_000_000:
         return None
-    meter_id = np.array([m.pk for m in metered], dtype=np.int64)
-    return meter_id, ts_us, values
+    return np.array(ids, dtype=np.int64), ts_us, values
 
 
 def _commit(
