@@ -336,3 +336,27 @@ def test_bulk_csv_keeps_interleaved_meter_ids_in_their_own_enterprise(enterprise
         (us("2026-03-31T23:45:00+08:00") // 1000, float(b.pk)),
         (us("2026-04-01T00:15:00+08:00") // 1000, b.pk + 0.5),
     ]
+
+
+def test_bulk_write_failure_publishes_nothing_and_says_so(enterprise, meter, tmp_path, monkeypatch):
+    """One enterprise's COPY fails (as on a full disk): the others' files are not
+    published, no batch is recorded, staging is cleared and the user gets a Chinese
+    message instead of a traceback."""
+    from carbonpeak.enterprises.models import Enterprise
+
+    other = Enterprise.objects.create(name="失败企业", uscc="BULKTEST000000003")
+    bad = Meter.objects.create(enterprise=other, code="F-01", name="坏", carrier="电力", unit="kWh")
+    monkeypatch.setattr(
+        store, "MONTH_IDX_SQL", f"(CASE WHEN meter_id = {bad.pk} THEN error('磁盘已满') ELSE 672 END)"
+    )
+    path = tmp_path / "two.csv"
+    path.write_text(
+        f"meter_id,ts,value\n{meter.pk},2026-01-05 00:15:00,1\n{bad.pk},2026-01-05 00:15:00,2\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(services.IngestError, match="写入计量库失败"):
+        services.ingest_csv(path=path, enterprise=None, source=IngestBatch.Source.CLI)
+    s = services.get_store()
+    assert s.files() == []
+    assert IngestBatch.objects.count() == 0
+    assert not any((s.root / ".staging").iterdir())

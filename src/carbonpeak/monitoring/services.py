@@ -886,14 +886,19 @@ def _commit_bulk(
                 changed = sv[idx] != old
                 idx, old = idx[changed], old[changed]
             # Durable before the transaction commits and before anyone is told "accepted".
-            store.write_relation(
-                con=con,
-                relation_sql=_BULK_ROWS_SQL,
-                meters_by_enterprise=meters_by_enterprise,
-                rows=rows,
-                batch_id=str(batch_id),
-                source=source,
-            )
+            try:
+                store.write_relation(
+                    con=con,
+                    relation_sql=_BULK_ROWS_SQL,
+                    meters_by_enterprise=meters_by_enterprise,
+                    rows=rows,
+                    batch_id=str(batch_id),
+                    source=source,
+                )
+            except (duckdb.Error, OSError) as exc:  # e.g. disk full: nothing was published
+                raise IngestError(
+                    f"写入计量库失败，本批读数均未保存，可稍后重试：{str(exc).splitlines()[0][:200]}"
+                ) from exc
         if len(idx):
             n_corrections = _record_corrections(
                 batch=batch, meter_id=sm[idx], ts_us=sts[idx], old=old, new=sv[idx]
