@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+from tests.indicators.factories import make_indicator, observe
 
 
 def _count(client) -> tuple[int, str]:
@@ -44,3 +47,20 @@ def test_empty_dashboard_shows_empty_states(leader_client):
     assert "尚未导入实施方案" in html
     assert "暂无指标" in html
     assert 'id="chart-trend"' not in html
+
+
+@pytest.mark.django_db
+def test_intensity_card_is_left_out_when_the_target_has_no_year(leader_client):
+    """A target value without a target year (both fields are optional) used to crash the page."""
+    indicator = make_indicator(
+        "能耗强度累计下降率",
+        kind="computed",
+        computed_key="energy_intensity_decline_cumulative_pct",
+        unit="%",
+        baseline_value=Decimal("0"),
+        target_year=None,
+        target_value=Decimal("13.5"),
+    )
+    observe(indicator, 2021, 3.2)
+    _queries, html = _count(leader_client)
+    assert 'id="chart-intensity"' not in html

@@ -91,9 +91,12 @@ def _intensity_card(rows: list[services.IndicatorRow]) -> dict[str, Any] | None:
     """Cumulative energy-intensity decline against the compound target path."""
     by_key = {r.indicator.computed_key: r for r in rows if r.indicator.computed_key}
     row = by_key.get("energy_intensity_decline_cumulative_pct")
-    if row is None or row.assessment.latest is None or row.indicator.target_value is None:
+    if row is None or row.assessment.latest is None:
         return None
     i, a = row.indicator, row.assessment
+    # Both target fields are nullable; without a target year there is no path to draw.
+    if i.target_value is None or i.target_year is None:
+        return None
     spec = engine.IndicatorSpec(
         i.comparator,
         float(i.baseline_year),
@@ -249,16 +252,16 @@ def _task_sections(today: dt.date) -> tuple[dict[str, Any] | None, list[dict[str
             for a in Assignment.objects.filter(task__in=tasks, role="lead").select_related("department")
         }
         for t in tasks:
-            overdue = t.due_date is not None and t.due_date < today
+            is_overdue = t.due_date is not None and t.due_date < today
             lead = leads.get(t.pk)
             items.append(
                 {
                     "task": t,
-                    "status": "lagging" if overdue else "in_progress",
-                    "overdue": overdue,
+                    "status": "lagging" if is_overdue else "in_progress",
+                    "overdue": is_overdue,
                     "department": lead.name if lead else "未明确",
                     "department_id": lead.pk if lead else None,
-                    "reasons": f"已超过完成时限 {t.due_date}" if overdue else "",
+                    "reasons": f"已超过完成时限 {t.due_date}" if is_overdue else "",
                 }
             )
         source = "plans"
