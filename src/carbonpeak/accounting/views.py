@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from carbonpeak.accounting import services
 from carbonpeak.accounting.forms import LocalFactorForm, UploadForm
 from carbonpeak.accounting.models import Dataset, EnergyRecord, LocalFactor
+from carbonpeak.accounts.typing import AuthenticatedHttpRequest
 from carbonpeak.core.excel import table_workbook, xlsx_response
 from carbonpeak.core.permissions import rule_required
 from carbonpeak.engine import accounting_templates as tpl
@@ -59,7 +60,7 @@ def _result(ds: Dataset) -> AccountingResult:
 # list + upload
 # -----------------------------------------------------------------------------------------
 @rule_required("accounting.view")
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _render_index(request, UploadForm(), status=200)
 
 
@@ -81,7 +82,7 @@ def _render_index(request: HttpRequest, form: UploadForm, *, status: int, error:
 
 @rule_required("accounting.manage")
 @require_POST
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_index(request, form, status=400)
@@ -192,7 +193,7 @@ def _selected_year(request: HttpRequest, result: AccountingResult) -> int | None
 
 
 @rule_required("accounting.view")
-def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def dataset_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ds = _dataset(request, pk)
     result = _result(ds)
     year = _selected_year(request, result)
@@ -243,7 +244,7 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @rule_required("accounting.view")
-def dataset_trace(request: HttpRequest, pk: int) -> HttpResponse:
+def dataset_trace(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ds = _dataset(request, pk)
     rows = _filtered_traces(request, ds)
     records = ds.energy_records.order_by()
@@ -285,6 +286,7 @@ def _export_table(
     ds: Dataset, result: AccountingResult, table: str, request: HttpRequest
 ) -> tuple[str, list[str], list[list[Any]]]:
     years = sorted(result.years)
+    rows: list[list[Any]]  # the table's cells; each branch fills its own columns
     if table == "years":
         headers = [
             "年份",
@@ -487,7 +489,7 @@ def _factor_table(factors: list[Any]) -> tuple[list[str], list[list[Any]]]:
 
 
 @rule_required("accounting.view")
-def dataset_export(request: HttpRequest, pk: int, table: str) -> HttpResponse:
+def dataset_export(request: AuthenticatedHttpRequest, pk: int, table: str) -> HttpResponse:
     ds = _dataset(request, pk)
     if table not in EXPORT_TABLES:
         raise Http404("没有这个表格")
@@ -505,7 +507,7 @@ def dataset_export(request: HttpRequest, pk: int, table: str) -> HttpResponse:
 # -----------------------------------------------------------------------------------------
 @rule_required("accounting.manage")
 @require_POST
-def dataset_recompute(request: HttpRequest, pk: int) -> HttpResponse:
+def dataset_recompute(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ds = _dataset(request, pk)
     try:
         services.recompute_dataset(user=request.user, dataset=ds)
@@ -518,7 +520,7 @@ def dataset_recompute(request: HttpRequest, pk: int) -> HttpResponse:
 
 @rule_required("accounting.manage")
 @require_http_methods(["GET", "POST"])
-def dataset_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def dataset_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ds = _dataset(request, pk)
     if request.method == "POST":
         name = ds.name
@@ -540,7 +542,7 @@ def dataset_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # templates
 # -----------------------------------------------------------------------------------------
 @rule_required("accounting.view")
-def template_download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+def template_download(request: AuthenticatedHttpRequest, kind: str, fmt: str) -> HttpResponse:
     if kind not in tpl.TEMPLATES or fmt not in ("csv", "xlsx"):
         raise Http404("没有这个模板")
     filename = f"{kind.upper()}.{fmt}"
@@ -566,7 +568,7 @@ def _default_region() -> str:
 
 
 @rule_required("accounting.view")
-def factor_list(request: HttpRequest) -> HttpResponse:
+def factor_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = request.GET.get("region") or _default_region()
     error = ""
     try:
@@ -591,7 +593,7 @@ def factor_list(request: HttpRequest) -> HttpResponse:
 
 
 @rule_required("accounting.view")
-def factor_export(request: HttpRequest) -> HttpResponse:
+def factor_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = request.GET.get("region") or _default_region()
     try:
         fs = FactorSet.default(region)
@@ -607,7 +609,7 @@ def factor_export(request: HttpRequest) -> HttpResponse:
 
 @rule_required("accounting.manage")
 @require_http_methods(["GET", "POST"])
-def factor_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def factor_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     instance = get_object_or_404(LocalFactor, pk=pk) if pk is not None else None
     initial = (
         {
@@ -637,7 +639,7 @@ def factor_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @rule_required("accounting.manage")
 @require_http_methods(["GET", "POST"])
-def factor_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def factor_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     factor = get_object_or_404(LocalFactor, pk=pk)
     if request.method == "POST":
         services.delete_local_factor(user=request.user, factor=factor)

@@ -13,7 +13,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "display_name", "role", "department", "enterprise", "is_active")
     list_filter = ("role", "is_active")
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),  # always set by Django; Optional in the stubs
         (
             "角色与归属",
             {"fields": ("role", "display_name", "phone", "department", "enterprise", "must_change_password")},

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -17,6 +17,7 @@ from carbonpeak.accounts import services
 from carbonpeak.accounts.forms import AccountForm, LoginForm
 from carbonpeak.accounts.models import User
 from carbonpeak.accounts.roles import Role, is_office
+from carbonpeak.accounts.typing import AuthenticatedHttpRequest
 
 
 class LoginView(auth_views.LoginView):
@@ -38,7 +39,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 def office_only(view):
     @login_required
-    def wrapped(request: HttpRequest, *args, **kwargs):
+    def wrapped(request: AuthenticatedHttpRequest, *args, **kwargs):
         if not is_office(request.user):
             raise PermissionDenied("仅碳达峰办管理员可以管理账号。")
         return view(request, *args, **kwargs)
@@ -49,7 +50,7 @@ def office_only(view):
 
 
 @office_only
-def account_list(request: HttpRequest) -> HttpResponse:
+def account_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     users = User.objects.select_related("department", "enterprise").order_by("role", "username")
     role = request.GET.get("role", "")
     if role in Role.values:
@@ -63,7 +64,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @office_only
-def account_create(request: HttpRequest) -> HttpResponse:
+def account_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -86,7 +87,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
 
 
 @office_only
-def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def account_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(User, pk=pk)
     initial = {
         "username": account.username,
@@ -125,7 +126,7 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @office_only
 @require_POST
-def account_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+def account_set_active(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(User, pk=pk)
     active = request.POST.get("active") == "1"
     try:
@@ -140,7 +141,7 @@ def account_set_active(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @office_only
 @require_POST
-def account_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
+def account_reset_password(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(User, pk=pk)
     password = services.reset_password(actor=request.user, user=account)
     return render(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
@@ -11,10 +11,16 @@ from carbonpeak.accounts.roles import role_of
 from carbonpeak.core import navigation as nav
 
 
+class NavEntry(TypedDict):
+    label: str
+    url: str
+    active: bool
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The menu entries the current user may see, and the user's role."""
     role = role_of(getattr(request, "user", None))
-    entries = []
+    entries: list[NavEntry] = []
     if role is not None:
         for item in nav.items():
             if item.roles is not None and role not in item.roles:

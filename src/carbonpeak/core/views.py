@@ -8,14 +8,16 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
 from carbonpeak.accounts.roles import Role, role_of
+from carbonpeak.accounts.typing import AuthenticatedHttpRequest
 
 #: Where each role lands after signing in, when that page is installed.
-LANDING = {Role.LEADER: "indicators:dashboard", Role.ENTERPRISE: "enterprises:mine"}
+LANDING: dict[str, str] = {Role.LEADER: "indicators:dashboard", Role.ENTERPRISE: "enterprises:mine"}
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    landing = LANDING.get(role_of(request.user))
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    role = role_of(request.user)
+    landing = LANDING.get(role) if role is not None else None
     if landing:
         try:
             return redirect(reverse(landing))

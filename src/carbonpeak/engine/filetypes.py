@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass
+from typing import IO
 
 #: Default size limit of an attachment [bytes] (20 MB).
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -108,11 +109,11 @@ def check_document(
     return FileCheck(ext, kind, size_bytes)
 
 
-def zip_member_names(data: bytes | io.IOBase) -> list[str]:
+def zip_member_names(data: bytes | IO[bytes]) -> list[str]:
     """Names inside a ZIP archive, or an empty list if it is not a readable ZIP."""
     try:
         source = io.BytesIO(data) if isinstance(data, bytes) else data
-        with zipfile.ZipFile(source) as zf:  # type: ignore[arg-type]
+        with zipfile.ZipFile(source) as zf:
             return zf.namelist()
     except (zipfile.BadZipFile, OSError, ValueError):
         return []

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from carbonpeak.accounts.typing import AuthenticatedHttpRequest
 from carbonpeak.core.excel import table_workbook, xlsx_response
 from carbonpeak.core.permissions import rule_required
 from carbonpeak.enterprises import services
@@ -34,7 +35,7 @@ def _year(request: HttpRequest) -> int:
 
 
 @rule_required("enterprises.list")
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     year = _year(request)
     rows = monitoring.enterprise_status_summary(year=year)
     status = request.GET.get("status", "")
@@ -55,14 +56,14 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.enterprise_id:
         raise Http404("您的账号未绑定企业")
     return redirect("enterprises:detail", pk=request.user.enterprise_id)
 
 
 @rule_required("enterprises.view", _enterprise)
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enterprise = _enterprise(request, pk)
     year = _year(request)
     monthly = monitoring.enterprise_monthly(enterprise=enterprise, year=year)
@@ -85,11 +86,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     metered_prev = (
         sum(r.energy_tce or 0 for r in prev) if prev and not any(r.energy_tce is None for r in prev) else None
     )
-    meters = list(Meter.objects.filter(enterprise=enterprise).order_by("code"))
     last = monitoring.get_store().last_reading_times([enterprise.pk])
-    for m in meters:
+    # Each meter with the time of its latest reading (None when it has never reported).
+    meters: list[tuple[Meter, dt.datetime | None]] = []
+    for m in Meter.objects.filter(enterprise=enterprise).order_by("code"):
         t = last.get(m.pk)
-        m.last_reading_at = dt.datetime.fromtimestamp(t / 1000, tz=dt.UTC) if t else None
+        meters.append((m, dt.datetime.fromtimestamp(t / 1000, tz=dt.UTC) if t else None))
     context = {
         "enterprise": enterprise,
         "year": year,
@@ -114,7 +116,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @rule_required("enterprises.view", _enterprise)
-def detail_export(request: HttpRequest, pk: int) -> HttpResponse:
+def detail_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enterprise = _enterprise(request, pk)
     year = _year(request)
     rows = [
@@ -132,7 +134,7 @@ def detail_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @rule_required("enterprises.edit")
-def edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     enterprise = get_object_or_404(Enterprise, pk=pk) if pk else Enterprise()
     form = EnterpriseForm(request.POST or None, instance=enterprise)
     if request.method == "POST" and form.is_valid():
@@ -143,7 +145,7 @@ def edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @rule_required("enterprises.edit")
-def import_view(request: HttpRequest) -> HttpResponse:
+def import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -159,7 +161,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
 
 
 @rule_required("enterprises.list")
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest) -> HttpResponse:
     enterprises = list(Enterprise.objects.order_by("name"))
     note = SAMPLE_NOTE if any(e.is_sample for e in enterprises) else ""
     data = table_workbook(
@@ -169,7 +171,7 @@ def export(request: HttpRequest) -> HttpResponse:
 
 
 @rule_required("enterprises.list")
-def status_export(request: HttpRequest) -> HttpResponse:
+def status_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     year = _year(request)
     rows = [
         [

@@ -362,8 +362,8 @@ def refresh_computed(
         if d is None:
             continue
         result.indicators += 1
-        values = {int(r["year"]): _summary_value(r, d.summary_path) for r in rows}
-        values = {y: v for y, v in values.items() if v is not None}
+        by_year = {int(r["year"]): _summary_value(r, d.summary_path) for r in rows}
+        values = {y: v for y, v in by_year.items() if v is not None}
         changed = 0
         for year, value in sorted(values.items()):
             dec = Decimal(str(round(value, 6)))
@@ -461,6 +461,9 @@ def assess_indicator(
 
 
 def _spec(indicator: Indicator, baseline_year: float, baseline_value: float) -> engine.IndicatorSpec:
+    """The engine's spec for an indicator; only indicators with a target are assessed."""
+    if indicator.target_year is None or indicator.target_value is None:
+        raise ValueError(f"indicator {indicator.pk} has no target year/value to assess against")
     return engine.IndicatorSpec(
         comparator=indicator.comparator,
         baseline_year=baseline_year,
@@ -510,9 +513,10 @@ class IndicatorWarning:
 def warnings_from_rows(rows: Iterable[IndicatorRow]) -> list[IndicatorWarning]:
     out = []
     for row in rows:
-        if row.status not in (engine.AT_RISK, engine.LAGGING):
-            continue
         i = row.indicator
+        # Only an indicator with a target is rated 有风险 / 滞后 (NO_TARGET otherwise).
+        if row.status not in (engine.AT_RISK, engine.LAGGING) or i.target_year is None:
+            continue
         a = row.assessment
         latest = a.latest
         proj = a.projection
@@ -973,14 +977,14 @@ def detail_chart(row: IndicatorRow) -> dict[str, Any]:
     if i.target_value is None or i.target_year is None:
         return chart
     chart["target"] = [float(i.target_year), float(i.target_value)]
-    baseline_value = i.baseline_value
+    baseline_value = float(i.baseline_value) if i.baseline_value is not None else None
     baseline_year = float(i.baseline_year)
     if baseline_value is None and row.points:
         baseline_year, baseline_value = row.points[0].t, row.points[0].value
     if baseline_value is None:
         return chart
     baseline_year = min(baseline_year, float(i.target_year) - 1)
-    spec = _spec(i, baseline_year, float(baseline_value))
+    spec = _spec(i, baseline_year, baseline_value)
     years = sorted({baseline_year, *range(int(baseline_year) + 1, int(i.target_year) + 1)})
     chart["path"] = [[y, round(engine.target_path_value(spec, y), 6)] for y in years]
     if a.latest is not None and a.projection is not None and a.latest.t < float(i.target_year):

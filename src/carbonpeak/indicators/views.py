@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts.roles import Role, role_of
+from carbonpeak.accounts.typing import AuthenticatedHttpRequest
 from carbonpeak.core.excel import xlsx_response
 from carbonpeak.core.permissions import rule_required
 from carbonpeak.engine import indicators as engine
@@ -27,7 +28,7 @@ def _sparks(rows: list[services.IndicatorRow]) -> dict[str, list[list[float]]]:
     return {str(r.indicator.pk): [[p.t, round(p.value, 4)] for p in r.points] for r in rows if r.points}
 
 
-def _visible_indicators(request: HttpRequest):
+def _visible_indicators(request: AuthenticatedHttpRequest):
     qs = Indicator.objects.all()
     if request.GET.get("mine") == "1" and getattr(request.user, "department_id", None):
         qs = qs.filter(responsible_id=request.user.department_id)
@@ -35,7 +36,7 @@ def _visible_indicators(request: HttpRequest):
 
 
 @rule_required("indicators.view_dashboard")
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = dashboard_data.build()
     return render(
         request,
@@ -45,7 +46,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @rule_required(VIEW)
-def indicator_list(request: HttpRequest) -> HttpResponse:
+def indicator_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = services.indicator_rows(_visible_indicators(request))
     status = request.GET.get("status", "")
     if request.GET.get("warn") == "1":
@@ -72,7 +73,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
 
 
 @rule_required(VIEW)
-def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def indicator_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     indicator = get_object_or_404(Indicator.objects.select_related("responsible", "target", "plan"), pk=pk)
     row = services.indicator_rows(Indicator.objects.filter(pk=pk))[0]
     observations = list(
@@ -102,7 +103,7 @@ def _indicator(request: HttpRequest, pk: int) -> Indicator:
 
 
 @rule_required("indicators.enter_observation", _indicator)
-def observation_new(request: HttpRequest, pk: int) -> HttpResponse:
+def observation_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     indicator = get_object_or_404(Indicator, pk=pk)
     if request.method != "POST":
         return redirect("indicators:detail", pk=pk)
@@ -128,7 +129,7 @@ def observation_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @rule_required(REVIEW)
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     pending = Observation.objects.filter(state=Observation.State.PENDING).select_related(
         "indicator", "indicator__responsible", "entered_by"
     )
@@ -137,7 +138,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @rule_required(REVIEW)
-def observation_review(request: HttpRequest, pk: int) -> HttpResponse:
+def observation_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     obs = get_object_or_404(Observation, pk=pk)
     decision = request.POST.get("decision")
     if decision not in ("approve", "reject"):
@@ -161,7 +162,7 @@ def observation_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @rule_required("indicators.import_observations")
-def import_view(request: HttpRequest) -> HttpResponse:
+def import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -170,7 +171,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 result = services.import_observations(
-                    data=upload.read(), filename=upload.name, user=request.user
+                    data=upload.read(), filename=upload.name or "", user=request.user
                 )
             except services.IndicatorInputError as exc:
                 messages.error(request, str(exc))
@@ -184,7 +185,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/import.html", {"errors": errors})
 
 
-def _enterable(request: HttpRequest):
+def _enterable(request: AuthenticatedHttpRequest):
     qs = Indicator.objects.filter(kind=Indicator.Kind.MANUAL)
     if role_of(request.user) != Role.OFFICE:
         qs = qs.filter(responsible_id=request.user.department_id) if request.user.department_id else qs.none()
@@ -192,12 +193,12 @@ def _enterable(request: HttpRequest):
 
 
 @rule_required("indicators.import_observations")
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: AuthenticatedHttpRequest) -> HttpResponse:
     return xlsx_response(services.template_workbook(_enterable(request)), "指标观测值导入模板.xlsx")
 
 
 @rule_required(VIEW)
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = services.indicator_rows(_visible_indicators(request))
     observations = Observation.objects.filter(indicator__in=[r.indicator.pk for r in rows]).select_related(
         "indicator"
@@ -206,7 +207,7 @@ def export(request: HttpRequest) -> HttpResponse:
 
 
 @rule_required(MANAGE)
-def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def indicator_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     from carbonpeak.indicators.forms import IndicatorForm
 
     indicator = get_object_or_404(Indicator, pk=pk)
@@ -225,7 +226,7 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @rule_required(MANAGE)
-def sync_plan(request: HttpRequest) -> HttpResponse:
+def sync_plan(request: AuthenticatedHttpRequest) -> HttpResponse:
     from carbonpeak.plans.models import Plan
 
     plan = Plan.objects.order_by("-issued_on", "-id").first()
@@ -243,7 +244,7 @@ def sync_plan(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @rule_required(MANAGE)
-def refresh(request: HttpRequest) -> HttpResponse:
+def refresh(request: AuthenticatedHttpRequest) -> HttpResponse:
     result = services.refresh_computed(user=request.user)
     if not result.years:
         messages.warning(request, "核算模块暂无年度数据，核算指标未更新。")

@@ -15,13 +15,13 @@ from ninja.security import APIKeyHeader, HttpBearer
 from pydantic import BaseModel
 
 from carbonpeak.monitoring import services
-from carbonpeak.monitoring.models import IngestBatch, Meter
+from carbonpeak.monitoring.models import ApiToken, IngestBatch, Meter
 
 
 class BearerToken(HttpBearer):
     openapi_description = "企业接口令牌：Authorization: Bearer cpk_…"
 
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         return services.authenticate_token(token)
 
 
@@ -29,11 +29,23 @@ class HeaderToken(APIKeyHeader):
     param_name = "X-Api-Token"
     openapi_description = "企业接口令牌（备选请求头）"
 
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+    def authenticate(self, request: HttpRequest, key: str | None) -> ApiToken | None:
         return services.authenticate_token(key)
 
 
 router = Router(tags=["能耗在线监测"], auth=[BearerToken(), HeaderToken()])
+
+
+def _api_token(request: HttpRequest) -> ApiToken:
+    """The token one of the router's auth classes accepted.
+
+    django-ninja stores it as ``request.auth``, which HttpRequest's stubs do not know;
+    it only runs a view once authentication has succeeded.
+    """
+    token = getattr(request, "auth", None)
+    if not isinstance(token, ApiToken):
+        raise RuntimeError("monitoring API view reached without an authenticated API token")
+    return token
 
 
 # The request body is documented by these pydantic models (OpenAPI) but parsed as plain
@@ -123,7 +135,7 @@ def post_readings(request: HttpRequest):
     if not isinstance(rows, list):
         return 400, {"detail": '请求体应为对象 {"readings": [...]}，readings 为读数列表'}
     # A reading that is not an object is a row error of its own, like any other bad row.
-    token = request.auth
+    token = _api_token(request)
     result = services.ingest_rows(
         enterprise=token.enterprise, rows=rows, source=IngestBatch.Source.API, token=token
     )
@@ -144,4 +156,4 @@ def post_readings(request: HttpRequest):
 
 @router.get("/meters", response=list[MeterOut], summary="本企业计量点列表")
 def list_meters(request: HttpRequest):
-    return list(Meter.objects.filter(enterprise=request.auth.enterprise, active=True).order_by("code"))
+    return list(Meter.objects.filter(enterprise=_api_token(request).enterprise, active=True).order_by("code"))

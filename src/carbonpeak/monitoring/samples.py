@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
+from typing import NotRequired, TypedDict
 
 import numpy as np
 from django.db import transaction
@@ -21,7 +22,25 @@ from carbonpeak.enterprises.models import Enterprise
 from carbonpeak.monitoring import services
 from carbonpeak.monitoring.models import IngestBatch, Meter, ReportedStatistic
 
-SAMPLES = [
+#: code, name, carrier, unit, multiplier, kind, register maximum (None: no rollover),
+#: mean use per 15-minute interval
+SampleMeter = tuple[str, str, str, str, float, str, float | None, float]
+
+
+class SampleEnterprise(TypedDict):
+    name: str
+    body: str  # USCC without its check character
+    industry_code: str
+    park: str
+    township: str
+    land_area_mu: str
+    energy_budget_tce: str
+    annual_energy_tce: str
+    designated: NotRequired[bool]
+    meters: list[SampleMeter]
+
+
+SAMPLES: list[SampleEnterprise] = [
     {
         "name": "岳阳县示例纸业有限公司（示例）",
         "body": "91430621MA4L2K0P0",

@@ -495,8 +495,9 @@ def ingest_excel(*, enterprise: Enterprise, file: Any, user: Any, filename: str 
         if values is None or all(v in (None, "") for v in values):
             continue
         row = {key: values[idx] if idx < len(values) else None for key, idx in columns.items()}
-        if isinstance(row.get("meter"), (int, float)) and not isinstance(row.get("meter"), bool):
-            row["meter"] = str(int(row["meter"])) if float(row["meter"]).is_integer() else str(row["meter"])
+        meter = row.get("meter")
+        if isinstance(meter, (int, float)) and not isinstance(meter, bool):
+            row["meter"] = str(int(meter)) if float(meter).is_integer() else str(meter)
         rows.append(row)
         numbers.append(line)
     return ingest_rows(
@@ -657,7 +658,8 @@ def ingest_csv(
             FROM staged
             """
         )
-        received = con.execute("SELECT count(*) FROM checked").fetchone()[0]
+        count_row = con.execute("SELECT count(*) FROM checked").fetchone()
+        received = count_row[0] if count_row is not None else 0  # count(*) always yields a row
         bad = con.execute(
             "SELECT line, problem FROM checked WHERE problem IS NOT NULL ORDER BY line"
         ).fetchall()
@@ -890,7 +892,7 @@ def _commit_bulk(
                 store.write_relation(
                     con=con,
                     relation_sql=_BULK_ROWS_SQL,
-                    meters_by_enterprise=meters_by_enterprise,
+                    meters_by_enterprise={e: sorted(ms) for e, ms in meters_by_enterprise.items()},
                     rows=rows,
                     batch_id=str(batch_id),
                     source=source,

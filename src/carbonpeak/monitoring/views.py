@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts.roles import Role, role_of
+from carbonpeak.accounts.typing import AuthenticatedHttpRequest
 from carbonpeak.core.excel import table_workbook, xlsx_response
 from carbonpeak.core.permissions import rule_required
 from carbonpeak.enterprises.models import Enterprise
@@ -39,10 +40,12 @@ def _meter(request: HttpRequest, pk: int) -> Meter:
     return get_object_or_404(Meter.objects.select_related("enterprise"), pk=pk)
 
 
-def _alarms_for(request: HttpRequest):
+def _alarms_for(request: AuthenticatedHttpRequest):
     qs = Alarm.objects.select_related("enterprise", "meter")
     if role_of(request.user) == Role.ENTERPRISE:
-        qs = qs.filter(enterprise_id=request.user.enterprise_id)
+        # An enterprise account not (yet) bound to an enterprise sees no alarms.
+        enterprise_id = request.user.enterprise_id
+        qs = qs.filter(enterprise_id=enterprise_id) if enterprise_id is not None else qs.none()
     status = request.GET.get("status", "open")
     if status in (Alarm.Status.OPEN, Alarm.Status.CLOSED):
         qs = qs.filter(status=status)
@@ -54,7 +57,7 @@ def _alarms_for(request: HttpRequest):
 
 
 @rule_required("monitoring.view_alarms")
-def alarms(request: HttpRequest) -> HttpResponse:
+def alarms(request: AuthenticatedHttpRequest) -> HttpResponse:
     qs, status = _alarms_for(request)
     return render(
         request,
@@ -72,7 +75,7 @@ def alarms(request: HttpRequest) -> HttpResponse:
 
 
 @rule_required("monitoring.view_alarms")
-def alarms_export(request: HttpRequest) -> HttpResponse:
+def alarms_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     qs, _status = _alarms_for(request)
     rows = [
         [
@@ -98,7 +101,7 @@ def alarms_export(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @rule_required("monitoring.close_alarm")
-def alarm_close(request: HttpRequest, pk: int) -> HttpResponse:
+def alarm_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     alarm = get_object_or_404(Alarm, pk=pk)
     form = CloseAlarmForm(request.POST)
     if form.is_valid():
@@ -110,7 +113,7 @@ def alarm_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @rule_required("monitoring.manage_enterprise_data", _enterprise)
-def meters(request: HttpRequest, pk: int) -> HttpResponse:
+def meters(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enterprise = _enterprise(request, pk)
     form = MeterForm(request.POST or None, instance=Meter(enterprise=enterprise))
     if request.method == "POST" and form.is_valid():
@@ -125,7 +128,7 @@ def meters(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @rule_required("monitoring.view_enterprise_data", _meter)
-def meter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meter_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meter = _meter(request, pk)
     try:
         end = dt.date.fromisoformat(request.GET.get("end", ""))
@@ -174,7 +177,7 @@ def meter_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @rule_required("monitoring.manage_enterprise_data", _enterprise)
-def upload(request: HttpRequest, pk: int) -> HttpResponse:
+def upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enterprise = _enterprise(request, pk)
     form = UploadForm(request.POST or None, request.FILES or None)
     result = None
@@ -212,7 +215,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @rule_required("monitoring.manage_enterprise_data", _enterprise)
-def tokens(request: HttpRequest, pk: int) -> HttpResponse:
+def tokens(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enterprise = _enterprise(request, pk)
     form = TokenForm(request.POST or None)
     secret = None
@@ -232,7 +235,7 @@ def tokens(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @rule_required("monitoring.manage_enterprise_data", _enterprise)
-def token_revoke(request: HttpRequest, pk: int, token_id: int) -> HttpResponse:
+def token_revoke(request: AuthenticatedHttpRequest, pk: int, token_id: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=token_id, enterprise_id=pk)
     services.revoke_token(token=token, user=request.user)
     messages.success(request, f"令牌 {token.prefix}… 已吊销，使用它的终端将无法再上传。")
@@ -240,7 +243,7 @@ def token_revoke(request: HttpRequest, pk: int, token_id: int) -> HttpResponse:
 
 
 @rule_required("monitoring.manage_enterprise_data", _enterprise)
-def reported(request: HttpRequest, pk: int) -> HttpResponse:
+def reported(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enterprise = _enterprise(request, pk)
     form = ReportedForm(request.POST or None, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():

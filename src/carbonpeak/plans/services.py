@@ -290,10 +290,10 @@ def diff_plan(plan: Plan | None, parsed: ParsedPlan) -> PlanDiff:
         key = _target_key(t.indicator, t.year, t.comparator, t.task_code)
         seen.add(key)
         label = _target_label(t.indicator, t.comparator, t.value_text, t.unit, t.year)
-        old = current_targets.get(key)
-        if old is None:
+        existing = current_targets.get(key)
+        if existing is None:
             diff.targets_added.append(label)
-        elif (old.value_text, old.unit, old.scope or "", old.quote) != (
+        elif (existing.value_text, existing.unit, existing.scope or "", existing.quote) != (
             t.value_text,
             t.unit,
             t.scope or "",
@@ -455,7 +455,7 @@ def _apply_targets(plan: Plan, parsed: ParsedPlan, tasks: dict[str, Task], *, us
         seen.add(key)
         target = current.get(key)
         task = tasks.get(t.task_code) if t.task_code else None
-        values = {
+        values: dict[str, object] = {
             "task": task,
             "indicator": t.indicator,
             "value": Decimal(str(t.value)),

@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from carbonpeak.accounts.typing import AuthenticatedHttpRequest
 from carbonpeak.core import audit
 from carbonpeak.core.excel import table_workbook, xlsx_response
 from carbonpeak.core.permissions import rule_required
@@ -32,7 +33,7 @@ def _plan_or_none(request: HttpRequest) -> Plan | None:
 
 
 @rule_required(VIEW)
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     plan = _plan_or_none(request)
     context: dict = {"plan": plan, "plans": Plan.objects.all()}
     if plan is not None:
@@ -46,7 +47,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @rule_required(VIEW)
-def ledger(request: HttpRequest) -> HttpResponse:
+def ledger(request: AuthenticatedHttpRequest) -> HttpResponse:
     plan = _plan_or_none(request)
     if plan is None:
         return render(request, "plans/ledger.html", {"plan": None})
@@ -75,7 +76,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
 
 
 @rule_required(VIEW)
-def ledger_export(request: HttpRequest) -> HttpResponse:
+def ledger_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     plan = _plan_or_none(request)
     if plan is None:
         raise Http404("尚未导入方案")
@@ -112,7 +113,7 @@ def _store_pending(request: HttpRequest, key: str, upload) -> tuple[str, Path]:
 
 
 @rule_required(MANAGE)
-def ledger_import(request: HttpRequest) -> HttpResponse:
+def ledger_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     plan = (
         services.current_plan()
         if not request.POST.get("plan")
@@ -161,7 +162,7 @@ def ledger_import(request: HttpRequest) -> HttpResponse:
 
 
 @rule_required(VIEW)
-def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
+def task_detail(request: AuthenticatedHttpRequest, task_id: int) -> HttpResponse:
     task = get_object_or_404(Task.objects.select_related("action__plan"), pk=task_id)
     task_rows = services.ledger_tasks(task.action.plan).filter(pk=task.pk)
     task = task_rows[0]
@@ -176,7 +177,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
 
 
 @rule_required(VIEW)
-def departments(request: HttpRequest) -> HttpResponse:
+def departments(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = (
         Department.objects.annotate(
             lead_count=Count("assignments", filter=Q(assignments__role=Assignment.Role.LEAD)),
@@ -189,7 +190,7 @@ def departments(request: HttpRequest) -> HttpResponse:
 
 
 @rule_required(VIEW)
-def departments_export(request: HttpRequest) -> HttpResponse:
+def departments_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = (
         Department.objects.annotate(
             lead_count=Count("assignments", filter=Q(assignments__role=Assignment.Role.LEAD)),
@@ -210,7 +211,7 @@ def departments_export(request: HttpRequest) -> HttpResponse:
 
 
 @rule_required(VIEW)
-def department_detail(request: HttpRequest, department_id: int) -> HttpResponse:
+def department_detail(request: AuthenticatedHttpRequest, department_id: int) -> HttpResponse:
     department = get_object_or_404(Department, pk=department_id)
     form = AliasForm()
     if request.method == "POST":
@@ -253,13 +254,13 @@ def _targets_for(plan: Plan | None):
 
 
 @rule_required(VIEW)
-def targets(request: HttpRequest) -> HttpResponse:
+def targets(request: AuthenticatedHttpRequest) -> HttpResponse:
     plan = _plan_or_none(request)
     return render(request, "plans/targets.html", {"plan": plan, "targets": _targets_for(plan)})
 
 
 @rule_required(VIEW)
-def targets_export(request: HttpRequest) -> HttpResponse:
+def targets_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     plan = _plan_or_none(request)
     if plan is None:
         raise Http404("尚未导入方案")
@@ -286,7 +287,7 @@ def targets_export(request: HttpRequest) -> HttpResponse:
 
 
 @rule_required(MANAGE)
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload a plan document, review the parsed structure, then import on confirmation."""
     if request.method == "POST" and request.POST.get("confirm"):
         path = _pending_path(request, "plan_upload", request.POST.get("token", ""))

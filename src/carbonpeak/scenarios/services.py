@@ -310,8 +310,9 @@ def delete_measure(*, user: Any, measure: Measure) -> None:
 def wedge_data(scenario: Scenario) -> dict[str, Any] | None:
     """Wedges of the scenario's measures between its baseline and its own path (or None)."""
     version = scenario.current
-    base = scenario.baseline.current if scenario.baseline else None
-    if version is None or base is None or not version.results or not base.results:
+    baseline = scenario.baseline
+    base = baseline.current if baseline is not None else None
+    if version is None or baseline is None or base is None or not version.results or not base.results:
         return None
     res, bres = version.results, base.results
     years = [y for y in res["path"] if y in bres["path"]]
@@ -322,7 +323,7 @@ def wedge_data(scenario: Scenario) -> dict[str, Any] | None:
         {m["name"]: [m["abatement_t"][y] for y in years] for m in res["measures"]},
     )
     return {
-        "baseline": scenario.baseline.name,
+        "baseline": baseline.name,
         "years": w.years,
         "gap_t": w.gap_t,
         "measures": w.measures,

@@ -287,8 +287,8 @@ def parse_scenario(data: Mapping[str, Any]) -> ParsedScenario:
             lever in ("intensity_decline", "electricity_share") and key.partition(".")[2] in codes
         ):
             raise SpecError(f"{full}：不是可扰动的参数（可用：{', '.join(projection.LEVERS)}）", full)
-        source = item.get("source")
-        if not isinstance(source, str) or not source.strip():
+        dist_source = item.get("source")
+        if not isinstance(dist_source, str) or not dist_source.strip():
             raise SpecError(f"{full}.source 为空：每个分布须注明依据", f"{full}.source")
         nums = {
             p: _number(item[p], f"{full}.{p}") for p in ("mean", "sd", "low", "mode", "high") if p in item
@@ -297,7 +297,7 @@ def parse_scenario(data: Mapping[str, Any]) -> ParsedScenario:
             dists[key] = montecarlo.Distribution(kind=str(item.get("dist", "")), **nums)
         except ValueError as exc:
             raise SpecError(f"{full}：{exc}", full) from None
-        sources[full] = source.strip()
+        sources[full] = dist_source.strip()
 
     specs: list[measures_engine.MeasureSpec] = []
     tasks: dict[str, str] = {}

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from carbonpeak.accounts.typing import AuthenticatedHttpRequest
 from carbonpeak.core.excel import table_workbook, xlsx_response
 from carbonpeak.core.permissions import rule_required
 from carbonpeak.engine import lmdi
@@ -34,7 +35,7 @@ def _version(request: HttpRequest, scenario: Scenario) -> ScenarioVersion:
 
 
 @rule_required(VIEW)
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     scenarios = list(Scenario.objects.prefetch_related("versions"))
     rows = [{"scenario": s, "version": s.current} for s in scenarios]
     return render(
@@ -49,10 +50,11 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @rule_required(VIEW)
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     scenario = get_object_or_404(Scenario, pk=pk)
     version = _version(request, scenario)
-    is_current = version.number == scenario.current.number
+    current = scenario.current  # not None: ``version`` is one of this scenario's versions
+    is_current = current is not None and version.number == current.number
     results = version.results or {}
     entries = forms.entries(version.assumptions)
     chart = {
@@ -87,7 +89,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @rule_required(VIEW)
-def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def export_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     scenario = get_object_or_404(Scenario, pk=pk)
     version = _version(request, scenario)
     r = version.results or {}
@@ -112,7 +114,7 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
     note = f"{scenario.name} 第{version.number}版；达峰年份 {r.get('peak_year')}；"
     note += ILLUSTRATIVE if scenario.illustrative else "来源见情景假设"
     data = table_workbook("情景排放路径", headers, rows, note=note)
-    extra = [
+    extra: list[tuple[str, list[str], list[list[Any]]]] = [
         (
             "假设及来源",
             ["类别", "假设", "取值", "来源"],
@@ -188,7 +190,7 @@ def add_sheets(data: bytes, sheets: list[tuple[str, list[str], list[list[Any]]]]
 
 
 @rule_required(VIEW)
-def export_toml(request: HttpRequest, pk: int) -> HttpResponse:
+def export_toml(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     scenario = get_object_or_404(Scenario, pk=pk)
     version = _version(request, scenario)
     response = HttpResponse(services.export_toml(version), content_type="application/toml; charset=utf-8")
@@ -198,7 +200,7 @@ def export_toml(request: HttpRequest, pk: int) -> HttpResponse:
 
 @rule_required(MANAGE)
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     scenario = get_object_or_404(Scenario, pk=pk)
     version = _version(request, scenario)
     note_form = forms.VersionNoteForm(request.POST or None)
@@ -230,7 +232,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @rule_required(MANAGE)
 @require_http_methods(["GET", "POST"])
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.UploadForm(request.POST or None, request.FILES or None)
     error = ""
     if request.method == "POST" and form.is_valid():
@@ -262,7 +264,7 @@ def _measure_initial(m: Measure) -> dict[str, Any]:
 
 @rule_required(MANAGE)
 @require_http_methods(["GET", "POST"])
-def measure_form(request: HttpRequest, pk: int, mid: int | None = None) -> HttpResponse:
+def measure_form(request: AuthenticatedHttpRequest, pk: int, mid: int | None = None) -> HttpResponse:
     scenario = get_object_or_404(Scenario, pk=pk)
     measure = get_object_or_404(Measure, pk=mid, scenario=scenario) if mid is not None else None
     initial = _measure_initial(measure) if measure else {"start_year": 2022, "full_year": 2025}
@@ -293,7 +295,7 @@ def measure_form(request: HttpRequest, pk: int, mid: int | None = None) -> HttpR
 
 @rule_required(MANAGE)
 @require_http_methods(["GET", "POST"])
-def measure_delete(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
+def measure_delete(request: AuthenticatedHttpRequest, pk: int, mid: int) -> HttpResponse:
     scenario = get_object_or_404(Scenario, pk=pk)
     measure = get_object_or_404(Measure, pk=mid, scenario=scenario)
     if request.method == "POST":
@@ -305,7 +307,7 @@ def measure_delete(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
 
 @rule_required(MANAGE)
 @require_POST
-def set_baseline(request: HttpRequest, pk: int) -> HttpResponse:
+def set_baseline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     scenario = get_object_or_404(Scenario, pk=pk)
     bid = request.POST.get("baseline", "")
     baseline = get_object_or_404(Scenario, pk=int(bid)) if bid.isdigit() else None
@@ -320,7 +322,7 @@ def set_baseline(request: HttpRequest, pk: int) -> HttpResponse:
 
 @rule_required(MANAGE)
 @require_POST
-def recompute(request: HttpRequest, pk: int) -> HttpResponse:
+def recompute(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     scenario = get_object_or_404(Scenario, pk=pk)
     version = scenario.current
     if version is not None:
@@ -343,7 +345,7 @@ def _compare_versions(request: HttpRequest) -> list[ScenarioVersion]:
 
 
 @rule_required(VIEW)
-def compare(request: HttpRequest) -> HttpResponse:
+def compare(request: AuthenticatedHttpRequest) -> HttpResponse:
     versions = _compare_versions(request)
     data = services.comparison(versions)
     all_versions = ScenarioVersion.objects.select_related("scenario").order_by("scenario__name", "-number")
@@ -362,7 +364,7 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 
 @rule_required(VIEW)
-def export_compare(request: HttpRequest) -> HttpResponse:
+def export_compare(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = services.comparison(_compare_versions(request))
     headers = ["年份"] + [s["name"] + "（吨CO2）" for s in data["series"]]
     rows = [[int(y)] + [s["data"][i] for s in data["series"]] for i, y in enumerate(data["years"])]
@@ -428,7 +430,7 @@ def _decomposition(request: HttpRequest) -> dict[str, Any]:
 
 
 @rule_required(VIEW)
-def decomposition(request: HttpRequest) -> HttpResponse:
+def decomposition(request: AuthenticatedHttpRequest) -> HttpResponse:
     ctx = _decomposition(request)
     if ctx.get("result"):
         ctx["chart"] = {
@@ -444,7 +446,7 @@ def decomposition(request: HttpRequest) -> HttpResponse:
 
 
 @rule_required(VIEW)
-def export_decomposition(request: HttpRequest) -> HttpResponse:
+def export_decomposition(request: AuthenticatedHttpRequest) -> HttpResponse:
     ctx = _decomposition(request)
     if not ctx.get("result"):
         raise Http404(ctx.get("error", "没有历史数据"))
@@ -500,12 +502,12 @@ def _stirpat(request: HttpRequest) -> dict[str, Any]:
 
 
 @rule_required(VIEW)
-def stirpat_page(request: HttpRequest) -> HttpResponse:
+def stirpat_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "scenarios/stirpat.html", _stirpat(request))
 
 
 @rule_required(VIEW)
-def export_stirpat(request: HttpRequest) -> HttpResponse:
+def export_stirpat(request: AuthenticatedHttpRequest) -> HttpResponse:
     ctx = _stirpat(request)
     fit = ctx.get("fit")
     if fit is None:
@@ -525,7 +527,7 @@ def export_stirpat(request: HttpRequest) -> HttpResponse:
     if ctx["meta"].get("illustrative"):
         note += f"（{ILLUSTRATIVE}）"
     data = table_workbook("STIRPAT回归", ["项", "估计值", "标准误", "t 值", "p 值"], rows, note=note)
-    extra = [
+    extra: list[tuple[str, list[str], list[list[Any]]]] = [
         (
             "历史与拟合",
             ["年份", "历史排放（吨）", "STIRPAT 拟合（吨）"],

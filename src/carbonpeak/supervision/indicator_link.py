@@ -50,7 +50,7 @@ def target_levels(plan) -> TargetLevels | None:
             lv = WarningLevel(str(getattr(level, "value", level)))
         except ValueError:
             continue
-        target = targets.get(target_id)
+        target = targets.get(target_id) if isinstance(target_id, int) else None
         if target is None:
             continue
         if target.task_id:

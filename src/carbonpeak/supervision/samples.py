@@ -69,12 +69,16 @@ def load(stdout) -> None:
     if past is not None:
         for code, status, narrative, figures, decision, late_days in SAMPLE_REPORTS:
             task = _task(plan, code)
-            lead = (
+            lead_assignment = (
                 Assignment.objects.filter(task=task, role="lead").select_related("department").first()
                 if task
                 else None
             )
-            if task is None or lead is None or ProgressReport.objects.filter(task=task, period=past).exists():
+            if (
+                task is None
+                or lead_assignment is None
+                or ProgressReport.objects.filter(task=task, period=past).exists()
+            ):
                 continue
             at = timezone.make_aware(
                 dt.datetime.combine(past.deadline + dt.timedelta(days=late_days), dt.time(16, 0))
@@ -82,7 +86,7 @@ def load(stdout) -> None:
             report = ProgressReport.objects.create(
                 task=task,
                 period=past,
-                department=lead.department,
+                department=lead_assignment.department,
                 status=status,
                 narrative=f"{SAMPLE_TAG}{narrative}",
                 key_figures=figures,

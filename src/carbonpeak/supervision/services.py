@@ -136,7 +136,7 @@ def notify(
     return count
 
 
-def department_users(department_id: int | None) -> QuerySet:
+def department_users(department_id: int) -> QuerySet:
     User = get_user_model()
     return User.objects.filter(role=Role.DEPARTMENT, department_id=department_id, is_active=True)
 
@@ -324,7 +324,7 @@ def _read_head(upload: UploadedFile) -> tuple[bytes, list[str] | None]:
     names = None
     if head.startswith(b"PK\x03\x04"):
         upload.seek(0)
-        names = zip_member_names(upload.file if hasattr(upload, "file") else upload)
+        names = zip_member_names(upload.file if upload.file is not None else upload)
     upload.seek(0)
     return head, names
 
@@ -363,7 +363,8 @@ def add_attachment(*, actor: Any, report: ProgressReport, upload: UploadedFile) 
         att.save()
         audit.record(user=actor, action="create", instance=att, after=audit.snapshot(att))
     except Exception:
-        att.file.storage.delete(att.file.name)
+        if att.file.name:  # set by att.file.save() above
+            att.file.storage.delete(att.file.name)
         raise
     return att
 
@@ -389,7 +390,8 @@ def delete_attachment(*, actor: Any, attachment: Attachment) -> None:
         object_repr=text,
         before=before,
     )
-    transaction.on_commit(lambda: storage.delete(name))
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 @transaction.atomic

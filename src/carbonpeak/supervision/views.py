@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from carbonpeak.accounts.typing import AuthenticatedHttpRequest
 from carbonpeak.core.models import AuditEntry
 from carbonpeak.plans.models import Plan, Task
 from carbonpeak.supervision import dispatch, exports, forms, services
@@ -36,7 +37,7 @@ def supervision_view(perm: str = "supervision.view"):
     def decorator(view):
         @login_required
         @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs):
+        def wrapped(request: AuthenticatedHttpRequest, *args, **kwargs):
             if not can(request.user, perm):
                 raise PermissionDenied("您的账号无权访问此页面。")
             return view(request, *args, **kwargs)
@@ -78,7 +79,7 @@ def _get_report(request: HttpRequest, pk: int) -> ProgressReport:
 # ---------------------------------------------------------------- index
 
 
-def _index_rows(request: HttpRequest):
+def _index_rows(request: AuthenticatedHttpRequest):
     plan = _selected_plan(request)
     period = _selected_period(request, plan)
     tasks = services.visible_tasks(request.user)
@@ -98,7 +99,7 @@ def _index_rows(request: HttpRequest):
 
 
 @supervision_view()
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     plan, period, rows, flt = _index_rows(request)
     periods = ReportingPeriod.objects.filter(plan=plan) if plan else ReportingPeriod.objects.none()
     unread = Notification.objects.filter(recipient=request.user, read_at__isnull=True).count()
@@ -131,7 +132,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @supervision_view()
-def index_export(request: HttpRequest) -> HttpResponse:
+def index_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     plan, period, rows, _ = _index_rows(request)
     data = exports.workbook(
         "任务进展",
@@ -175,7 +176,7 @@ def index_export(request: HttpRequest) -> HttpResponse:
 
 
 @supervision_view()
-def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def task_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     task = _get_task(request, pk)
     progress = services.task_progress([task])[0]
     periods = list(ReportingPeriod.objects.filter(plan_id=task.action.plan_id).order_by("-start"))
@@ -200,7 +201,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @supervision_view("supervision.override_status")
 @require_POST
-def task_override(request: HttpRequest, pk: int) -> HttpResponse:
+def task_override(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     task = _get_task(request, pk)
     form = forms.OverrideForm(request.POST)
     if not form.is_valid():
@@ -217,7 +218,7 @@ def task_override(request: HttpRequest, pk: int) -> HttpResponse:
 
 @supervision_view("supervision.override_status")
 @require_POST
-def task_override_clear(request: HttpRequest, pk: int) -> HttpResponse:
+def task_override_clear(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     task = _get_task(request, pk)
     services.clear_override(actor=request.user, task=task)
     messages.success(request, "已撤销人工认定，任务恢复为系统判定状态。")
@@ -225,7 +226,7 @@ def task_override_clear(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @supervision_view()
-def report_open(request: HttpRequest, task_id: int, period_id: int) -> HttpResponse:
+def report_open(request: AuthenticatedHttpRequest, task_id: int, period_id: int) -> HttpResponse:
     task = _get_task(request, task_id)
     period = get_object_or_404(ReportingPeriod, pk=period_id, plan_id=task.action.plan_id)
     existing = ProgressReport.objects.filter(task=task, period=period).first()
@@ -247,7 +248,7 @@ def report_open(request: HttpRequest, task_id: int, period_id: int) -> HttpRespo
 
 
 @supervision_view()
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _get_report(request, pk)
     user = request.user
     own_contribution = (
@@ -276,7 +277,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @supervision_view()
-def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def report_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _get_report(request, pk)
     _require(request, "supervision.edit_report", report, "只有牵头单位可以在草稿或退回状态下修改报告。")
     if request.method == "POST":
@@ -315,7 +316,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @supervision_view()
 @require_POST
-def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def report_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _get_report(request, pk)
     _require(request, "supervision.edit_report", report, "只有牵头单位可以提交报告。")
     try:
@@ -329,7 +330,7 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @supervision_view()
 @require_POST
-def report_review(request: HttpRequest, pk: int) -> HttpResponse:
+def report_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _get_report(request, pk)
     _require(request, "supervision.review_report", report, "只有碳达峰办可以审核已提交的报告。")
     form = forms.ReviewForm(request.POST)
@@ -347,7 +348,7 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @supervision_view()
 @require_POST
-def report_contribution(request: HttpRequest, pk: int) -> HttpResponse:
+def report_contribution(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _get_report(request, pk)
     _require(request, "supervision.contribute", report, "只有配合单位可以在报告提交前填写配合情况。")
     form = forms.ContributionForm(request.POST)
@@ -365,7 +366,7 @@ def report_contribution(request: HttpRequest, pk: int) -> HttpResponse:
 
 @supervision_view()
 @require_POST
-def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _get_report(request, pk)
     if not (
         can(request.user, "supervision.edit_report", report)
@@ -393,7 +394,7 @@ def _visible_attachment(request: HttpRequest, pk: int) -> Attachment:
 
 
 @supervision_view()
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     att = _visible_attachment(request, pk)
     try:
         fh = att.file.open("rb")
@@ -404,7 +405,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @supervision_view()
 @require_POST
-def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     att = _visible_attachment(request, pk)
     report = att.report
     allowed = can(request.user, "supervision.edit_report", report) or (
@@ -423,7 +424,7 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @supervision_view()
-def report_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def report_version(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
     report = _get_report(request, pk)
     version = get_object_or_404(report.versions, number=number)
     return render(
@@ -437,7 +438,7 @@ def report_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 
 @supervision_view()
-def period_list(request: HttpRequest) -> HttpResponse:
+def period_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     can_manage = can(request.user, "supervision.manage_periods")
     plan = services.current_plan()
     create_form = forms.PeriodForm(initial={"plan": plan})
@@ -476,7 +477,7 @@ def period_list(request: HttpRequest) -> HttpResponse:
 
 
 @supervision_view("supervision.manage_periods")
-def period_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def period_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = get_object_or_404(ReportingPeriod, pk=pk)
     form = forms.PeriodEditForm(
         request.POST or None, initial={"label": period.label, "deadline": period.deadline}
@@ -494,7 +495,7 @@ def period_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @supervision_view("supervision.manage_periods")
 @require_POST
-def period_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def period_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = get_object_or_404(ReportingPeriod, pk=pk)
     try:
         services.delete_period(actor=request.user, period=period)
@@ -517,7 +518,7 @@ def _notice_rows(request: HttpRequest):
 
 
 @supervision_view()
-def notice_list(request: HttpRequest) -> HttpResponse:
+def notice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     qs, state = _notice_rows(request)
     return render(
         request,
@@ -534,7 +535,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 
 
 @supervision_view()
-def notice_export(request: HttpRequest) -> HttpResponse:
+def notice_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     qs, _ = _notice_rows(request)
     today = timezone.localdate()
     data = exports.workbook(
@@ -577,8 +578,8 @@ def notice_export(request: HttpRequest) -> HttpResponse:
 
 
 @supervision_view("supervision.issue_notice")
-def notice_create(request: HttpRequest) -> HttpResponse:
-    initial = {"answer_due": timezone.localdate() + dt.timedelta(days=10)}
+def notice_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    initial: dict[str, object] = {"answer_due": timezone.localdate() + dt.timedelta(days=10)}
     task_id = request.GET.get("task")
     if task_id and task_id.isdigit():
         task = Task.objects.filter(pk=task_id).first()
@@ -604,7 +605,7 @@ def _get_notice(request: HttpRequest, pk: int) -> SupervisionNotice:
 
 
 @supervision_view()
-def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     notice = _get_notice(request, pk)
     return render(
         request,
@@ -623,7 +624,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @supervision_view()
 @require_POST
-def notice_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     notice = _get_notice(request, pk)
     _require(request, "supervision.answer_notice", notice, "只有被督办单位可以答复未办结的督办单。")
     form = forms.AnswerForm(request.POST, request.FILES)
@@ -646,7 +647,7 @@ def notice_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @supervision_view()
 @require_POST
-def notice_close(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     notice = _get_notice(request, pk)
     _require(request, "supervision.close_notice", notice, "只有碳达峰办可以办结督办单。")
     form = forms.CloseForm(request.POST)
@@ -661,7 +662,7 @@ def notice_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @supervision_view()
-def notice_file(request: HttpRequest, pk: int) -> FileResponse:
+def notice_file(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     notice = _get_notice(request, pk)
     if not notice.answer_file:
         raise Http404
@@ -676,7 +677,7 @@ def notice_file(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @supervision_view()
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     qs = Notification.objects.filter(recipient=request.user)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
@@ -691,7 +692,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @supervision_view()
 @require_POST
-def notification_read(request: HttpRequest) -> HttpResponse:
+def notification_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     nid = request.POST.get("id")
     services.mark_read(user=request.user, notification_id=int(nid) if nid and nid.isdigit() else None)
     target = request.POST.get("next", "")
@@ -704,7 +705,7 @@ def notification_read(request: HttpRequest) -> HttpResponse:
 
 
 @supervision_view("supervision.view_assessment")
-def assessment(request: HttpRequest) -> HttpResponse:
+def assessment(request: AuthenticatedHttpRequest) -> HttpResponse:
     result = services.assess(plan=_selected_plan(request))
     w = result.weights
     form = forms.WeightsForm(
@@ -724,7 +725,7 @@ def assessment(request: HttpRequest) -> HttpResponse:
 
 @supervision_view("supervision.edit_weights")
 @require_POST
-def assessment_weights(request: HttpRequest) -> HttpResponse:
+def assessment_weights(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.WeightsForm(request.POST)
     if not form.is_valid():
         messages.error(request, "权重应为 0 至 100 之间的数字。")
@@ -743,7 +744,7 @@ def _fmt(v):
 
 
 @supervision_view("supervision.view_assessment")
-def assessment_export(request: HttpRequest) -> HttpResponse:
+def assessment_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     a = services.assess(plan=_selected_plan(request))
     note = f"权重：按时报送 {a.weights.reporting}，任务进展 {a.weights.task_status}，目标完成 {a.weights.targets}；计算日期 {a.as_of}"
     if not a.targets_available:
@@ -786,13 +787,13 @@ def assessment_export(request: HttpRequest) -> HttpResponse:
 
 
 @supervision_view("supervision.dispatch_report")
-def dispatch_index(request: HttpRequest) -> HttpResponse:
+def dispatch_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     periods = ReportingPeriod.objects.select_related("plan").order_by("-start")
     return render(request, "supervision/dispatch.html", {"periods": periods})
 
 
 @supervision_view("supervision.dispatch_report")
-def dispatch_docx(request: HttpRequest, period_id: int) -> HttpResponse:
+def dispatch_docx(request: AuthenticatedHttpRequest, period_id: int) -> HttpResponse:
     period = get_object_or_404(ReportingPeriod.objects.select_related("plan"), pk=period_id)
     data = dispatch.build_dispatch_report(period=period)
     return exports.download(data, f"调度报告-{period.label}.docx", exports.DOCX)
@@ -823,7 +824,7 @@ def _audit_rows(request: HttpRequest):
 
 @supervision_view("supervision.view_audit")
 @require_safe
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     qs = _audit_rows(request)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     types = AuditEntry.objects.order_by("object_type").values_list("object_type", flat=True).distinct()
@@ -844,7 +845,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 @supervision_view("supervision.view_audit")
 @require_safe
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     import json
 
     qs = _audit_rows(request)[:50000]

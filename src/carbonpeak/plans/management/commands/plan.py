@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -45,13 +46,13 @@ class Command(BaseCommand):
         p.add_argument("--dry-run", action="store_true", help="只显示将发生的变化")
 
     def handle(self, *args, subcommand: str, **options):
-        handler = {
+        handlers: dict[str, Callable[..., None]] = {
             "parse": self.parse,
             "import": self.import_,
             "export-ledger": self.export_ledger,
             "import-ledger": self.import_ledger,
-        }[subcommand]
-        handler(**options)
+        }
+        handlers[subcommand](**options)
 
     # ------------------------------------------------------------------ helpers
     def _read(self, file: str) -> str:
@@ -79,7 +80,7 @@ class Command(BaseCommand):
         return plan
 
     # ------------------------------------------------------------------ subcommands
-    def parse(self, *, file: str, json: bool, **_):  # noqa: A002
+    def parse(self, *, file: str, json: bool, **_: object) -> None:  # noqa: A002
         text = self._read(file)
         try:
             parsed = parse_plan(text, registry=_registry_or_default())
@@ -99,7 +100,7 @@ class Command(BaseCommand):
         for t in parsed.targets:
             self.stdout.write(f"  {t.year or '—'} {t.indicator} {t.comparator} {t.value_text}{t.unit}")
 
-    def import_(self, *, file: str, yes: bool, dry_run: bool, **_):
+    def import_(self, *, file: str, yes: bool, dry_run: bool, **_: object) -> None:
         text = self._read(file)
         try:
             parsed = services.parse_text(text)
@@ -116,20 +117,20 @@ class Command(BaseCommand):
             return
         if not preview.diff.is_new_plan and not self._confirm(yes):
             raise CommandError("已取消，未写入任何修改。", returncode=1)
-        result = services.import_plan(parsed, source_text=text)
+        services.import_plan(parsed, source_text=text)
         tasks = sum(len(a.tasks) for a in parsed.actions)
         self.stdout.write(
             self.style.SUCCESS(
-                f"已导入方案“{result.plan.title}”：{len(parsed.actions)} 项行动，{tasks} 项任务，{len(parsed.targets)} 项量化目标。"
+                f"已导入方案“{parsed.title}”：{len(parsed.actions)} 项行动，{tasks} 项任务，{len(parsed.targets)} 项量化目标。"
             )
         )
 
-    def export_ledger(self, *, out: str, plan: int | None, **_):
+    def export_ledger(self, *, out: str, plan: int | None, **_: object) -> None:
         data = ledger_excel.export_ledger(self._plan(plan))
         Path(out).write_bytes(data)
         self.stdout.write(self.style.SUCCESS(f"已导出任务台账：{out}"))
 
-    def import_ledger(self, *, file: str, plan: int | None, yes: bool, dry_run: bool, **_):
+    def import_ledger(self, *, file: str, plan: int | None, yes: bool, dry_run: bool, **_: object) -> None:
         target_plan = self._plan(plan)
         path = Path(file)
         if not path.exists():
