@@ -1,6 +1,6 @@
 # carbonpeak — the two commands of the README's quick start:
 #   make run    set up, load the sample plan and data, serve http://127.0.0.1:8000
-#   make test   set up, lint (ruff) and type-check (mypy, engine), run the whole suite
+#   make test   set up, lint (ruff) and type-check (mypy, whole package), run the whole suite
 #               on SQLite (with browser tests) and on PostgreSQL
 PYTHON ?= python3
 VENV := .venv
