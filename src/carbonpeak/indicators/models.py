@@ -30,6 +30,18 @@ class Indicator(models.Model):
         LEVEL = engine.LEVEL, "水平值"
         DECLINE_PCT = engine.DECLINE_PCT, "累计下降率（%）"
 
+    class TargetSource(models.TextChoices):
+        """Where the target (value, year, comparator) comes from.
+
+        Only ``national`` and ``accounting`` targets follow the latest accounting
+        dataset's TARGETS; a target a person set (``office``) is never overwritten.
+        """
+
+        PLAN = "plan", "方案"
+        NATIONAL = "national", "国家默认"
+        ACCOUNTING = "accounting", "核算数据集 TARGETS"
+        OFFICE = "office", "碳达峰办设定"
+
     plan = models.ForeignKey(
         "plans.Plan",
         verbose_name="实施方案",
@@ -64,6 +76,9 @@ class Indicator(models.Model):
     target_year = models.PositiveIntegerField("目标年份", null=True, blank=True)
     target_value = models.DecimalField(
         "目标值", max_digits=20, decimal_places=6, null=True, blank=True, help_text="留空表示仅监测、不评价"
+    )
+    target_source = models.CharField(
+        "目标来源", max_length=12, choices=TargetSource.choices, default=TargetSource.OFFICE
     )
     responsible = models.ForeignKey(
         "plans.Department",

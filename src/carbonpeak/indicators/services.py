@@ -62,7 +62,7 @@ class ComputedDef:
     note: str = ""
 
 
-_NATIONAL_NOTE = "方案要求“完成市下达目标任务”，具体数值未写入方案；默认取国家“十四五”目标（{src}），请碳达峰办按市下达目标在后台修改。"
+_NATIONAL_NOTE = "方案要求“完成市下达目标任务”，具体数值未写入方案；默认取国家“十四五”目标（{src}），核算数据集附有市下达目标（TARGETS.csv）时，从核算结果刷新即按其设定；也可由碳达峰办直接修改。"
 
 COMPUTED: tuple[ComputedDef, ...] = (
     ComputedDef(
@@ -276,6 +276,7 @@ def create_indicators_from_plan(*, plan: Any, user: Any = None) -> CreateResult:
             target_value=target.value,
             responsible_id=_lead_department_id(target),
             kind=Indicator.Kind.MANUAL,
+            target_source=Indicator.TargetSource.PLAN,
             order=next_order,
             note=target.quote,
         )
@@ -312,6 +313,7 @@ def ensure_computed_indicators(*, plan: Any = None, user: Any = None) -> list[In
             target_value=Decimal(str(d.target_value)) if d.target_value is not None else None,
             responsible=responsible,
             kind=Indicator.Kind.COMPUTED,
+            target_source=Indicator.TargetSource.NATIONAL,
             computed_key=d.key,
             order=order,
             note=d.note,
@@ -321,17 +323,104 @@ def ensure_computed_indicators(*, plan: Any = None, user: Any = None) -> list[In
     return created
 
 
+@dataclass(frozen=True)
+class DatasetTargets:
+    """The TARGETS rows of an accounting dataset (``Dataset.inputs["targets"]``).
+
+    Each row: ``indicator`` (energy_intensity, co2_intensity: ``decline_pct`` [%];
+    energy_total [tce], co2_total [tCO2]: ``cap``), ``base_year``, ``target_year``.
+    """
+
+    dataset: str
+    rows: tuple[dict[str, Any], ...]
+
+
+#: TARGETS indicator → computed keys it sets (decline rate, then level; or the total).
+TARGETS_KEYS: dict[str, tuple[str, ...]] = {
+    "energy_intensity": ("energy_intensity_decline_cumulative_pct", "energy_intensity"),
+    "co2_intensity": ("co2_intensity_decline_cumulative_pct", "co2_intensity"),
+    "energy_total": ("energy_tce",),
+    "co2_total": ("co2_t",),
+}
+#: Target sources that follow the accounting TARGETS; a person's target is never overwritten.
+FOLLOWS_TARGETS = (Indicator.TargetSource.NATIONAL, Indicator.TargetSource.ACCOUNTING)
+#: Fields whose change by a person makes the target the office's (碳达峰办设定).
+TARGET_FIELDS = ("target_value", "target_year", "comparator")
+
+
+def latest_dataset_targets() -> DatasetTargets | None:
+    """TARGETS of ``accounting.services.latest_dataset()``; None without a dataset or TARGETS."""
+    try:
+        from carbonpeak.accounting.services import latest_dataset
+    except ImportError:
+        return None
+    ds = latest_dataset()
+    if ds is None or not (ds.inputs or {}).get("targets"):
+        return None
+    return DatasetTargets(dataset=ds.name, rows=tuple(ds.inputs["targets"]))
+
+
+def _plain(number: Any) -> str:
+    """A figure for a note: 14, 13.5, 1150000 (no exponent, no trailing zeros)."""
+    return format(Decimal(str(number)).normalize(), "f")
+
+
+def _target_from_targets(
+    indicator: Indicator, targets: DatasetTargets
+) -> tuple[Decimal, int, str] | str | None:
+    """(target value, target year, note) for ``indicator`` from ``targets``.
+
+    Returns a Chinese reason (str) when a TARGETS row concerns the indicator but cannot
+    be applied (base year differs from the baseline year, baseline value unknown), None
+    when no row concerns it.
+    """
+    for row in targets.rows:
+        keys = TARGETS_KEYS.get(str(row.get("indicator")), ())
+        if indicator.computed_key not in keys:
+            continue
+        base, year = int(row["base_year"]), int(row["target_year"])
+        if base != indicator.baseline_year:
+            return (
+                f"{indicator.name}：核算数据集“{targets.dataset}”的 TARGETS 基准年为{base}年，"
+                f"与指标基准年{indicator.baseline_year}年不一致，目标未按其修改"
+            )
+        where = f"目标取自核算数据集“{targets.dataset}”的 TARGETS："
+        tail = "（市下达目标以此为准；如需改动请直接修改目标值）"
+        if row.get("decline_pct") is not None:
+            d = Decimal(str(row["decline_pct"]))
+            figures = f"{base}—{year}年下降{_plain(d)}%"
+            if indicator.value_kind == engine.DECLINE_PCT:
+                return d, year, where + figures + tail
+            if indicator.baseline_value is None:
+                return f"{indicator.name}：基准值未知，无法按 TARGETS 下降{_plain(d)}%计算目标值"
+            value = (indicator.baseline_value * (1 - d / 100)).quantize(Decimal("0.000001"))
+            return value, year, f"目标值 = {base}年强度 × (1 − {_plain(d)}%)，" + where + figures + tail
+        if row.get("cap") is not None:
+            cap = Decimal(str(row["cap"]))
+            figures = f"{year}年不超过{_plain(cap)}{indicator.unit}"
+            return cap, year, where + figures + tail
+    return None
+
+
 @dataclass
 class RefreshResult:
     indicators: int = 0
     created: int = 0
     updated: int = 0
     years: list[int] = field(default_factory=list)
+    #: names of indicators whose target was set from the dataset's TARGETS
+    targets_applied: list[str] = field(default_factory=list)
+    #: why a TARGETS row was not applied (Chinese, one per indicator)
+    targets_skipped: list[str] = field(default_factory=list)
 
 
 @transaction.atomic
 def refresh_computed(
-    *, user: Any = None, summary: list[dict[str, Any]] | None = None, illustrative: bool = False
+    *,
+    user: Any = None,
+    summary: list[dict[str, Any]] | None = None,
+    illustrative: bool = False,
+    targets: DatasetTargets | None = None,
 ) -> RefreshResult:
     """Write the accounting app's yearly figures into the computed indicators.
 
@@ -340,13 +429,23 @@ def refresh_computed(
     same value is left alone. The baseline value (2020) and intensity targets that are
     multiples of it are filled when still empty.
 
+    ``targets`` defaults to :func:`latest_dataset_targets`. When the dataset has TARGETS,
+    the targets of indicators whose source is 国家默认 or 核算数据集 TARGETS are set from
+    them (source becomes 核算数据集 TARGETS, note names the dataset and the figures):
+    decline rates = ``decline_pct`` [%], intensity levels = baseline × (1 − decline),
+    totals = ``cap`` [tce, tCO2]; only when the TARGETS base year equals the indicator's
+    baseline year (otherwise the reason goes to ``targets_skipped``). Targets set by a
+    person (碳达峰办设定) or by the plan are never changed.
+
     Side effects: creates missing computed indicators; creates/updates Observation rows
-    (one audit entry per indicator changed).
+    (one audit entry per indicator changed, one more per target set from TARGETS).
     """
     if summary is None:
         rows, illustrative = accounting_summary_cached()
     else:
         rows = summary
+    if targets is None:
+        targets = latest_dataset_targets()
     ensure_computed_indicators(user=user)
     result = RefreshResult(years=sorted({int(r["year"]) for r in rows}))
     if not rows:
@@ -399,19 +498,55 @@ def refresh_computed(
             indicator.target_value = (indicator.baseline_value * Decimal(str(d.target_factor))).quantize(
                 Decimal("0.000001")
             )
-        after = audit.snapshot(indicator)
-        if before != after:
-            indicator.save()
-        if changed or before != after:
+        refreshed = audit.snapshot(indicator)
+        if changed or before != refreshed:
             audit.record(
                 user=user,
                 action="update",
                 instance=indicator,
                 before=before,
-                after=after,
+                after=refreshed,
                 note=f"由核算结果刷新 {changed} 个年度值",
             )
+        if targets is not None and indicator.target_source in FOLLOWS_TARGETS:
+            _apply_targets(indicator, targets, result, user)
+        if before != audit.snapshot(indicator):
+            indicator.save()
     return result
+
+
+def _apply_targets(indicator: Indicator, targets: DatasetTargets, result: RefreshResult, user: Any) -> None:
+    """Set ``indicator``'s target from ``targets`` (in memory; the caller saves); audit entry."""
+    found = _target_from_targets(indicator, targets)
+    if found is None:
+        return
+    if isinstance(found, str):
+        result.targets_skipped.append(found)
+        return
+    value, year, note = found
+    source = Indicator.TargetSource.ACCOUNTING
+    if (indicator.target_value, indicator.target_year, indicator.target_source, indicator.note) == (
+        value,
+        year,
+        source,
+        note,
+    ):
+        return
+    before = audit.snapshot(indicator)
+    indicator.target_value = value
+    indicator.target_year = year
+    indicator.target_source = source
+    indicator.note = note
+    after = audit.snapshot(indicator)
+    result.targets_applied.append(indicator.name)
+    audit.record(
+        user=user,
+        action="update",
+        instance=indicator,
+        before=before,
+        after=after,
+        note=f"按核算数据集“{targets.dataset}”的 TARGETS 设定目标",
+    )
 
 
 # --------------------------------------------------------------------------- assessment
@@ -660,6 +795,9 @@ EDITABLE_FIELDS = (
 def update_indicator(*, indicator: Indicator, user: Any, **values: Any) -> Indicator:
     """Change an indicator's definition (office only): baseline, target, responsible department …
 
+    A change of target value, target year or comparator makes the target source
+    碳达峰办设定 (never overwritten by :func:`refresh_computed`).
+
     Side effects: saves the Indicator; one audit entry with before and after.
     """
     if role_of(user) != Role.OFFICE:
@@ -668,8 +806,12 @@ def update_indicator(*, indicator: Indicator, user: Any, **values: Any) -> Indic
     if unknown:
         raise ValueError(f"不可修改的字段：{sorted(unknown)}")
     before = audit.snapshot(indicator)
+    old_target = [getattr(indicator, name) for name in TARGET_FIELDS]
     for key, value in values.items():
         setattr(indicator, key, value)
+    if old_target != [getattr(indicator, name) for name in TARGET_FIELDS]:
+        # A person set the target: refreshing from the accounting must not overwrite it.
+        indicator.target_source = Indicator.TargetSource.OFFICE
     if indicator.target_year is not None and indicator.target_year <= indicator.baseline_year:
         raise IndicatorInputError("目标年份必须晚于基准年份")
     if indicator.value_kind == engine.DECLINE_PCT and any(
@@ -775,6 +917,7 @@ def export_workbook(rows: Sequence[IndicatorRow], observations: Iterable[Observa
             "基准值",
             "目标年份",
             "目标值",
+            "目标来源",
             "责任部门",
             "最新年份",
             "最新值",
@@ -796,6 +939,7 @@ def export_workbook(rows: Sequence[IndicatorRow], observations: Iterable[Observa
                 float(i.baseline_value) if i.baseline_value is not None else None,
                 i.target_year,
                 float(i.target_value) if i.target_value is not None else None,
+                i.get_target_source_display() if i.target_value is not None else "",
                 i.responsible.name if i.responsible else "",
                 a.latest.t if a.latest else None,
                 a.latest.value if a.latest else None,

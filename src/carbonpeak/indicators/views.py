@@ -254,4 +254,8 @@ def refresh(request: AuthenticatedHttpRequest) -> HttpResponse:
             f"已从核算结果刷新 {result.indicators} 个指标（{result.years[0]}–{result.years[-1]}年）："
             f"新增 {result.created} 个年度值，更新 {result.updated} 个。",
         )
+    if result.targets_applied:
+        messages.info(request, f"已按核算数据集的 TARGETS 设定目标：{'、'.join(result.targets_applied)}。")
+    for reason in result.targets_skipped:
+        messages.warning(request, reason)
     return redirect("indicators:list")
