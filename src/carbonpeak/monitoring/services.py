@@ -414,17 +414,16 @@ def _commit(
     n = len(meter_id)
     n_corrections = 0
     with transaction.atomic():
-        batch = IngestBatch.objects.create(
-            id=batch_id,
+        batch = _create_batch(
+            batch_id=batch_id,
             enterprise=enterprise,
             source=source,
             token=token,
-            user=user if getattr(user, "is_authenticated", False) else None,
-            filename=filename[:200],
+            user=user,
+            filename=filename,
             received=received,
             accepted=n,
-            rejected=len(errors),
-            errors=[e.as_dict() for e in errors[:MAX_ERRORS_REPORTED]],
+            errors=errors,
         )
         if n:
             plan = partition_plan(enterprise_id, ts_us, month)
@@ -449,6 +448,33 @@ def _commit(
                     batch=batch, meter_id=meter_id[idx], ts_us=ts_us[idx], old=old, new=value[idx]
                 )
     return IngestResult(str(batch_id), received, n, len(errors), n_corrections, errors)
+
+
+def _create_batch(
+    *,
+    batch_id: uuid.UUID,
+    enterprise: Enterprise | None,
+    source: str,
+    token: ApiToken | None,
+    user: Any,
+    filename: str,
+    received: int,
+    accepted: int,
+    errors: Sequence[RowError],
+) -> IngestBatch:
+    """The batch record of one submission (inside the caller's transaction)."""
+    return IngestBatch.objects.create(
+        id=batch_id,
+        enterprise=enterprise,
+        source=source,
+        token=token,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        filename=filename[:200],
+        received=received,
+        accepted=accepted,
+        rejected=len(errors),
+        errors=[e.as_dict() for e in errors[:MAX_ERRORS_REPORTED]],
+    )
 
 
 def _record_corrections(
@@ -844,16 +870,15 @@ def _commit_bulk(
     parts = sorted(parts_set)
     n_corrections = 0
     with transaction.atomic():
-        batch = IngestBatch.objects.create(
-            id=batch_id,
+        batch = _create_batch(
+            batch_id=batch_id,
             enterprise=enterprise,
             source=source,
             token=None,
-            user=user if getattr(user, "is_authenticated", False) else None,
-            filename=filename[:200],
+            user=user,
+            filename=filename,
             received=rows,
             accepted=rows,
-            rejected=0,
             errors=[],
         )
         with store.writing(sorted({int(e) for e, _m in parts})):
