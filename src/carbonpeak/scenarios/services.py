@@ -467,7 +467,7 @@ def load_scenario_file(path: Path) -> dict[str, Any]:
     return spec_mod.load_toml(path)
 
 
-def peak_outlook() -> dict[str, Any] | None:
+def peak_outlook(region: Any = None) -> dict[str, Any] | None:
     """Peak outlook for dashboards: the policy scenario's current result (else any scenario).
 
     Returns ``{scenario_name, peak_year, peak_co2_t, peaked, peaks_by_2030,
@@ -477,7 +477,9 @@ def peak_outlook() -> dict[str, Any] | None:
 
     order = [Scenario.Kind.POLICY, Scenario.Kind.ENHANCED, Scenario.Kind.BASELINE]
     for kind in order:
-        for scenario in Scenario.objects.filter(kind=kind).order_by("-illustrative", "name"):
+        for scenario in (
+            Scenario.objects.in_region(region).filter(kind=kind).order_by("-illustrative", "name")
+        ):
             version = scenario.current
             if version is None or not version.results:
                 continue
