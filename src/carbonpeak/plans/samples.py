@@ -1,12 +1,21 @@
-"""Sample data: the Yueyang County plan shipped in sample_data/ (a real, public document)."""
+"""Sample data: the Yueyang County plan shipped in sample_data/ (a real, public document),
+and a second county of Yueyang City (华容县) with a fictional plan written for the
+demonstration (示例数据, labelled so in the file and on every page)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+from carbonpeak.core.regions import ensure_region
 from carbonpeak.plans import services
 
 SAMPLE_PLAN = Path(__file__).resolve().parents[3] / "sample_data" / "yueyang-county-carbon-peak-plan.txt"
+#: The second county of the sample city (fictional plan, 示例数据).
+SECOND_COUNTY = "430623"
+SECOND_PLAN = SAMPLE_PLAN.parent / "huarong" / "huarong-county-carbon-peak-plan-SAMPLE.txt"
+#: The city above both counties.
+SAMPLE_CITY = "430600"
 
 
 def sample_plan_path() -> Path:
@@ -17,8 +26,15 @@ def sample_plan_path() -> Path:
 
 
 def load(stdout) -> None:
-    parsed, text = services.parse_file(sample_plan_path())
-    result = services.import_plan(parsed, source_text=text)
+    ensure_region(SAMPLE_CITY)
+    _load_plan(stdout, sample_plan_path(), None)
+    if SECOND_PLAN.exists():
+        _load_plan(stdout, SECOND_PLAN, ensure_region(SECOND_COUNTY))
+
+
+def _load_plan(stdout: Any, path: Path, region: Any) -> None:
+    parsed, text = services.parse_file(path, region)
+    result = services.import_plan(parsed, source_text=text, region=region)
     if result.applied:
         tasks = sum(len(a.tasks) for a in parsed.actions)
         stdout.write(
