@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from carbonpeak.core import audit
+from carbonpeak.core.regions import home_region
 from carbonpeak.engine import lmdi, stirpat
 from carbonpeak.engine.lmdi import SectorYear
 from carbonpeak.engine.measures import MeasureSpec, wedges
@@ -88,10 +89,12 @@ def create_scenario(
     """
     assumptions = fill_from_accounting(assumptions)
     parsed = spec_mod.parse_scenario(assumptions)
-    if Scenario.objects.filter(name=parsed.name).exists():
+    region = getattr(user, "region", None) or home_region()
+    if Scenario.objects.in_region(region).filter(name=parsed.name).exists():
         raise SpecError(f"已有名为“{parsed.name}”的情景，请改名或在该情景下保存新版本", "scenario.name")
     head = assumptions.get("scenario", {})
     scenario = Scenario.objects.create(
+        region=region,
         name=parsed.name,
         kind=parsed.kind,
         description=str(head.get("description", "")),
