@@ -99,12 +99,18 @@ def _unique(names: object) -> list[str]:
     return seen
 
 
+_BRACKET_CHAR = re.compile(r"[()\[\]]")
+
+
 def _top_level_brackets(norm: str) -> list[tuple[int, int]]:
     """Spans (start, end) of top-level bracket groups; () and [] nest in each other."""
-    spans = []
+    spans: list[tuple[int, int]] = []
+    if "(" not in norm and "[" not in norm:
+        return spans
     depth = 0
     start = 0
-    for index, ch in enumerate(norm):
+    for found in _BRACKET_CHAR.finditer(norm):
+        index, ch = found.start(), found.group(0)
         if ch in "([":
             if depth == 0:
                 start = index

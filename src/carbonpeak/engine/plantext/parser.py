@@ -17,7 +17,6 @@ from .structure import (
     Outline,
     Paragraph,
     outline,
-    parent,
 )
 from .targets import find_goals, find_peak_statements, find_targets, paragraph_year
 
@@ -179,14 +178,14 @@ def _goal_paragraphs(paragraphs: list[Paragraph]) -> list[tuple[str, str]]:
     return found
 
 
-def _eligible_action(paragraphs: list[Paragraph], heading: Paragraph) -> bool:
+def _eligible_action(structure: Outline, heading: Paragraph) -> bool:
     if EXCLUDED_SECTION.search(heading.title) and "行动" not in heading.title:
         return False
-    above = parent(paragraphs, heading.index, heading.kind or 0)
+    above = structure.parent(heading.index, heading.kind or 0)
     while above is not None:
         if EXCLUDED_SECTION.search(above.title) and "任务" not in above.title and "行动" not in above.title:
             return False
-        above = parent(paragraphs, above.index, above.kind or 0)
+        above = structure.parent(above.index, above.kind or 0)
     return True
 
 
@@ -200,14 +199,14 @@ def _actions(
         return [], []
     groups: list[tuple[Paragraph | None, list[Paragraph]]] = []
     if action_kind is None:
-        members = [p for p in paragraphs if _eligible_action(paragraphs, p) or not p.heading]
+        members = [p for p in paragraphs if _eligible_action(structure, p) or not p.heading]
         groups.append((None, members))
     else:
         current: tuple[Paragraph | None, list[Paragraph]] | None = None
         for paragraph in paragraphs:
             if paragraph.heading and paragraph.kind is not None and paragraph.kind <= action_kind:
                 current = None
-                if paragraph.kind == action_kind and _eligible_action(paragraphs, paragraph):
+                if paragraph.kind == action_kind and _eligible_action(structure, paragraph):
                     current = (paragraph, [])
                     groups.append(current)
                 continue
@@ -220,12 +219,12 @@ def _actions(
                 # keep actions between the first and last action with departments, and later actions
                 # under the same parent section
                 last_head = groups[last][0]
-                last_parent = parent(paragraphs, last_head.index, action_kind) if last_head else None
+                last_parent = structure.parent(last_head.index, action_kind) if last_head else None
                 kept = []
                 for i, group in enumerate(groups):
                     head = group[0]
                     same_parent = (
-                        head is not None and parent(paragraphs, head.index, action_kind) is last_parent
+                        head is not None and structure.parent(head.index, action_kind) is last_parent
                     )
                     if first <= i <= last or (i > last and same_parent and last_parent is not None):
                         kept.append(group)

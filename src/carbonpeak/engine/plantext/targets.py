@@ -105,11 +105,16 @@ def _clauses(norm: str, start: int, end: int) -> list[_Clause]:
     return [c for c in clauses if c.end > c.start]
 
 
+_SENTENCE_MARK = re.compile(r"[()\[\]。!?]")
+_DIGIT = re.compile(r"\d")
+
+
 def _sentences(norm: str) -> list[tuple[int, int]]:
     spans = []
     position = 0
     depth = 0
-    for index, ch in enumerate(norm):
+    for found in _SENTENCE_MARK.finditer(norm):
+        index, ch = found.start(), found.group(0)
         if ch in "([":
             depth += 1
         elif ch in ")]" and depth:
@@ -125,6 +130,8 @@ def _sentences(norm: str) -> list[tuple[int, int]]:
 def _clause_year(text: str) -> int | None:
     """The target year named in a clause: 到2025年, 2030年前, “十四五”末; base years (比2020年) are not."""
     year = None
+    if "年" not in text and "五" not in text:
+        return None
     for match in _YEAR.finditer(text):
         after = text[match.end() : match.end() + 6]
         if match["pre"] or re.match(r"\s*(?:\d+月|基础上|水平|相比|为基|的基础|同期|以来)", after):
@@ -276,6 +283,8 @@ def _targets_in_clause(text: str, norm: str, clause: _Clause) -> list[_Found]:
     results: list[_Found] = []
     segment_start = clause.start
     ctext = norm[clause.start : clause.end]
+    if not _DIGIT.search(ctext):
+        return results
     consumed = clause.start
     for match in _VALUE.finditer(ctext):
         if not match.group("num") or clause.start + match.start() < consumed:
