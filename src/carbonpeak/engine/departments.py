@@ -183,6 +183,18 @@ class DepartmentRegistry:
                 self._resolved[name] = resolved
         return resolved
 
+    def admin_prefix(self, written: str) -> str | None:
+        """The administrative prefix of a written name ("县" of 县发改局, "岳阳县" of 岳阳县发改局).
+
+        Returns "" for a bare stem written without prefix (发改局), and None when the
+        name does not end with a known stem.
+        """
+        name = clean_department_name(written)
+        for stem, _full in _stems():
+            if name.endswith(stem) and _is_prefix(name[: -len(stem)]):
+                return name[: -len(stem)]
+        return None
+
     def knows(self, written: str) -> bool:
         """Whether a written form is a registry name, an alias, or prefix + a known stem."""
         name = clean_department_name(written)

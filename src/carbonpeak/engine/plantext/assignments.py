@@ -245,14 +245,38 @@ def _mark_nested(inner: str, result: Assignment, registry: DepartmentRegistry) -
     return inner.replace("\x02", "(").replace("\x03", ")")
 
 
-def _names_with_marks(text: str, registry: DepartmentRegistry) -> list[tuple[str, bool]]:
+_BARE_UNIT = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:局|委|办|厅|委员会|中心)$")
+_NOT_BARE = re.compile(
+    r"^(?:各|国网|国家|中国|中共|省|市|县|区|州|旗|盟|镇|乡|街道)|[省市县区州旗盟镇乡]|政府"
+)
+
+
+def share_prefix(name: str, prefix: list[str], registry: DepartmentRegistry) -> str:
+    """Give a name written without its administrative prefix the prefix of the name before it.
+
+    A list written with one shared prefix ("市住建局、发改局、自然资源局") names three
+    市 units; ``prefix`` holds the last prefix seen in the list (updated here).
+    """
+    own = registry.admin_prefix(name)
+    if own:
+        prefix[:] = [own]
+        return name
+    if prefix and (own == "" or (_BARE_UNIT.match(name) and not _NOT_BARE.search(name))):
+        return prefix[0] + name
+    return name
+
+
+def _names_with_marks(
+    text: str, registry: DepartmentRegistry, prefix: list[str] | None = None
+) -> list[tuple[str, bool]]:
     out = []
+    shared = prefix if prefix is not None else []
     for raw in _split_list(text):
         marked = "\x01" in raw
         for name in _split_conjunctions(raw.replace("\x01", "").strip(), registry):
             name = clean_department_name(re.sub(r"^(?:由|会同|并由|并|同时)", "", name))
             if name and len(name) <= 40:
-                out.append((name, marked))
+                out.append((share_prefix(name, shared, registry), marked))
     return out
 
 
@@ -294,6 +318,7 @@ def parse_assignment(content: str, registry: DepartmentRegistry, *, first_leads:
         Written names (not yet resolved; call :meth:`Assignment.finish`).
     """
     result = Assignment()
+    prefix: list[str] = []
     norm = width_normalise(content).replace("\n", ";").replace("〔", "(").replace("〕", ")")
     # [牵头单位]A[配合单位]B -> 牵头单位:A;配合单位:B
     norm = re.sub(r"\[(牵头|责任|负责|配合|参加|参与|协同|协办|主办|主责)(单位|部门)\]\s*:?", r";\1\2:", norm)
@@ -318,7 +343,9 @@ def parse_assignment(content: str, registry: DepartmentRegistry, *, first_leads:
             # a note after the list ends it: (负责单位:A、B。未明确牵头单位的,由所列单位按职责分工负责,下同)
             segment = segment.split("。", 1)[0]
             names = _names_with_marks(
-                re.sub(r"(?:等)?(?:按职责分工负责|按职责负责|负责|配合)?[;,。\s]*$", "", segment), registry
+                re.sub(r"(?:等)?(?:按职责分工负责|按职责负责|负责|配合)?[;,。\s]*$", "", segment),
+                registry,
+                prefix,
             )
             kind = match.group(1)
             if kind in ("牵头", "主办", "主责"):
@@ -337,17 +364,17 @@ def parse_assignment(content: str, registry: DepartmentRegistry, *, first_leads:
         coop = _COOP_CLAUSE.search(clause) if not lead else None
         if lead:
             result.lead.extend(
-                n for n, _ in _names_with_marks(re.sub(r"等$", "", clause[: lead.start()]), registry)
+                n for n, _ in _names_with_marks(re.sub(r"等$", "", clause[: lead.start()]), registry, prefix)
             )
         elif coop:
-            names = _names_with_marks(re.sub(r"等$", "", clause[: coop.start()]), registry)
+            names = _names_with_marks(re.sub(r"等$", "", clause[: coop.start()]), registry, prefix)
             if result.lead or not coop.group(0).endswith(("负责", "落实", "推进")):
                 result.cooperating.extend(n for n, m in names if not m)
                 result.lead.extend(n for n, m in names if m)
             else:
                 unassigned.extend(names)
         elif _RESPONSIBLE_CLAUSE.search(clause):
-            names = _names_with_marks(re.sub(r"等?(?:负责|落实|实施)+$", "", clause), registry)
+            names = _names_with_marks(re.sub(r"等?(?:负责|落实|实施)+$", "", clause), registry, prefix)
             if not result.lead and not unassigned:
                 # (县发改局负责) leads; (A、B负责) is a list without roles
                 _assign_responsible(result, names, first_leads)
@@ -358,7 +385,7 @@ def parse_assignment(content: str, registry: DepartmentRegistry, *, first_leads:
                     unassigned = []
                 result.cooperating.extend(n for n, _ in names)
         else:
-            names = _names_with_marks(re.sub(r"等$", "", clause), registry)
+            names = _names_with_marks(re.sub(r"等$", "", clause), registry, prefix)
             if result.lead:
                 result.cooperating.extend(n for n, m in names if not m)
             else:

@@ -14,7 +14,16 @@ __all__ = ["MARKER_RE", "clean_paragraphs", "to_simplified", "widen_map", "width
 
 # one-to-one character map: full-width ASCII -> ASCII, plus CJK brackets used like ASCII ones
 _WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-_WIDTH.update({0x3000: 0x20, ord("【"): ord("["), ord("】"): ord("]"), ord("﹪"): ord("%")})
+_WIDTH.update(
+    {
+        0x3000: 0x20,
+        ord("【"): ord("["),
+        ord("】"): ord("]"),
+        ord("〔"): ord("["),
+        ord("〕"): ord("]"),
+        ord("﹪"): ord("%"),
+    }
+)
 
 
 def widen_map() -> dict[int, int]:
@@ -22,12 +31,12 @@ def widen_map() -> dict[int, int]:
     return dict(_WIDTH)
 
 
-_WIDE = re.compile("[\uff01-\uff5e\u3000【】﹪]")
+_WIDE = re.compile("[\uff01-\uff5e\u3000【】〔〕﹪]")
 
 
 @lru_cache(maxsize=8192)
 def width_normalise(text: str) -> str:
-    """Map full-width ASCII forms (（）：，；．０-９％) and 【】 to ASCII; the length is unchanged."""
+    """Map full-width ASCII forms (（）：，；．０-９％), 【】 and 〔〕 to ASCII; the length is unchanged."""
     return text.translate(_WIDTH) if _WIDE.search(text) else text
 
 

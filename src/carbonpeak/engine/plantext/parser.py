@@ -14,9 +14,11 @@ from .structure import (
     EXCLUDED_SECTION,
     GOAL_SECTION,
     META_LINE,
+    PLAIN_TASK,
     Outline,
     Paragraph,
     outline,
+    paragraph_from,
 )
 from .targets import find_goals, find_peak_statements, find_targets, paragraph_year
 
@@ -255,6 +257,12 @@ def _actions(
                 tasks[-1][1].append(member)
                 closed = True
             elif (
+                tasks and member.heading and member.kind is not None and task_kind < member.kind < PLAIN_TASK
+            ):
+                # a numbered sub-item of the task (1. → (1)), even after a bracket closed the one before
+                tasks[-1][1].append(member)
+                closed = member.closes
+            elif (
                 tasks
                 and not closed
                 and not (member.heading and member.kind is not None and member.kind < task_kind)
@@ -271,6 +279,7 @@ def _actions(
                 intros.append((action.title, intro))
             continue
         action_assignment = _assignment_of(action_parts, registry, first_leads) if action_parts else None
+        tasks = _split_items(tasks, task_kind, registry, intro)
         for number, (task_paragraph, extra) in enumerate(tasks, start=1):
             task, assignment = _task(action.number, number, task_paragraph, extra, registry, first_leads)
             if action_assignment is not None and not (task.lead or task.cooperating):
@@ -302,6 +311,80 @@ def _actions(
     for index, action in enumerate(actions, start=1):
         action.number = index
     return actions, intros
+
+
+def _owns_departments(item: Paragraph, following: list[Paragraph]) -> bool:
+    return item.has_dept or any(p.kind == DEPT_LINE for p in following)
+
+
+def _split_items(
+    tasks: list[tuple[Paragraph, list[Paragraph]]],
+    task_kind: int,
+    registry: DepartmentRegistry,
+    intro: list[str],
+) -> list[tuple[Paragraph, list[Paragraph]]]:
+    """Items that carry their own departments become tasks of their own.
+
+    * a task whose numbered sub-items ("1." → "（1）") each end with their departments, while
+      the task itself names none: each sub-item is a task (the task's own text is the
+      action's introduction);
+    * a paragraph with several department brackets, each closing its own sentence-level
+      item ("推进A……（甲牵头）。推进B……（乙牵头）。"): each item is a task.
+    """
+    expanded: list[tuple[Paragraph, list[Paragraph]]] = []
+    for paragraph, extra in tasks:
+        deeper = [m for m in extra if m.heading and m.kind is not None and m.kind > task_kind]
+        level = min((m.kind for m in deeper if m.kind is not None), default=None)
+        items: list[tuple[Paragraph, list[Paragraph]]] = []
+        if level is not None and not paragraph.has_dept:
+            for member in extra:
+                if member.kind == level:
+                    items.append((member, []))
+                elif items:
+                    items[-1][1].append(member)
+        if len([1 for item, following in items if _owns_departments(item, following)]) >= 2:
+            intro.append(paragraph.text[paragraph.body :])
+            chosen = items
+        else:
+            chosen = [(paragraph, extra)]
+        for item, following in chosen:
+            pieces = _sentence_items(item, registry)
+            if len(pieces) >= 2:
+                expanded.extend((piece, []) for piece in pieces[:-1])
+                expanded.append((pieces[-1], following))
+            else:
+                expanded.append((item, following))
+    return expanded
+
+
+def _sentence_items(paragraph: Paragraph, registry: DepartmentRegistry) -> list[Paragraph]:
+    """Split a paragraph after each department bracket that closes a sentence (…（甲牵头）。)."""
+    spans = paragraph.dept_spans
+    if len(spans) < 2:
+        return [paragraph]
+    cuts = []
+    for _start, end in spans[:-1]:
+        tail = paragraph.norm[end : end + 2]
+        stop = re.match(r"\s*[。;!]", tail)
+        if stop is None:
+            continue
+        cuts.append(end + stop.end())
+    if not cuts:
+        return [paragraph]
+    pieces = []
+    start = 0
+    for cut in [*cuts, len(paragraph.text)]:
+        piece = paragraph.text[start:cut]
+        if len(re.findall(r"[\u4e00-\u9fff]", piece)) >= 4:
+            pieces.append(piece)
+        elif pieces:
+            pieces[-1] += piece
+        start = cut
+    if len(pieces) < 2:
+        return [paragraph]
+    first = paragraph_from(paragraph.index, pieces[0], registry)
+    rest = [paragraph_from(paragraph.index, piece.strip(), registry, plain=True) for piece in pieces[1:]]
+    return [first, *rest]
 
 
 def _is_dept_tail(paragraph: Paragraph) -> bool:

@@ -19,7 +19,16 @@ from ..departments import DepartmentRegistry
 from .assignments import dept_brackets, dept_label_start
 from .normalize import width_normalise
 
-__all__ = ["DEPT_LINE", "META_LINE", "PLAIN_TASK", "Outline", "Paragraph", "ParentIndex", "outline"]
+__all__ = [
+    "DEPT_LINE",
+    "META_LINE",
+    "PLAIN_TASK",
+    "Outline",
+    "Paragraph",
+    "ParentIndex",
+    "outline",
+    "paragraph_from",
+]
 
 _KINDS = [
     (0, re.compile(r"^\s*第[一二三四五六七八九十]+[章节部分篇]\s*")),
@@ -155,6 +164,17 @@ def _paragraph(index: int, text: str, registry: DepartmentRegistry) -> Paragraph
         paragraph.dept_spans = dept_brackets(norm, registry)
         if not paragraph.dept_spans:
             paragraph.dept_label = dept_label_start(norm)
+    return paragraph
+
+
+def paragraph_from(index: int, text: str, registry: DepartmentRegistry, *, plain: bool = False) -> Paragraph:
+    """A paragraph object for a piece of a paragraph (an item split off after its bracket).
+
+    ``plain``: the piece is a later item of a paragraph, so any marker-like start is text.
+    """
+    paragraph = _paragraph(index, text, registry)
+    if plain:
+        paragraph.kind, paragraph.body = PLAIN_TASK, 0
     return paragraph
 
 

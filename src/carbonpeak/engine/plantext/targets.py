@@ -87,6 +87,8 @@ class _Found:
     unit: str
     comparator: str
     scope: str | None
+    value_max: float | None = None
+    stretch: bool = False
 
 
 @dataclass
@@ -148,8 +150,18 @@ _YEAR_SERIES = re.compile(
 )
 
 
+_YEAR_RANGE = re.compile(r"(?<![比较与同])(20\d{2})\s*年?\s*(?:至|到|-|—|–|~|～)\s*(20\d{2})\s*年")
+
+
 def _respective_years(text: str) -> list[int]:
-    """Years written as a series for respective values: "到2025年、2030年…分别达到x、y" -> [2025, 2030]."""
+    """Years written as a series for respective values.
+
+    "到2025年、2030年…分别达到x、y" -> [2025, 2030]; "2022年至2025年…分别达到a、b、c、d" ->
+    [2022, 2023, 2024, 2025] (one value per year of the span).
+    """
+    span = _YEAR_RANGE.search(text)
+    if span and 0 < int(span.group(2)) - int(span.group(1)) <= 15:
+        return list(range(int(span.group(1)), int(span.group(2)) + 1))
     for match in _YEAR_SERIES.finditer(text):
         if "年" in match.group(0):
             return [int(y) for y in re.findall(r"20\d{2}", match.group(0))]
@@ -240,10 +252,12 @@ def find_targets(
             year = None
         year_clause_start: int | None = None
         series: list[int] = []
+        in_sentence: list[_Found] = []
         for clause in _clauses(norm, s_start, s_end):
             ctext = norm[clause.start : clause.end]
             clause_year = _clause_year(ctext)
-            found = _targets_in_clause(text, norm, clause)
+            found = _targets_in_clause(text, norm, clause, in_sentence)
+            in_sentence.extend(found)
             if clause_year is not None:
                 year = clause_year
                 year_clause_start = clause.start
@@ -274,12 +288,28 @@ def find_targets(
                         quote=text[quote_start : found_target.end].strip(" \n,，;；"),
                         task_code=task_code,
                         section=section,
+                        value_max=found_target.value_max,
+                        stretch=found_target.stretch,
                     )
                 )
     return targets
 
 
-def _targets_in_clause(text: str, norm: str, clause: _Clause) -> list[_Found]:
+_RANGE_TAIL = re.compile(
+    rf"\s*(?:-|—|–|~|～|至)\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>(?:{_UNIT}){_PER})?(?P<post>以上|以内|以下|左右|之间)?"
+)
+_STRETCH = re.compile(r"力争|争取")
+# numbers that specify rather than commit: a subsidy or award, a design limit, a per-unit amount
+_SPECIFICATION = re.compile(
+    r"补贴|奖励|补助|资助|贴息|奖补|给予|扶持资金|每(?:千瓦|户|吨|平方米|辆|个|家|台|套|亩|千瓦时)|单个|单台|单体"
+    r"|限值|设计(?:值|标准|能耗)|标准值|额定|按照.{0,6}标准"
+)
+_MONEY_SUBJECT = re.compile(r"产值|收入|规模|产业|投资|增加值|交易额|营收|总额|融资|信贷|贷款|基金")
+
+
+def _targets_in_clause(
+    text: str, norm: str, clause: _Clause, previous: list[_Found] | None = None
+) -> list[_Found]:
     results: list[_Found] = []
     segment_start = clause.start
     ctext = norm[clause.start : clause.end]
@@ -289,11 +319,25 @@ def _targets_in_clause(text: str, norm: str, clause: _Clause) -> list[_Found]:
     for match in _VALUE.finditer(ctext):
         if not match.group("num") or clause.start + match.start() < consumed:
             continue
-        if _is_number_noise(norm, match, clause.start):
+        # a range: 58%—60%, 58—60%, 5至8万千瓦
+        span_end = clause.start + (match.end() if match.group("unit") else match.end("num"))
+        ranged = _RANGE_TAIL.match(norm, span_end, clause.end)
+        if ranged is not None and not (ranged.group("unit") or match.group("unit")):
+            ranged = None
+        if ranged is None and _is_number_noise(norm, match, clause.start):
             continue
         pre = match.group("pre") or ""
         post = match.group("post") or ""
         unit = match.group("unit") or ""
+        if ranged is not None:
+            unit = unit or ranged.group("unit") or ""
+            post = ranged.group("post") or post
+            if post == "之间":
+                post = ""
+        if _SPECIFICATION.search(ctext[: match.start("num")]):
+            continue
+        if "元" in unit and not _MONEY_SUBJECT.search(ctext[: match.start("num")]):
+            continue
         comparator = None
         subject_end = clause.start + match.start()
         if pre in _COMPARATOR:
@@ -317,7 +361,26 @@ def _targets_in_clause(text: str, norm: str, clause: _Clause) -> list[_Found]:
                 continue
         base, scope = _clean_subject(subject_norm)
         delta = pre if pre and pre not in _COMPARATOR else ""
-        target_end = clause.start + match.end()
+        target_end = clause.start + match.end() if ranged is None else ranged.end()
+        value_max = float(ranged.group("num")) if ranged is not None else None
+        stretch = bool(_STRETCH.search(ctext[: match.start("num")]))
+        if stretch and not base and (results or previous):
+            # 达到20%，力争达到22%: the stretch value of the indicator just named
+            earlier = (results or previous or [])[-1]
+            results.append(
+                _Found(
+                    target_end,
+                    earlier.indicator.removesuffix("（力争）") + "（力争）",
+                    match.group("num"),
+                    unit or earlier.unit,
+                    comparator,
+                    earlier.scope,
+                    value_max,
+                    True,
+                )
+            )
+            consumed = segment_start = target_end
+            continue
         tail = re.match(r"^(?:的)?([\u4e00-\u9fff、“”\"A-Za-z0-9+]{2,30})", after)
         if (not base or _SUBJECT_VERB.search(base)) and tail:
             # 具备5%以上的尖峰负荷响应能力 / 完成4个乡镇污水处理厂建设: the indicator follows the value
@@ -337,10 +400,14 @@ def _targets_in_clause(text: str, norm: str, clause: _Clause) -> list[_Found]:
                 names = _split_indicators(indicator, 1 + len(respective))
             values = [(target_end, match.group("num"), unit), *respective]
             for name, (end, value_text, value_unit) in zip(names, values, strict=True):
-                results.append(_Found(end, name, value_text, value_unit or unit, comparator, scope))
+                results.append(
+                    _Found(end, name, value_text, value_unit or unit, comparator, scope, stretch=stretch)
+                )
             target_end = values[-1][0]
         else:
-            results.append(_Found(target_end, indicator, match.group("num"), unit, comparator, scope))
+            results.append(
+                _Found(target_end, indicator, match.group("num"), unit, comparator, scope, value_max, stretch)
+            )
         consumed = target_end
         segment_start = target_end
     return results
