@@ -1,19 +1,25 @@
 from django import forms
 
-PLAN_EXTENSIONS = (".txt", ".docx")
-MAX_PLAN_BYTES = 10 * 1024 * 1024
+from carbonpeak.engine.plantext.reading import MAX_FILE_BYTES, SUPPORTED_EXTENSIONS
+
+PLAN_EXTENSIONS = SUPPORTED_EXTENSIONS
+MAX_PLAN_BYTES = MAX_FILE_BYTES
 MAX_LEDGER_BYTES = 10 * 1024 * 1024
 
 
 class PlanUploadForm(forms.Form):
-    file = forms.FileField(label="方案文件（.txt 或 .docx）")
+    file = forms.FileField(label="方案文件（.pdf、.docx 或 .txt）")
 
     def clean_file(self):
         f = self.cleaned_data["file"]
         if not f.name.lower().endswith(PLAN_EXTENSIONS):
-            raise forms.ValidationError("只支持 .txt（UTF-8 或 GB18030 编码）和 .docx 格式的方案文件。")
+            raise forms.ValidationError(
+                "只支持 .pdf（带文字层）、.docx 和 .txt（UTF-8 或 GB18030 编码）格式的方案文件。"
+            )
         if f.size > MAX_PLAN_BYTES:
-            raise forms.ValidationError("文件超过 10 MB，请确认上传的是方案正文。")
+            raise forms.ValidationError(
+                f"文件超过 {MAX_PLAN_BYTES // 1024 // 1024} MB，请确认上传的是方案正文。"
+            )
         return f
 
 

@@ -63,7 +63,7 @@ def ensure_departments(
 
 
 def parse_file(path: str | Path) -> tuple[ParsedPlan, str]:
-    """Read a plan document (.txt / .docx) and parse it with the current registry.
+    """Read a plan document (.pdf / .docx / .txt) and parse it with the current registry.
 
     Raises :class:`carbonpeak.engine.plantext.PlanParseError` with a Chinese message.
     """

@@ -16,7 +16,8 @@ from carbonpeak.accounts.typing import AuthenticatedHttpRequest
 from carbonpeak.core import audit
 from carbonpeak.core.excel import table_workbook, xlsx_response
 from carbonpeak.core.permissions import rule_required
-from carbonpeak.engine.plantext import PlanParseError, read_document
+from carbonpeak.engine.plantext import PlanParseError
+from carbonpeak.engine.plantext.reading import read_bytes
 from carbonpeak.plans import ledger_excel, services
 from carbonpeak.plans.forms import AliasForm, LedgerUploadForm, PlanUploadForm
 from carbonpeak.plans.models import Assignment, Department, DepartmentAlias, Plan, Target, Task
@@ -295,7 +296,7 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.error(request, "上传的文件已失效，请重新上传。")
             return redirect("plans:upload")
         try:
-            text = read_document(path)
+            text = read_bytes(path.read_bytes(), request.session.get("plan_upload_name") or path.name)
             parsed = services.parse_text(text)
         except PlanParseError as exc:
             messages.error(request, str(exc))
@@ -310,8 +311,10 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PlanUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         token, path = _store_pending(request, "plan_upload", form.cleaned_data["file"])
+        name = Path(form.cleaned_data["file"].name).name
+        request.session["plan_upload_name"] = name
         try:
-            text = read_document(path)
+            text = read_bytes(path.read_bytes(), name)
             parsed = services.parse_text(text)
         except PlanParseError as exc:
             path.unlink(missing_ok=True)

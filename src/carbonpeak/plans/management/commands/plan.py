@@ -29,7 +29,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(
             dest="subcommand", required=True, metavar="{parse,import,export-ledger,import-ledger}"
         )
-        p = sub.add_parser("parse", help="解析方案文件（.txt / .docx）并输出结构")
+        p = sub.add_parser("parse", help="解析方案文件（.pdf / .docx / .txt）并输出结构")
         p.add_argument("file")
         p.add_argument("--json", action="store_true", help="以 JSON 输出")
         p = sub.add_parser("import", help="把方案导入数据库（重复导入不会产生变化）")
