@@ -24,7 +24,7 @@ def _width(text: str) -> float:
     return sum(0.5 if ord(ch) < 128 else 1.0 for ch in text)
 
 
-def wrap(paragraph: str, columns: int = 28, indent: bool = True) -> list[str]:
+def wrap(paragraph: str, columns: float = 28, indent: bool = True) -> list[str]:
     """Hard-wrap a paragraph at ``columns`` full-width characters (half for ASCII), first line indented."""
     lines: list[str] = []
     current = "\u3000\u3000" if indent else ""

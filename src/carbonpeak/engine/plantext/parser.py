@@ -6,7 +6,7 @@ import re
 
 from ..departments import DepartmentRegistry
 from .assignments import FIRST_LISTED_LEADS, Assignment, parse_assignment
-from .header import parse_date, parse_header
+from .header import PLAN_TITLE, parse_date, parse_header
 from .model import ParsedAction, ParsedPlan, ParsedTarget, ParsedTask, PlanParseError
 from .normalize import clean_paragraphs, width_normalise
 from .structure import (
@@ -20,6 +20,7 @@ from .structure import (
     outline,
     paragraph_from,
 )
+from .tables import TABLE_PREFIX, tables_to_sentences
 from .targets import find_goals, find_peak_statements, find_targets, paragraph_year
 
 __all__ = ["parse_plan"]
@@ -49,7 +50,7 @@ def parse_plan(text: str, *, registry: DepartmentRegistry | None = None) -> Pars
         When the text holds nothing of the genre: no task, no target and no goal.
     """
     registry = registry or DepartmentRegistry.default()
-    texts = clean_paragraphs(text or "")
+    texts = clean_paragraphs(tables_to_sentences(text or ""))
     if not texts or not re.search(r"[\u4e00-\u9fff]", "".join(texts)):
         raise PlanParseError("文本为空或不含中文内容，未找到碳达峰实施方案的内容。")
     structure = outline(texts, registry)
@@ -76,6 +77,9 @@ def parse_plan(text: str, *, registry: DepartmentRegistry | None = None) -> Pars
     for action in actions:
         for task in action.tasks:
             targets.extend(find_targets(task.text, task_code=task.code, section=action.title))
+    for paragraph in paragraphs:
+        if paragraph.text.startswith(TABLE_PREFIX):
+            targets.extend(find_targets(paragraph.text, task_code=None, section="主要指标表"))
     if not actions and not goal_paragraphs:
         # a passage without headings (e.g. the 主要目标 paragraph pasted alone)
         year: int | None = None
@@ -87,8 +91,29 @@ def parse_plan(text: str, *, registry: DepartmentRegistry | None = None) -> Pars
             )
             year = paragraph_year(paragraph.text) or year
     targets = _unique_targets(targets)
+    # a table repeating a value the prose already states adds nothing
+    table_lines = [p.text for p in paragraphs if p.text.startswith(TABLE_PREFIX)]
+    if table_lines:
+        from_table = [any(t.quote in line for line in table_lines) for t in targets]
+        prose = {
+            (t.value_text, t.unit, t.year)
+            for t, tabled in zip(targets, from_table, strict=True)
+            if not tabled
+        }
+        targets = [
+            t
+            for t, tabled in zip(targets, from_table, strict=True)
+            if not (tabled and (t.value_text, t.unit, t.year) in prose)
+        ]
 
     header = parse_header(texts, first_body)
+    if not header.title:
+        # a policy with the plan as its 附件: the plan's own title line stands after "附件"
+        for paragraph in paragraphs:
+            candidate = paragraph.text.strip()
+            if not paragraph.heading and PLAN_TITLE.match(candidate) and "关于" not in candidate:
+                header.title = candidate
+                break
     if header.issued_on is None:
         for tail in reversed(texts[-8:]):
             stripped = tail.strip()

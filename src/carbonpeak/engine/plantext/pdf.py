@@ -111,7 +111,8 @@ def pdf_lines_to_text(pages: list[list[str]]) -> str:
         counts = Counter(widths)
         top = max(counts.values())
         # the page width: the widest of the most frequent line widths
-        full = max(w for w, c in counts.items() if c >= max(2, top // 3)) if len(widths) >= 4 else max(widths)
+        frequent = [w for w, c in counts.items() if c >= max(2, top // 3)]
+        full = max(frequent) if frequent and len(widths) >= 4 else max(widths)
     indented = sum(1 for line in lines if _INDENT.match(line)) >= 3
     paragraphs: list[str] = []
     joining = False

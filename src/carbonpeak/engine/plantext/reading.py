@@ -230,6 +230,11 @@ def _table_lines(table: object) -> list[str]:
         return []
     columns = _ledger_columns(rows[0])
     if columns is None:
+        from .tables import table_rows_to_sentences
+
+        sentences = table_rows_to_sentences([_unique_cells(row) for row in rows])
+        if sentences:
+            return sentences
         return [cell for row in rows for cell in _unique_cells(row) if cell]
     return _ledger_lines(rows[1:], columns)
 

@@ -61,6 +61,7 @@ class Paragraph:
     body: int  # offset of the text after the marker
     dept_spans: list[tuple[int, int]] = field(default_factory=list)
     dept_label: int | None = None
+    item: bool = False  # a sentence-level item split off a longer paragraph
 
     @property
     def heading(self) -> bool:
@@ -88,6 +89,11 @@ class Paragraph:
         if label is not None:
             text = text[:label]
         text = text.strip(" ：:;；,，。")
+        if self.item:
+            # "推进水泥企业错峰生产，到2025年，……": the item's heading is its first phrase
+            first = re.search(r"[,，;；:：]", text)
+            if first and first.start() >= 4:
+                text = text[: first.start()]
         if len(text) > 60:
             first = re.search(r"[,，;；:：]", text)
             if first:
@@ -174,7 +180,7 @@ def paragraph_from(index: int, text: str, registry: DepartmentRegistry, *, plain
     """
     paragraph = _paragraph(index, text, registry)
     if plain:
-        paragraph.kind, paragraph.body = PLAIN_TASK, 0
+        paragraph.kind, paragraph.body, paragraph.item = PLAIN_TASK, 0, True
     return paragraph
 
 

@@ -299,6 +299,8 @@ _RANGE_TAIL = re.compile(
     rf"\s*(?:-|—|–|~|～|至)\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>(?:{_UNIT}){_PER})?(?P<post>以上|以内|以下|左右|之间)?"
 )
 _STRETCH = re.compile(r"力争|争取")
+# "分别下降x、y" also with the base year between: 分别比2020年下降13%和15%
+_RESPECTIVELY = re.compile(r"分别\s*(?:(?:比|较|与)\s*20\d{2}\s*年(?:相比|水平)?\s*)?$")
 # numbers that specify rather than commit: a subsidy or award, a design limit, a per-unit amount
 _SPECIFICATION = re.compile(
     r"补贴|奖励|补助|资助|贴息|奖补|给予|扶持资金|每(?:千瓦|户|吨|平方米|辆|个|家|台|套|亩|千瓦时)|单个|单台|单体"
@@ -391,7 +393,7 @@ def _targets_in_clause(
         if not indicator:
             continue
         respective = (
-            _respective_values(norm, target_end, clause.end) if subject_norm.rstrip().endswith("分别") else []
+            _respective_values(norm, target_end, clause.end) if _RESPECTIVELY.search(subject_norm) else []
         )
         if respective:
             # 能耗和二氧化碳排放分别下降x、y: split the subject, then give each its change verb
