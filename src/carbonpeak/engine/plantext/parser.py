@@ -73,10 +73,12 @@ def parse_plan(text: str, *, registry: DepartmentRegistry | None = None) -> Pars
         previous = (section_title, paragraph_year(body) or initial)
     for action_title, intro in orphans:
         for body in intro:
+            if _BOX.match(body):
+                break  # a 专栏 of projects closes the action's own text
             targets.extend(find_targets(body, task_code=None, section=action_title))
     for action in actions:
         for task in action.tasks:
-            targets.extend(find_targets(task.text, task_code=task.code, section=action.title))
+            targets.extend(find_targets(_without_boxes(task.text), task_code=task.code, section=action.title))
     for paragraph in paragraphs:
         if paragraph.text.startswith(TABLE_PREFIX):
             targets.extend(find_targets(paragraph.text, task_code=None, section="主要指标表"))
@@ -157,6 +159,19 @@ def parse_plan(text: str, *, registry: DepartmentRegistry | None = None) -> Pars
         targets=targets,
         warnings=warnings,
     )
+
+
+_BOX = re.compile(r"^\s*专栏\s*[\d一二三四五六七八九十]*")
+
+
+def _without_boxes(text: str) -> str:
+    """A task's text without the 专栏 (project box) that follows it: its project sizes and
+    investment amounts describe projects, they are not commitments of the plan."""
+    lines = text.split("\n")
+    for position, line in enumerate(lines):
+        if _BOX.match(line):
+            return "\n".join(lines[:position])
+    return text
 
 
 def _unique_targets(targets: list[ParsedTarget]) -> list[ParsedTarget]:
