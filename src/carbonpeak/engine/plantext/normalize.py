@@ -152,17 +152,24 @@ def _is_noise(line: str) -> bool:
     return bool(_NOISE_RE.search(line)) and len(line) < 120
 
 
+_COLLAPSED = re.compile(
+    # a marker after a full stop or a closing bracket
+    r"[。)\]](\s*(?:[(\[][一二三四五六七八九十]+[)\]]|[一二三四五六七八九十]+、|\d{1,2}[.、](?!\d)|[(\[]\d{1,2}[)\]]"
+    r"|(?:牵头|责任|配合|参与|参加)(?:单位|部门)[:]))"
+    r"(?=[\u4e00-\u9fff])"
+    # a numbered item right after a heading that has no full stop: …转型行动1.大力发展… / 总体要求(一)指导思想
+    r"|(?<=[\u4e00-\u9fff])((?:\d{1,2}[.](?!\d)|[(][一二三四五六七八九十]+[)]|[(]\d{1,2}[)]))(?=[\u4e00-\u9fff]{2})"
+    # a top-level heading glued to the text before it: …约束性二、重点任务
+    r"|(?<=[\u4e00-\u9fff])([一二三四五六七八九十]+、)(?=[\u4e00-\u9fff]{2,14}?(?:行动|任务|目标|要求|措施|保障|原则|思想|机制|实施))"
+)
+
+
 def _split_collapsed(line: str) -> list[str]:
     """Split a line where a copy collapsed paragraphs: a marker right after 。 or a closing bracket."""
     norm = width_normalise(line)
-    cuts = [
-        m.start(1)
-        for m in re.finditer(
-            r"[。)\]](\s*(?:[(\[][一二三四五六七八九十]+[)\]]|[一二三四五六七八九十]+、|\d{1,2}[.、](?!\d))"
-            r"(?=[\u4e00-\u9fff]))",
-            norm,
-        )
-    ]
+    if len(line) < 60:
+        return [line]
+    cuts = [next(m.start(g) for g in (1, 2, 3) if m.group(g) is not None) for m in _COLLAPSED.finditer(norm)]
     if not cuts:
         return [line]
     pieces = []

@@ -215,6 +215,32 @@ def _mark_plain_tasks(paragraphs: list[Paragraph]) -> None:
             paragraph.kind = PLAIN_TASK
 
 
+def _task_kind_over_sub_items(
+    owners: dict[int, Paragraph], counts: Counter[int], task_kind: int, parents: ParentIndex
+) -> int:
+    """Prefer the level above when the department-carrying items are sub-items of tasks.
+
+    "1.大力发展新能源。（1）推进光伏……（甲牵头）（2）发展生物质……（乙负责）2.推进煤炭……
+    牵头单位：丙": the "（1）" items carry most brackets, yet the tasks are the "1." items
+    (whose sub-items become tasks of their own later). Not when the level above names
+    actions ("（一）……行动（甲牵头）": departments written once per action).
+    """
+    above = task_kind - 1
+    if above not in counts or task_kind == PLAIN_TASK:
+        return task_kind
+    upper = [o for o in owners.values() if o.kind == above]
+    if any("行动" in o.title for o in upper):
+        return task_kind
+    nested = [
+        o
+        for o in owners.values()
+        if o.kind == task_kind and (p := parents.parent(o.index, task_kind)) is not None and p.kind == above
+    ]
+    if len(nested) == counts[task_kind]:
+        return above
+    return task_kind
+
+
 def outline(texts: list[str], registry: DepartmentRegistry) -> Outline:
     """Classify paragraphs and find the action and task levels."""
     paragraphs = [_paragraph(i, t, registry) for i, t in enumerate(texts)]
@@ -234,6 +260,7 @@ def outline(texts: list[str], registry: DepartmentRegistry) -> Outline:
     if owners:
         counts = Counter(o.kind for o in owners.values() if o.kind is not None)
         task_kind = max(counts, key=lambda k: (counts[k], k))
+        task_kind = _task_kind_over_sub_items(owners, counts, task_kind, parents)
         above = Counter(
             p.kind
             for o in owners.values()

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from .normalize import width_normalise
+
 __all__ = ["TABLE_PREFIX", "table_rows_to_sentences", "tables_to_sentences"]
 
 TABLE_PREFIX = "指标表："
@@ -27,7 +29,20 @@ _CHANGE = re.compile(r"(?:下降|降低|减少|提高|提升|增长|增加)(?:�
 
 
 def _cells(line: str) -> list[str]:
-    return [cell.strip() for cell in _SPLIT.split(line.strip()) if cell.strip()]
+    norm = width_normalise(line).strip()
+    cells = [cell.strip() for cell in _SPLIT.split(norm) if cell.strip()]
+    if len(cells) < 3 and "\t" not in norm:
+        # a PDF's text layer separates table cells by single spaces
+        cells = [cell for cell in norm.split(" ") if cell]
+    return cells
+
+
+def _row(line: str, width: int) -> list[str] | None:
+    """The cells of a table row, or None when the line is prose (a sentence) or blank."""
+    cells = _cells(line)
+    if not 2 <= len(cells) <= width + 1 or any(re.search(r"[。，,;；]", cell) for cell in cells):
+        return None
+    return cells
 
 
 def table_rows_to_sentences(rows: list[list[str]]) -> list[str]:
@@ -78,7 +93,7 @@ def tables_to_sentences(text: str) -> str:
     """Replace tab- or bar-separated target tables in ``text`` with target sentences (other lines kept)."""
     if "指标" not in text:
         return text
-    lines = text.split("\n")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     out: list[str] = []
     position = 0
     while position < len(lines):
@@ -87,8 +102,12 @@ def tables_to_sentences(text: str) -> str:
         if len(cells) >= 3 and any("指标" in c for c in cells) and any(_YEAR_HEAD.match(c) for c in cells):
             rows = [cells]
             end = position + 1
-            while end < len(lines) and len(_cells(lines[end])) >= 2:
-                rows.append(_cells(lines[end]))
+            while end < len(lines):
+                if lines[end].strip():
+                    row = _row(lines[end], len(cells))
+                    if row is None:
+                        break
+                    rows.append(row)
                 end += 1
             sentences = table_rows_to_sentences(rows)
             if sentences:
