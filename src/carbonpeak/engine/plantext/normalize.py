@@ -181,8 +181,17 @@ def _split_collapsed(line: str) -> list[str]:
     return [p for p in pieces if p.strip()]
 
 
-def _joins(prev: str, cur: str, adjacent: bool, prev_bullet: bool) -> bool:
-    """Whether ``cur`` continues ``prev`` (a stray line break inside a word or sentence)."""
+def _depth(text: str) -> int:
+    """Open brackets minus closed ones in a width-normalised text."""
+    return text.count("(") + text.count("[") - text.count(")") - text.count("]")
+
+
+def _joins(prev: str, cur: str, adjacent: bool, prev_bullet: bool, opened: int | None = None) -> bool:
+    """Whether ``cur`` continues ``prev`` (a stray line break inside a word or sentence).
+
+    ``prev`` may be shortened to its head and tail (a long paragraph: only its start, its end
+    and its bracket depth ``opened`` matter), which keeps cleaning linear in the text size.
+    """
     if prev_bullet or not prev or not cur:
         return False
     p = width_normalise(prev)
@@ -197,7 +206,8 @@ def _joins(prev: str, cur: str, adjacent: bool, prev_bullet: bool) -> bool:
         return False
     if "关于印发" in p and not p.endswith("通知") and c.endswith("通知") and len(c) <= 40:
         return True  # a notice title broken over two lines: …关于印发东莞市 / 碳达峰实施方案的通知
-    opened = len(re.findall(r"[(\[]", p)) - len(re.findall(r"[)\]]", p))
+    if opened is None:
+        opened = _depth(p)
     if opened > 0:
         return True  # inside a bracket: the paragraph cannot end here
     if p.endswith(_TERMINAL):
@@ -255,8 +265,9 @@ def clean_paragraphs(text: str) -> list[str]:
     text = _DOUBLE_COMMA.sub(r"\1", text)
     text = _COMMA_BEFORE.sub(r"\1", text)
     text = _TRAILING_META.sub("", text)
-    paragraphs: list[str] = []
+    paragraphs: list[list[str]] = []  # the pieces of each paragraph, joined at the end
     bullets: list[bool] = []
+    depths: list[int] = []
     adjacent = False
     for raw in text.split("\n"):
         stripped = raw.strip(" \t\u3000")
@@ -270,10 +281,24 @@ def clean_paragraphs(text: str) -> list[str]:
             continue
         for piece in _split_collapsed(line):
             piece = piece.strip()
-            if paragraphs and _joins(paragraphs[-1], piece, adjacent, bullets[-1]) and not bullet:
-                paragraphs[-1] += piece
+            if paragraphs and not bullet and _joins(_view(paragraphs[-1]), piece, adjacent, bullets[-1], depths[-1]):
+                paragraphs[-1].append(piece)
+                depths[-1] += _depth(width_normalise(piece))
             else:
-                paragraphs.append(piece)
+                paragraphs.append([piece])
                 bullets.append(bullet)
+                depths.append(_depth(width_normalise(piece)))
             adjacent = True
-    return paragraphs
+    return ["".join(pieces) for pieces in paragraphs]
+
+
+def _view(pieces: list[str]) -> str:
+    """A paragraph's text for :func:`_joins`: whole when short, else its head and tail."""
+    if len(pieces) == 1 and len(pieces[0]) <= 400:
+        return pieces[0]
+    text = pieces[0] if len(pieces) == 1 else pieces[0] + pieces[-1]
+    if len(pieces) > 2 or len(text) > 400:
+        head = pieces[0][:200]
+        tail = "".join(pieces[-3:])[-200:]
+        return head + tail
+    return text

@@ -41,6 +41,7 @@ _MARKER = re.compile(
     r"|第[一二三四五六七八九十]+[章节部分]|附件|(?:牵头|责任|配合|参与|参加)(?:单位|部门)[:：])"
 )
 _TERMINAL = tuple("。；;：:！!？?”）)〕】")
+MAX_PAGE_CONTENT_BYTES = 8 * 1024 * 1024  # a dense text page is under 100 KB of drawing operators
 
 
 def _width(text: str) -> float:
@@ -187,6 +188,11 @@ def read_pdf(data: bytes, name: str, *, seconds: float | None = None, max_pages:
                 raise PlanParseError(
                     f"PDF 文件“{name}”的文字提取超过 {budget:.0f} 秒仍未完成，文件可能过于复杂或已损坏。"
                     "请另存为 Word 或文本文件后上传。"
+                )
+            contents = page.get_contents()
+            if contents is not None and len(contents.get_data()) > MAX_PAGE_CONTENT_BYTES:
+                raise PlanParseError(
+                    f"PDF 文件“{name}”第 {len(pages) + 1} 页的内容异常庞大，不像正常的方案页面，已拒绝。"
                 )
             pages.append((page.extract_text() or "").splitlines())
     except PlanParseError:

@@ -184,12 +184,15 @@ def _read_docx(data: bytes, name: str) -> str:
     except Exception as exc:  # python-docx raises several exception types for malformed packages
         raise PlanParseError(f"无法打开 Word 文件“{name}”：{exc.__class__.__name__}。") from exc
     lines: list[str] = []
-    for element in document.element.body.iterchildren():
-        tag = element.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            lines.append(Paragraph(element, document).text)
-        elif tag == "tbl":
-            lines.extend(_table_lines(Table(element, document)))
+    try:
+        for element in document.element.body.iterchildren():
+            tag = element.tag.rsplit("}", 1)[-1]
+            if tag == "p":
+                lines.append(Paragraph(element, document).text)
+            elif tag == "tbl":
+                lines.extend(_table_lines(Table(element, document)))
+    except Exception as exc:  # noqa: BLE001 - malformed document XML surfaces as many exception types
+        raise PlanParseError(f"无法读取 Word 文件“{name}”的正文：文件内容已损坏。") from exc
     return "\n".join(lines)
 
 
