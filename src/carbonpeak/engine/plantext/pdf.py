@@ -172,9 +172,9 @@ def read_pdf(data: bytes, name: str, *, seconds: float | None = None, max_pages:
         reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
             try:
-                opened = reader.decrypt("")
+                opened = bool(reader.decrypt(""))  # an owner password only: readable without one
             except Exception:  # noqa: BLE001 - pypdf raises several types for unsupported encryption
-                opened = 0
+                opened = False
             if not opened:
                 raise PlanParseError(
                     f"PDF 文件“{name}”已加密（设有打开密码），无法读取。请去除密码后重新上传，或上传 Word 版。"
