@@ -281,7 +281,11 @@ def clean_paragraphs(text: str) -> list[str]:
             continue
         for piece in _split_collapsed(line):
             piece = piece.strip()
-            if paragraphs and not bullet and _joins(_view(paragraphs[-1]), piece, adjacent, bullets[-1], depths[-1]):
+            if (
+                paragraphs
+                and not bullet
+                and _joins(_view(paragraphs[-1]), piece, adjacent, bullets[-1], depths[-1])
+            ):
                 paragraphs[-1].append(piece)
                 depths[-1] += _depth(width_normalise(piece))
             else:
