@@ -131,8 +131,11 @@ def pdf_lines_to_text(pages: list[list[str]]) -> str:
             paragraphs[-1] += stripped
         else:
             paragraphs.append(stripped)
-        joining = bool(full) and _width(line) >= full - 1.5 and not stripped.endswith(("。", "：", ":"))
-        if joining and stripped.endswith(_TERMINAL) and not indented:
+        # a full line continues on the next one; where paragraphs are indented, the indent alone
+        # starts a new one (a sentence may end exactly at the page width), otherwise a full
+        # line that ends a sentence ends its paragraph
+        joining = bool(full) and _width(line) >= full - 1.5
+        if joining and not indented and stripped.endswith(_TERMINAL):
             joining = False
     return "\n".join(paragraphs)
 
