@@ -58,6 +58,7 @@ _COOP_CLAUSE = re.compile(
     r"|(?:配合|协助|协同|参加|参与|配合落实|协同推进|协助落实)(?:单位)?$"
 )
 _RESPONSIBLE_CLAUSE = re.compile(r"(?:负责|落实|实施)$")
+_DEADLINE = re.compile(r"[;,。]?\s*(?:完成时限|完成时间|时间节点|时间进度|进度安排|时限)\s*:[^;]*")
 
 
 @dataclass
@@ -142,11 +143,25 @@ def dept_brackets(norm: str, registry: DepartmentRegistry) -> list[tuple[int, in
     spans = []
     for start, end in _top_level_brackets(norm):
         inner = norm[start + 1 : end - 1]
-        if len(inner) > 400 or not _ROLE_WORD.search(inner):
+        if len(inner) > 400:
+            continue
+        if not _ROLE_WORD.search(inner):
+            # a bare list of units closing the paragraph: (市农业农村局,各县(市、区)人民政府)
+            if _only_names(inner, registry) and not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", norm[end:]):
+                spans.append((start, end))
             continue
         if _looks_like_names(inner, registry) or _CARRY.search(inner):
             spans.append((start, end))
     return spans
+
+
+def _only_names(inner: str, registry: DepartmentRegistry) -> bool:
+    """Whether a bracket holds nothing but department names (every one of them known or shaped like one)."""
+    names = split_names(inner, registry)
+    return bool(names) and all(
+        2 <= len(n) <= 30 and (registry.knows(n) or bool(_DEPT_END.search(n))) and not re.search(r"\d", n)
+        for n in names
+    )
 
 
 def dept_label_start(norm: str) -> int | None:
@@ -320,6 +335,8 @@ def parse_assignment(content: str, registry: DepartmentRegistry, *, first_leads:
     result = Assignment()
     prefix: list[str] = []
     norm = width_normalise(content).replace("\n", ";").replace("〔", "(").replace("〕", ")")
+    # a deadline written in the same bracket ends the units: (责任单位:A,B;完成时限:2025年底)
+    norm = _DEADLINE.sub("", norm)
     # [牵头单位]A[配合单位]B -> 牵头单位:A;配合单位:B
     norm = re.sub(r"\[(牵头|责任|负责|配合|参加|参与|协同|协办|主办|主责)(单位|部门)\]\s*:?", r";\1\2:", norm)
     norm = _mark_nested(norm, result, registry)
