@@ -89,9 +89,47 @@ def table_rows_to_sentences(rows: list[list[str]]) -> list[str]:
     return sentences
 
 
+def _ledger(lines: list[str], position: int, header: list[str]) -> tuple[list[str], int] | None:
+    """A task-division table (序号/重点任务/牵头单位/配合单位) copied as tab-separated rows:
+    its rows become task paragraphs with "牵头单位：" lines, like a .docx ledger table."""
+    if len(header) < 3 or "\t" not in lines[position]:
+        return None
+    from .reading import _ledger_columns, _ledger_lines
+
+    columns = _ledger_columns(header)
+    if columns is None:
+        return None
+    rows: list[list[str]] = []
+    end = position + 1
+    while end < len(lines):
+        line = lines[end]
+        if line.strip():
+            if "\t" not in line:
+                break
+            cells = [cell.strip() for cell in width_normalise(line).split("\t")]
+            while cells and not cells[-1]:
+                cells.pop()
+            if len(cells) < len(header):
+                # cells merged over several rows (the action) are missing from later rows
+                cells = [""] * (len(header) - len(cells)) + cells
+            rows.append(cells)
+        end += 1
+    if not rows:
+        return None
+    previous = ""
+    filled = []
+    action = columns.get("action")
+    for row in rows:
+        if action is not None and action < len(row):
+            row[action] = row[action] or previous
+            previous = row[action]
+        filled.append(row)
+    return _ledger_lines(filled, columns), end
+
+
 def tables_to_sentences(text: str) -> str:
     """Replace tab- or bar-separated target tables in ``text`` with target sentences (other lines kept)."""
-    if "指标" not in text:
+    if "指标" not in text and "牵头" not in text and "责任单位" not in text:
         return text
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     out: list[str] = []
@@ -99,6 +137,11 @@ def tables_to_sentences(text: str) -> str:
     while position < len(lines):
         line = lines[position]
         cells = _cells(line)
+        ledger = _ledger(lines, position, cells)
+        if ledger is not None:
+            replacement, position = ledger
+            out.extend(replacement)
+            continue
         if len(cells) >= 3 and any("指标" in c for c in cells) and any(_YEAR_HEAD.match(c) for c in cells):
             rows = [cells]
             end = position + 1
