@@ -41,7 +41,7 @@ _UNIT = (
     r"%|‰|个百分点|"
     r"(?:[万亿千百十]*(?:千瓦时|千瓦|兆瓦时|兆瓦|吉瓦|瓦时|kWh|kW|MW|GW|立方米|平方米|平方公里|公顷|公里|千米|米|"
     r"吨标准煤|吨标煤|吨二氧化碳当量|吨二氧化碳|吨|千克标准煤|克标准煤|千克|公斤|微克|亩|辆|个|座|家|台|套|处|所|条|户|"
-    r"人次|人|项|倍|元|根|艘|架|只|标准煤|升|蒸吨|标箱|万亩))"
+    r"人次|人|项|倍|元|根|艘|架|只|标准煤|升|蒸吨|标准箱|标箱|万亩|克))"
 )
 _PER = r"(?:/(?:万元|吨|千瓦时|年|人|平方米|亩|立方米|标箱|公里))?"
 _GE = (
@@ -368,19 +368,22 @@ def _targets_in_clause(
         target_end = clause.start + match.end() if ranged is None else ranged.end()
         value_max = float(ranged.group("num")) if ranged is not None else None
         stretch = bool(_STRETCH.search(ctext[: match.start("num")]))
-        if stretch and not base and (results or previous):
-            # 达到20%，力争达到22%: the stretch value of the indicator just named
+        tail_noun = re.match(r"^(?:的)?[\u4e00-\u9fff]{2,}", after)
+        if not base and (results or previous) and (stretch or not tail_noun):
+            # 达到20%，力争达到22% / …达到8000万千瓦以上，2025年达到5000万千瓦: the value of the
+            # indicator just named (a stretch value carries "（力争）")
             earlier = (results or previous or [])[-1]
+            name = earlier.indicator.removesuffix("（力争）")
             results.append(
                 _Found(
                     target_end,
-                    earlier.indicator.removesuffix("（力争）") + "（力争）",
+                    name + "（力争）" if stretch and not earlier.stretch else name,
                     match.group("num"),
                     unit or earlier.unit,
                     comparator,
                     earlier.scope,
                     value_max,
-                    True,
+                    stretch,
                 )
             )
             consumed = segment_start = target_end
