@@ -91,3 +91,11 @@ def test_scanned_pdf_upload_says_so(office_client):
     assert response.status_code == 400
     assert "没有可提取的文字层" in response.content.decode()
     assert Plan.objects.count() == 0
+
+
+def test_upload_over_the_page_limit_is_refused_before_parsing(office_client):
+    big = SimpleUploadedFile("大文件.txt", "碳达峰".encode() * (4 * 1024 * 1024))
+    response = office_client.post("/plans/upload/", {"file": big})
+    assert response.status_code == 400
+    assert "文件超过 10 MB" in response.content.decode()
+    assert Plan.objects.count() == 0
