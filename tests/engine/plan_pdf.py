@@ -119,7 +119,9 @@ def plan_pdf(
     ``page_number`` (with {n}) at the foot of every page."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        if paragraph.strip():
+        if "\t" in paragraph:
+            lines.append(paragraph)  # a table row: cells drawn side by side, not wrapped
+        elif paragraph.strip():
             lines.extend(wrap(paragraph.strip(), columns))
     per_page = int((TOP - BOTTOM) / LINE_H)
     pages = []
@@ -129,7 +131,15 @@ def plan_pdf(
         if header and number > 1:
             page.append((72, 800, header))
         for row, line in enumerate(lines[start : start + per_page]):
-            page.append((72, TOP - row * LINE_H, line))
+            y = TOP - row * LINE_H
+            if "\t" in line:
+                x = 60.0
+                for cell in line.split("\t"):
+                    if cell:
+                        page.append((x, y, cell))
+                    x += (_width(cell) + 1.5) * FONT_SIZE * 0.8
+            else:
+                page.append((72, y, line))
         page.append((270, 50, page_number.format(n=number)))
         pages.append(page)
     return pdf_bytes(pages, text_layer=text_layer)

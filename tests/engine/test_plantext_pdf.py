@@ -104,3 +104,23 @@ def test_damaged_pdf_is_refused_in_chinese(tmp_path, data):
     with pytest.raises(PlanParseError) as info:
         read_document(_write(tmp_path, "broken.pdf", data))
     assert CHINESE.search(str(info.value))
+
+
+def test_a_target_table_in_the_text_layer_keeps_its_cells():
+    pages = [
+        [
+            "一、主要目标",
+            "到 2025 年，全县非化石能源消费比重达到 22%。",
+            "序号 指标 单位 2020年（基期） 2025年 2030年 属性",
+            "1 非化石能源消费比重 % 16.2 22 28以上 约束性",
+            "2 森林覆盖率 % 60 61 62 约束性",
+            "二、重点任务",
+        ]
+    ]
+    plan = parse_plan(pdf_lines_to_text(pages))
+    assert [(t.indicator, t.value_text, t.year) for t in plan.targets] == [
+        ("非化石能源消费比重", "22", 2025),
+        ("非化石能源消费比重", "28", 2030),
+        ("森林覆盖率", "61", 2025),
+        ("森林覆盖率", "62", 2030),
+    ]

@@ -45,7 +45,35 @@ MAX_PAGE_CONTENT_BYTES = 8 * 1024 * 1024  # a dense text page is under 100 KB of
 
 
 def _width(text: str) -> float:
-    return sum(0.5 if ord(ch) < 128 else 1.0 for ch in text.strip())
+    """Printed width of a line in full-width characters, its indentation included."""
+    return sum(0.5 if ord(ch) < 128 else 1.0 for ch in text.rstrip())
+
+
+_TABLE_TOKEN = re.compile(r"^(?:20\d{2}年.*|[≥≤<>]?\d+(?:\.\d+)?(?:%|‰)?(?:以上|以下|左右)?|[-—/])$")
+
+
+def _clean_lines(page: list[str]) -> list[str]:
+    """Text-layer lines without the spaces the extractor put between Chinese characters —
+    except in the rows of a target table (after a header naming 指标 and a year column),
+    whose cells the spaces separate: there they become tabs."""
+    cleaned = []
+    in_table = False
+    for raw in page:
+        line = raw.rstrip()
+        tokens = line.split()
+        header = (
+            len(tokens) >= 3
+            and any("指标" in t for t in tokens)
+            and any(re.match(r"20\d{2}年", t) for t in tokens)
+        )
+        row = (
+            len(tokens) >= 3
+            and not re.search(r"[，。；：,;]", line)
+            and sum(1 for token in tokens if _TABLE_TOKEN.match(token)) >= 2
+        )
+        in_table = header or (in_table and row)
+        cleaned.append("\t".join(tokens) if in_table else _CJK_SPACE.sub("", line))
+    return cleaned
 
 
 def _furniture_key(line: str) -> str:
@@ -104,9 +132,9 @@ def pdf_lines_to_text(pages: list[list[str]]) -> str:
     str
         One paragraph per line.
     """
-    pages = _drop_furniture([[_CJK_SPACE.sub("", line.rstrip()) for line in page] for page in pages])
+    pages = _drop_furniture([_clean_lines(page) for page in pages])
     lines = [line for page in pages for line in page]
-    widths = [round(_width(line)) for line in lines if _width(line) >= 8]
+    widths = [round(_width(line)) for line in lines if _width(line) >= 8 and "\t" not in line]
     full = 0.0
     if widths:
         counts = Counter(widths)
@@ -121,6 +149,10 @@ def pdf_lines_to_text(pages: list[list[str]]) -> str:
         stripped = line.strip(" \t\u3000")
         if not stripped:
             continue
+        if "\t" in line:  # a table row stands on its own line
+            paragraphs.append(stripped)
+            joining = False
+            continue
         starts_new = indented and bool(_INDENT.match(line))
         if (
             joining
@@ -134,7 +166,8 @@ def pdf_lines_to_text(pages: list[list[str]]) -> str:
         # a full line continues on the next one; where paragraphs are indented, the indent alone
         # starts a new one (a sentence may end exactly at the page width), otherwise a full
         # line that ends a sentence ends its paragraph
-        joining = bool(full) and _width(line) >= full - 1.5
+        # (a paragraph's first line may lack its two-character indent in the text layer)
+        joining = bool(full) and _width(line) >= full - 2
         if joining and not indented and stripped.endswith(_TERMINAL):
             joining = False
     return "\n".join(paragraphs)
