@@ -124,3 +124,22 @@ def test_a_target_table_in_the_text_layer_keeps_its_cells():
         ("森林覆盖率", "61", 2025),
         ("森林覆盖率", "62", 2030),
     ]
+
+
+@pytest.mark.parametrize("separator", ["\f", "\n"])
+def test_text_copied_out_of_a_pdf_is_unpaginated(separator):
+    """Plans often arrive as the text of their PDF (pdftotext, "save as text"): page numbers,
+    running headers and hard wraps inside the text itself."""
+    import json
+
+    from carbonpeak.engine.plantext.evaluation import score
+
+    path = SAMPLES / "corpus" / "city_lines_pdf.txt"
+    pdf = pypdf.PdfReader(io.BytesIO(plan_pdf(path.read_text(encoding="utf-8"), header="青岚市人民政府文件")))
+    text = separator.join(page.extract_text() for page in pdf.pages)
+    assert "— 2 —" in text and "青岚市人民政府文件" in text
+    plan = parse_plan(text)
+    expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    departments, targets = score(plan, expected)
+    assert departments.f1 == 1.0 and targets.f1 == 1.0
+    assert not any("— " in t.text or "人民政府文件" in t.text for t in plan.tasks)

@@ -20,6 +20,7 @@ from .structure import (
     outline,
     paragraph_from,
 )
+from .pdf import unpaginate
 from .tables import TABLE_PREFIX, tables_to_sentences
 from .targets import find_goals, find_peak_statements, find_targets, paragraph_year
 
@@ -50,7 +51,7 @@ def parse_plan(text: str, *, registry: DepartmentRegistry | None = None) -> Pars
         When the text holds nothing of the genre: no task, no target and no goal.
     """
     registry = registry or DepartmentRegistry.default()
-    texts = clean_paragraphs(tables_to_sentences(text or ""))
+    texts = clean_paragraphs(tables_to_sentences(unpaginate((text or "").replace("\r\n", "\n"))))
     if not texts or not re.search(r"[\u4e00-\u9fff]", "".join(texts)):
         raise PlanParseError("文本为空或不含中文内容，未找到碳达峰实施方案的内容。")
     structure = outline(texts, registry)

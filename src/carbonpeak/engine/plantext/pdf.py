@@ -25,7 +25,7 @@ from collections import Counter
 
 from .model import PlanParseError
 
-__all__ = ["pdf_lines_to_text", "read_pdf"]
+__all__ = ["pdf_lines_to_text", "read_pdf", "unpaginate"]
 
 _PAGE_NUMBER = re.compile(
     r"^[\s\-—–－_·•]*(?:第\s*)?[\d一二三四五六七八九十百〇零]{1,4}\s*(?:页)?(?:\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[\s\-—–－_·•]*$"
@@ -142,6 +142,8 @@ def pdf_lines_to_text(pages: list[list[str]]) -> str:
         # the page width: the widest of the most frequent line widths
         frequent = [w for w, c in counts.items() if c >= max(2, top // 3)]
         full = max(frequent) if frequent and len(widths) >= 4 else max(widths)
+        if len(widths) >= 10 and top < 0.15 * len(widths):
+            full = 0.0  # no common line width: the text is not hard-wrapped (one paragraph per line)
     indented = sum(1 for line in lines if _INDENT.match(line)) >= 3
     paragraphs: list[str] = []
     joining = False
@@ -171,6 +173,44 @@ def pdf_lines_to_text(pages: list[list[str]]) -> str:
         if joining and not indented and stripped.endswith(_TERMINAL):
             joining = False
     return "\n".join(paragraphs)
+
+
+_PAGE_MARK = re.compile(
+    r"^(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*[/／]\s*\d{1,4})$"
+)
+
+
+def unpaginate(text: str) -> str:
+    """Text copied out of a PDF (pdftotext, "save as text"): page furniture removed, wraps rejoined.
+
+    A text counts as such when it holds form feeds between pages, or at least two lines that
+    are page numbers in a printed form ("— 3 —", "-3-", "第3页"); any other text is returned
+    unchanged.
+
+    Parameters
+    ----------
+    text : str
+        The document text.
+
+    Returns
+    -------
+    str
+        One paragraph per line (see :func:`pdf_lines_to_text`), or ``text`` itself.
+    """
+    if "\f" in text:
+        pages = [page.split("\n") for page in text.split("\f")]
+    else:
+        lines = text.split("\n")
+        marks = [i for i, line in enumerate(lines) if _PAGE_MARK.match(line.strip())]
+        if len(marks) < 2:
+            return text
+        pages = []
+        start = 0
+        for mark in marks:
+            pages.append(lines[start : mark + 1])
+            start = mark + 1
+        pages.append(lines[start:])
+    return pdf_lines_to_text([[line for line in page if line.strip()] for page in pages])
 
 
 def read_pdf(data: bytes, name: str, *, seconds: float | None = None, max_pages: int | None = None) -> str:
