@@ -9,6 +9,7 @@ from .assignments import FIRST_LISTED_LEADS, Assignment, parse_assignment
 from .header import PLAN_TITLE, parse_date, parse_header
 from .model import ParsedAction, ParsedPlan, ParsedTarget, ParsedTask, PlanParseError
 from .normalize import clean_paragraphs, width_normalise
+from .pdf import unpaginate
 from .structure import (
     DEPT_LINE,
     EXCLUDED_SECTION,
@@ -20,7 +21,6 @@ from .structure import (
     outline,
     paragraph_from,
 )
-from .pdf import unpaginate
 from .tables import TABLE_PREFIX, tables_to_sentences
 from .targets import find_goals, find_peak_statements, find_targets, paragraph_year
 
