@@ -99,3 +99,19 @@ def test_upload_over_the_page_limit_is_refused_before_parsing(office_client):
     assert response.status_code == 400
     assert "文件超过 10 MB" in response.content.decode()
     assert Plan.objects.count() == 0
+
+
+def test_pasted_web_text_is_reviewed_and_imported(office_client):
+    pasted = "首页 > 政务公开 > 文件\n" + PLAN + "分享到：\n打印本页 关闭窗口\n"
+    response = office_client.post("/plans/upload/", {"text": pasted})
+    assert response.status_code == 200
+    assert [t.code for t in response.context["parsed"].tasks] == ["1.1", "1.2", "1.3"]
+    response = office_client.post("/plans/upload/", {"confirm": "1", "token": response.context["token"]})
+    assert response.status_code == 302
+    assert Plan.objects.get().title == "松溪县碳达峰实施方案"
+
+
+def test_upload_without_file_or_text_asks_for_one(office_client):
+    response = office_client.post("/plans/upload/", {"text": "   "})
+    assert response.status_code == 400
+    assert "请选择方案文件，或把方案正文粘贴到文本框中" in response.content.decode()

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -319,8 +320,10 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("plans:index")
     form = PlanUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        token, path = _store_pending(request, "plan_upload", form.cleaned_data["file"])
-        name = Path(form.cleaned_data["file"].name).name
+        pasted = form.cleaned_data["text"]
+        upload = form.cleaned_data["file"] or ContentFile(pasted.encode("utf-8"), name="粘贴的正文.txt")
+        token, path = _store_pending(request, "plan_upload", upload)
+        name = Path(upload.name).name
         request.session["plan_upload_name"] = name
         try:
             text = read_bytes(path.read_bytes(), name)
