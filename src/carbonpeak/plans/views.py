@@ -323,7 +323,7 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
         pasted = form.cleaned_data["text"]
         upload = form.cleaned_data["file"] or ContentFile(pasted.encode("utf-8"), name="粘贴的正文.txt")
         token, path = _store_pending(request, "plan_upload", upload)
-        name = Path(upload.name).name
+        name = Path(upload.name or "方案.txt").name
         request.session["plan_upload_name"] = name
         try:
             text = read_bytes(path.read_bytes(), name)
