@@ -91,6 +91,14 @@ def _stems() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(stems.items(), key=lambda item: -len(item[0])))
 
 
+@lru_cache(maxsize=16384)
+def _admin_prefix(name: str) -> str | None:
+    for stem, _full in _stems():
+        if name.endswith(stem) and _is_prefix(name[: -len(stem)]):
+            return name[: -len(stem)]
+    return None
+
+
 class DepartmentRegistry:
     """Registry names with their aliases.
 
@@ -189,11 +197,7 @@ class DepartmentRegistry:
         Returns "" for a bare stem written without prefix (发改局), and None when the
         name does not end with a known stem.
         """
-        name = clean_department_name(written)
-        for stem, _full in _stems():
-            if name.endswith(stem) and _is_prefix(name[: -len(stem)]):
-                return name[: -len(stem)]
-        return None
+        return _admin_prefix(clean_department_name(written))
 
     def knows(self, written: str) -> bool:
         """Whether a written form is a registry name, an alias, or prefix + a known stem."""
