@@ -64,7 +64,7 @@ def test_binary_garbage_is_refused(name):
 
 
 def test_pdf_with_a_huge_page_is_refused():
-    lines = [(72, 700 - (i % 600), "碳达峰实施方案" * 3) for i in range(150_000)]
+    lines = [(72, 700 - (i % 600), "碳达峰实施方案" * 3) for i in range(40_000)]
     from .plan_pdf import pdf_bytes
 
     data = pdf_bytes([lines])
@@ -121,3 +121,13 @@ def test_fuzz_damaged_pdf_bytes_read_or_refuse(data):
         assert CHINESE.search(str(exc))
     else:
         _parse_or_refuse(text)
+
+
+def test_pdf_extraction_stops_at_its_time_budget_and_page_limit():
+    from carbonpeak.engine.plantext.pdf import read_pdf
+
+    data = plan_pdf("一、主要目标\n到2025年，全县非化石能源消费比重达到22%。\n" * 60)
+    message = _refused_in_chinese(lambda: read_pdf(data, "slow.pdf", seconds=0))
+    assert "超过 0 秒仍未完成" in message
+    message = _refused_in_chinese(lambda: read_pdf(data, "long.pdf", max_pages=1))
+    assert "页数过多" in message

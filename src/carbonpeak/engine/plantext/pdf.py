@@ -41,7 +41,7 @@ _MARKER = re.compile(
     r"|第[一二三四五六七八九十]+[章节部分]|附件|(?:牵头|责任|配合|参与|参加)(?:单位|部门)[:：])"
 )
 _TERMINAL = tuple("。；;：:！!？?”）)〕】")
-MAX_PAGE_CONTENT_BYTES = 8 * 1024 * 1024  # a dense text page is under 100 KB of drawing operators
+MAX_PAGE_CONTENT_BYTES = 2 * 1024 * 1024  # a dense text page is under 100 KB of drawing operators
 
 
 def _width(text: str) -> float:

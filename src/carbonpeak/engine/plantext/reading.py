@@ -24,7 +24,7 @@ MAX_DOCX_INFLATED_BYTES = 60 * 1024 * 1024
 MAX_DOCX_RATIO = 200  # inflated / compressed size of one part; ordinary XML is 5–20
 MAX_DOCX_ENTRIES = 5000
 MAX_PDF_PAGES = 2000
-PDF_SECONDS = 8.0
+PDF_SECONDS = 6.0
 
 _CN_NUMERALS = "一二三四五六七八九十"
 
