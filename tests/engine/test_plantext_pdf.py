@@ -143,3 +143,27 @@ def test_text_copied_out_of_a_pdf_is_unpaginated(separator):
     departments, targets = score(plan, expected)
     assert departments.f1 == 1.0 and targets.f1 == 1.0
     assert not any("— " in t.text or "人民政府文件" in t.text for t in plan.tasks)
+
+
+@pytest.mark.parametrize("columns", [20, 24, 35])
+@pytest.mark.parametrize("indent", [True, False])
+def test_text_hard_wrapped_at_a_page_width_without_page_numbers(columns, indent):
+    import json
+
+    from carbonpeak.engine.plantext.evaluation import score
+
+    from .plan_pdf import wrap
+
+    for name in ("city_lines_pdf", "county_deep_brackets"):
+        path = SAMPLES / "corpus" / f"{name}.txt"
+        lines: list[str] = []
+        for paragraph in path.read_text(encoding="utf-8").split("\n"):
+            if "\t" in paragraph:
+                lines.append(paragraph)
+            elif paragraph.strip():
+                lines.extend(wrap(paragraph, columns, indent))
+        departments, targets = score(
+            parse_plan("\n".join(lines)),
+            json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8")),
+        )
+        assert (departments.f1, targets.f1) == (1.0, 1.0), name

@@ -119,6 +119,13 @@ def _drop_furniture(pages: list[list[str]]) -> list[list[str]]:
     return [[line for line in page if line.strip()] for page in pages]
 
 
+def _open_bracket(text: str) -> bool:
+    tail = text[-300:]
+    return tail.count("（") + tail.count("(") + tail.count("〔") > tail.count("）") + tail.count(
+        ")"
+    ) + tail.count("〕")
+
+
 def pdf_lines_to_text(pages: list[list[str]]) -> str:
     """Paragraphs from the text lines of a PDF's pages (furniture removed, wraps rejoined).
 
@@ -156,12 +163,9 @@ def pdf_lines_to_text(pages: list[list[str]]) -> str:
             joining = False
             continue
         starts_new = indented and bool(_INDENT.match(line))
-        if (
-            joining
-            and paragraphs
-            and not starts_new
-            and not (paragraphs[-1].endswith(_TERMINAL) and _MARKER.match(stripped))
-        ):
+        if joining and paragraphs and _MARKER.match(stripped) and not _open_bracket(paragraphs[-1]):
+            starts_new = True  # a numbered item or a "牵头单位：" line after a full line
+        if joining and paragraphs and not starts_new:
             paragraphs[-1] += stripped
         else:
             paragraphs.append(stripped)
@@ -180,11 +184,24 @@ _PAGE_MARK = re.compile(
 )
 
 
+def _hard_wrapped(lines: list[str]) -> bool:
+    """Many lines share one page width: the text keeps a page's line wraps (a PDF copy without page numbers)."""
+    widths = [round(_width(line)) for line in lines if _width(line) >= 8 and "\t" not in line]
+    if len(widths) < 20:
+        return False
+    counts = Counter(widths)
+    top_width, _ = counts.most_common(1)[0]
+    near = sum(c for w, c in counts.items() if abs(w - top_width) <= 1)
+    # a page width (not a run of short label lines) shared by a good part of the lines
+    return top_width >= 15 and near >= 10 and near >= 0.35 * len(widths)
+
+
 def unpaginate(text: str) -> str:
     """Text copied out of a PDF (pdftotext, "save as text"): page furniture removed, wraps rejoined.
 
-    A text counts as such when it holds form feeds between pages, or at least two lines that
-    are page numbers in a printed form ("— 3 —", "-3-", "第3页"); any other text is returned
+    A text counts as such when it holds form feeds between pages, at least two lines that
+    are page numbers in a printed form ("— 3 —", "-3-", "第3页"), or when at least half of
+    its lines share one page width (hard wraps); any other text is returned
     unchanged.
 
     Parameters
@@ -203,7 +220,7 @@ def unpaginate(text: str) -> str:
         lines = text.split("\n")
         marks = [i for i, line in enumerate(lines) if _PAGE_MARK.match(line.strip())]
         if len(marks) < 2:
-            return text
+            return pdf_lines_to_text([lines]) if _hard_wrapped(lines) else text
         pages = []
         start = 0
         for mark in marks:
