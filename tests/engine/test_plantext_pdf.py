@@ -167,3 +167,27 @@ def test_text_hard_wrapped_at_a_page_width_without_page_numbers(columns, indent)
             json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8")),
         )
         assert (departments.f1, targets.f1) == (1.0, 1.0), name
+
+
+def test_text_whose_characters_an_extractor_spaced_apart():
+    import json
+
+    from carbonpeak.engine.plantext.evaluation import score
+
+    def spaced(line: str) -> str:
+        out = ""
+        for ch in line:
+            if out and not (ch.isascii() and out[-1].isascii()):
+                out += " "
+            out += ch
+        return out
+
+    path = SAMPLES / "corpus" / "county_deep_brackets.txt"
+    text = "\n".join(
+        spaced(line) if "\t" not in line else line for line in path.read_text(encoding="utf-8").split("\n")
+    )
+    assert "一 、 总 体 要 求" in text
+    departments, targets = score(
+        parse_plan(text), json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    )
+    assert (departments.f1, targets.f1) == (1.0, 1.0)

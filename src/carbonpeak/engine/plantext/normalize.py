@@ -148,6 +148,25 @@ def _unwrap_extracted(line: str) -> str:
     return "\n".join(_WRAP_SPACE.sub("", piece) for piece in pieces)
 
 
+_CJK_OR_PUNCT = "\u4e00-\u9fff，。、；：？！“”‘’（）《》〔〕【】"
+_SPACED_PAIR = re.compile(f"(?<=[{_CJK_OR_PUNCT}])[ \u3000](?=[{_CJK_OR_PUNCT}])")
+_CJK_PAIR = re.compile("[\u4e00-\u9fff](?=[\u4e00-\u9fff])")
+# in spaced-out text: every single space except one between two Latin letters or digits
+_SPACED_ANY = re.compile(r"(?<=[^\sA-Za-z0-9])[ \u3000](?=\S)|(?<=\S)[ \u3000](?=[^\sA-Za-z0-9])")
+
+
+def _despace(text: str) -> str:
+    """Text whose characters an extractor spaced apart ("碳 达 峰 实 施 方 案", justified PDF
+    lines): the single spaces between Chinese characters and punctuation are removed.
+    Only when such spaces are common (a third of the character pairs); ordinary text keeps
+    its spaces (they may separate a title from its paragraph)."""
+    sample = text[:200_000]
+    spaced = len(_SPACED_PAIR.findall(sample))
+    if spaced < 20 or spaced < 0.33 * (spaced + len(_CJK_PAIR.findall(sample))):
+        return text
+    return _SPACED_ANY.sub("", text)
+
+
 def _is_noise(line: str) -> bool:
     return bool(_NOISE_RE.search(line)) and len(line) < 120
 
@@ -254,7 +273,7 @@ def clean_paragraphs(text: str) -> list[str]:
     list of str
         Non-empty paragraphs, stripped, in document order.
     """
-    text = to_simplified(text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _despace(to_simplified(text.replace("\r\n", "\n").replace("\r", "\n")))
     text = text.replace("\u00a0", " ").replace("\ufeff", "").replace("\u200b", "")
     text = "\n".join(_unwrap_extracted(line) for line in text.split("\n"))
     text = re.sub(r"(?<=[A-Za-z0-9])[ \t]+(?=[)）])|(?<=[(（])[ \t]+(?=[A-Za-z0-9])", "", text)

@@ -40,8 +40,10 @@ def _cells(line: str) -> list[str]:
 def _row(line: str, width: int) -> list[str] | None:
     """The cells of a table row, or None when the line is prose (a sentence) or blank."""
     cells = _cells(line)
-    if not 2 <= len(cells) <= width + 1 or any(re.search(r"[。，,;；]", cell) for cell in cells):
+    if not 2 <= len(cells) <= width + 1 or any(re.search(r"[。，,;；、]", cell) for cell in cells):
         return None
+    if not any(re.fullmatch(r"[≥≤<>]?\d+(?:\.\d+)?\D{0,4}", cell) for cell in cells):
+        return None  # a row holds at least one number; a spaced-out heading does not
     return cells
 
 
