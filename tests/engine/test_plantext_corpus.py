@@ -73,3 +73,32 @@ def test_a_wrong_parse_scores_below_the_bar():
     plan.targets = plan.targets[: len(plan.targets) // 2]
     departments, targets = score(plan, _expected(path))
     assert departments.f1 < 0.95 and targets.f1 < 0.95
+
+
+def _as_docx(path: Path, target: Path) -> Path:
+    """The corpus text as a Word document: paragraphs, and tab-separated rows as a Word table."""
+    import docx
+
+    document = docx.Document()
+    rows: list[list[str]] = []
+    for line in [*path.read_text(encoding="utf-8").split("\n"), ""]:
+        if "\t" in line:
+            rows.append(line.split("\t"))
+            continue
+        if rows:
+            table = document.add_table(rows=len(rows), cols=len(rows[0]))
+            for row, cells in zip(table.rows, rows, strict=True):
+                for cell, value in zip(row.cells, cells, strict=True):
+                    cell.text = value
+            rows = []
+        if line.strip():
+            document.add_paragraph(line)
+    document.save(target)
+    return target
+
+
+@pytest.mark.parametrize("path", TEXTS, ids=lambda p: p.stem)
+def test_word_copy_scores_like_the_text(path, tmp_path):
+    word = _as_docx(path, tmp_path / f"{path.stem}.docx")
+    departments, targets = score(parse_plan(read_document(word)), _expected(path))
+    assert (departments.f1, targets.f1) == (1.0, 1.0)

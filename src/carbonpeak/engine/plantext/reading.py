@@ -235,7 +235,8 @@ def _table_lines(table: object) -> list[str]:
     if columns is None:
         from .tables import table_rows_to_sentences
 
-        sentences = table_rows_to_sentences([_unique_cells(row) for row in rows])
+        # cells as they stand: equal values side by side (100 | 100) are two years, not a merge
+        sentences = table_rows_to_sentences(rows)
         if sentences:
             return sentences
         return [cell for row in rows for cell in _unique_cells(row) if cell]
