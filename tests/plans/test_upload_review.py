@@ -115,3 +115,31 @@ def test_upload_without_file_or_text_asks_for_one(office_client):
     response = office_client.post("/plans/upload/", {"text": "   "})
     assert response.status_code == 400
     assert "请选择方案文件，或把方案正文粘贴到文本框中" in response.content.decode()
+
+
+def test_any_correction_input_is_applied_or_refused_in_chinese():
+    import re
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from carbonpeak.engine.departments import DepartmentRegistry
+    from carbonpeak.engine.plantext import parse_plan
+    from carbonpeak.plans.services import apply_review_corrections
+
+    registry = DepartmentRegistry.default()
+    keys = st.sampled_from(
+        ["lead-1.1", "coop-1.1", "lead-1.2", "coop-9.9", "year-0", "year-2", "year-7", "drop-1"]
+    )
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.dictionaries(keys, st.text(max_size=30), max_size=6))
+    def check(data):
+        parsed = parse_plan(PLAN)
+        corrected, errors = apply_review_corrections(parsed=parsed, data=data, registry=registry)
+        for error in errors:
+            assert re.search(r"[\u4e00-\u9fff]", error)
+        if not errors:
+            assert all(t.year is None or 1990 <= t.year <= 2100 for t in corrected.targets)
+
+    check()
