@@ -211,8 +211,10 @@ def _mark_plain_tasks(paragraphs: list[Paragraph]) -> None:
     under: Counter[int] = Counter(h.index for _, h in plain if h is not None)
     shared = [p for p, h in plain if h is not None and under[h.index] >= 2]
     if len(shared) >= 2 and len(shared) > numbered:
-        for paragraph in shared:
-            paragraph.kind = PLAIN_TASK
+        # the plan's style is established: a heading with a single such paragraph has one task
+        for paragraph, heading in plain:
+            if heading is not None:
+                paragraph.kind = PLAIN_TASK
 
 
 def _task_kind_over_sub_items(
