@@ -191,3 +191,13 @@ def test_text_whose_characters_an_extractor_spaced_apart():
         parse_plan(text), json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
     )
     assert (departments.f1, targets.f1) == (1.0, 1.0)
+
+
+def test_a_department_line_at_the_foot_of_several_pages_is_not_furniture():
+    pages = [
+        ["　　1.推进光伏建设。", "牵头单位：市发展改革委", "— 1 —"],
+        ["　　2.推进储能建设。", "牵头单位：市发展改革委", "— 2 —"],
+        ["　　3.推进氢能发展。", "牵头单位：市发展改革委", "— 3 —"],
+    ]
+    text = pdf_lines_to_text(pages)
+    assert text.count("牵头单位：市发展改革委") == 3

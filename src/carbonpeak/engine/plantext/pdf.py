@@ -91,7 +91,16 @@ def _drop_furniture(pages: list[list[str]]) -> list[list[str]]:
             keys = {_furniture_key(line) for line in page[:2] + page[-2:]}
             edges.update(keys)
         threshold = max(2, (len(pages) + 1) // 2)
-        repeated = {key for key, count in edges.items() if count >= threshold and len(key) <= 60}
+        # a running header or footer is a short title: no sentence punctuation, no numbering,
+        # no "牵头单位：" (a department line may well fall at the foot of several pages)
+        repeated = {
+            key
+            for key, count in edges.items()
+            if count >= threshold
+            and len(key) <= 40
+            and not re.search(r"[，。；：:,;、]", key)
+            and not _MARKER.match(key)
+        }
         if repeated:
             cleaned = []
             for number, page in enumerate(pages):
