@@ -46,7 +46,8 @@ MAX_PAGE_CONTENT_BYTES = 2 * 1024 * 1024  # a dense text page is under 100 KB of
 
 def _width(text: str) -> float:
     """Printed width of a line in full-width characters, its indentation included."""
-    return sum(0.5 if ord(ch) < 128 else 1.0 for ch in text.rstrip())
+    text = text.rstrip()
+    return len(text) - 0.5 * len(text.encode("ascii", "ignore"))
 
 
 _TABLE_TOKEN = re.compile(r"^(?:20\d{2}年.*|[≥≤<>]?\d+(?:\.\d+)?(?:%|‰)?(?:以上|以下|左右)?|[-—/])$")
@@ -195,7 +196,7 @@ _PAGE_MARK = re.compile(
 
 def _hard_wrapped(lines: list[str]) -> bool:
     """Many lines share one page width: the text keeps a page's line wraps (a PDF copy without page numbers)."""
-    widths = [round(_width(line)) for line in lines if _width(line) >= 8 and "\t" not in line]
+    widths = [round(w) for line in lines if "\t" not in line and (w := _width(line)) >= 8]
     if len(widths) < 20:
         return False
     counts = Counter(widths)
