@@ -26,6 +26,7 @@ from ..departments import DepartmentRegistry, clean_department_name
 from .normalize import width_normalise
 
 __all__ = [
+    "CARRY",
     "FIRST_LISTED_LEADS",
     "Assignment",
     "dept_brackets",
@@ -44,7 +45,7 @@ _ROLE_WORD = re.compile(r"牵头|配合|负责|参加|参与|协同|协助|协�
 _LABEL = re.compile(
     r"\[?(牵头|责任|负责|配合|参加|参与|协同|协办|主办|主责)(单位|部门)\s*(?:\]\s*[:：]?|[:：])"
 )
-_CARRY = re.compile(
+CARRY = _CARRY = re.compile(
     r"以下[^()\[\]]{0,12}?(?:均|都|皆|一律)(?:需|需要|由|要|请)?(?P<names>[^()\[\]]+?)"
     r"(?:共同)?(?:配合|参与|参加|协助|协同|按职责分工负责|负责落实|负责|落实)"
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..departments import DepartmentRegistry
-from .assignments import FIRST_LISTED_LEADS, Assignment, parse_assignment
+from .assignments import CARRY, FIRST_LISTED_LEADS, Assignment, parse_assignment
 from .header import PLAN_TITLE, parse_date, parse_header
 from .model import ParsedAction, ParsedPlan, ParsedTarget, ParsedTask, PlanParseError
 from .normalize import clean_paragraphs, width_normalise
@@ -275,6 +275,11 @@ def _actions(
     actions: list[ParsedAction] = []
     intros: list[tuple[str, list[str]]] = []
     carried: list[str] = []
+    if groups and groups[0][0] is not None:
+        # a carry-forward sentence under 重点任务, before the first action: every task
+        for paragraph in paragraphs[: groups[0][0].index]:
+            if paragraph.kind is None and not paragraph.dept_spans:
+                carried.extend(n for n in _standing_carry(paragraph, registry) if n not in carried)
     ditto: tuple[list[str], list[str]] | None = None
     first_is_lead = False
     for head, members in groups:
@@ -288,9 +293,16 @@ def _actions(
         # departments written for the whole action (on its heading, or in lines before its first task)
         action_parts = [head] if head is not None and head.has_dept else []
         closed = False
+        action_carry: list[tuple[int, str]] = []  # (tasks before the line, unit)
         for member in members:
             if not tasks and member.kind == DEPT_LINE:
                 action_parts.append(member)
+            if member.kind is None and not member.dept_spans:
+                # "以下任务均需X配合，不再重复列出。" on a line of its own: the action's later tasks
+                names = _standing_carry(member, registry)
+                action_carry.extend((len(tasks), name) for name in names)
+                if names:
+                    continue
             if member.kind == task_kind:
                 tasks.append((member, []))
                 closed = member.closes
@@ -335,6 +347,11 @@ def _actions(
                 if name not in carried:
                     carried.append(name)
             task.cooperating.extend(n for n in carried if n not in task.lead and n not in task.cooperating)
+            task.cooperating.extend(
+                n
+                for before, n in action_carry
+                if before < number and n not in task.lead and n not in task.cooperating
+            )
             action.tasks.append(task)
         actions.append(action)
         intros.append((action.title, intro))
@@ -426,6 +443,15 @@ def _sentence_items(paragraph: Paragraph, registry: DepartmentRegistry) -> list[
     first = paragraph_from(paragraph.index, pieces[0], registry)
     rest = [paragraph_from(paragraph.index, piece.strip(), registry, plain=True) for piece in pieces[1:]]
     return [first, *rest]
+
+
+def _standing_carry(paragraph: Paragraph, registry: DepartmentRegistry) -> list[str]:
+    """Units of a carry-forward sentence standing on its own line (以下任务均需X和Y配合，不再重复列出)."""
+    if len(paragraph.norm) > 80 or not CARRY.search(paragraph.norm):
+        return []
+    assignment = parse_assignment(paragraph.norm.rstrip("。. "), registry)
+    assignment.finish(registry)
+    return assignment.carry
 
 
 def _is_dept_tail(paragraph: Paragraph) -> bool:
