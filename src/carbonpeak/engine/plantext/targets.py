@@ -91,6 +91,7 @@ class _Found:
     scope: str | None
     value_max: float | None = None
     stretch: bool = False
+    verb: str = ""  # the change verb written before the value (建成, 新增 …)
 
 
 @dataclass
@@ -356,6 +357,15 @@ def _targets_in_clause(
             comparator = "="  # 约5000万吨标准煤 / 20%左右: about the value
         subject_norm = norm[segment_start:subject_end]
         after = norm[clause.start + match.end() : clause.end]
+        listed = None
+        if (
+            comparator is None
+            and results
+            and re.fullmatch(r"\s*(?:、|和|及|以及)\s*[\u4e00-\u9fff]{0,12}", subject_norm)
+        ):
+            # 建成3个零碳示范园区、10个近零碳社区: the next item of a list under the same verb
+            listed = results[-1]
+            comparator = listed.comparator
         if comparator is None:
             # 建成充电桩500个: a change verb, a short noun, then a count
             noun = _MEASURE_AFTER_NOUN.search(subject_norm[-14:])
@@ -364,7 +374,7 @@ def _targets_in_clause(
             else:
                 continue
         base, scope = _clean_subject(subject_norm)
-        delta = pre if pre and pre not in _COMPARATOR else ""
+        delta = pre if pre and pre not in _COMPARATOR else (listed.verb if listed is not None else "")
         target_end = clause.start + match.end() if ranged is None else ranged.end()
         value_max = float(ranged.group("num")) if ranged is not None else None
         stretch = bool(_STRETCH.search(ctext[: match.start("num")]))
@@ -388,11 +398,13 @@ def _targets_in_clause(
             )
             consumed = segment_start = target_end
             continue
-        tail = re.match(r"^(?:的)?([\u4e00-\u9fff、“”\"A-Za-z0-9+]{2,30})", after)
+        tail = re.match(r"^(?:的)?((?:(?!、\d)[\u4e00-\u9fff、“”\"A-Za-z0-9+]){2,30})", after)
         if (not base or _SUBJECT_VERB.search(base)) and tail:
             # 具备5%以上的尖峰负荷响应能力 / 完成4个乡镇污水处理厂建设: the indicator follows the value
             indicator = delta + tail.group(1)
             target_end += tail.end()
+        elif listed is not None:
+            indicator = base  # 建成充电桩500个、换电站20座 -> 换电站
         else:
             indicator = base + delta
         if not indicator:
@@ -413,7 +425,17 @@ def _targets_in_clause(
             target_end = values[-1][0]
         else:
             results.append(
-                _Found(target_end, indicator, match.group("num"), unit, comparator, scope, value_max, stretch)
+                _Found(
+                    target_end,
+                    indicator,
+                    match.group("num"),
+                    unit,
+                    comparator,
+                    scope,
+                    value_max,
+                    stretch,
+                    delta,
+                )
             )
         consumed = target_end
         segment_start = target_end
