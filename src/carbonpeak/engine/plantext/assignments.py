@@ -59,6 +59,9 @@ _COOP_CLAUSE = re.compile(
     r"|(?:配合|协助|协同|参加|参与|配合落实|协同推进|协助落实)(?:单位)?$"
 )
 _RESPONSIBLE_CLAUSE = re.compile(r"(?:负责|落实|实施)$")
+_ROLE_SUFFIX = re.compile(
+    r"(?:按照职责分工|按职责分工|按职责|根据职责|分别|共同)?(?:负责落实|抓好落实|组织落实|负责|落实|配合|参与|参加|牵头)$"
+)
 _DEADLINE = re.compile(r"[;,。]?\s*(?:完成时限|完成时间|时间节点|时间进度|进度安排|时限)\s*:[^;]*")
 
 
@@ -291,6 +294,8 @@ def _names_with_marks(
         marked = "\x01" in raw
         for name in _split_conjunctions(raw.replace("\x01", "").strip(), registry):
             name = clean_department_name(re.sub(r"^(?:由|会同|并由|并|同时)", "", name))
+            # a role written after a unit inside a labelled list: 各区县人民政府落实, 各区县政府按职责落实
+            name = _ROLE_SUFFIX.sub("", name) if len(name) > 4 else name
             if name and len(name) <= 40:
                 out.append((share_prefix(name, shared, registry), marked))
     return out
