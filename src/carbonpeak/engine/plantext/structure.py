@@ -184,14 +184,6 @@ def paragraph_from(index: int, text: str, registry: DepartmentRegistry, *, plain
     return paragraph
 
 
-def parent(paragraphs: list[Paragraph], position: int, below: int) -> Paragraph | None:
-    """The nearest heading before ``position`` whose kind is lower (higher level) than ``below``."""
-    for other in reversed(paragraphs[:position]):
-        if other.heading and other.kind is not None and other.kind < below:
-            return other
-    return None
-
-
 def _mark_plain_tasks(paragraphs: list[Paragraph]) -> None:
     """Plans that do not number their tasks: each task is a paragraph ending with its department bracket.
 
