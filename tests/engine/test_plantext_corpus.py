@@ -22,6 +22,10 @@ CORPUS = Path(__file__).parent / "plan_samples" / "corpus"
 TEXTS = sorted(CORPUS.glob("*.txt"))
 
 
+def _has_table(path: Path) -> bool:
+    return "\t" in path.read_text(encoding="utf-8")
+
+
 def _expected(path: Path) -> dict:
     return json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
 
@@ -54,15 +58,16 @@ def test_corpus_totals(capsys):
     assert total_departments.f1 >= 0.95 and total_targets.f1 >= 0.95
 
 
-def test_pdf_copy_scores_like_the_text(tmp_path):
-    path = CORPUS / "city_lines_pdf.txt"
-    pdf = tmp_path / "city.pdf"
-    pdf.write_bytes(
-        plan_pdf(path.read_text(encoding="utf-8"), header="青岚市人民政府文件", page_number="- {n} -")
-    )
+@pytest.mark.parametrize("path", [p for p in TEXTS if not _has_table(p)], ids=lambda p: p.stem)
+def test_pdf_copy_scores_like_the_text(tmp_path, path):
+    """Each corpus plan typeset as a PDF (28 columns, running header, "- n -" page numbers).
+
+    Plans with a target table are left out: the test PDF writer cannot give table cells a
+    text layer a reader separates (see test_plantext_pdf for tables in a text layer)."""
+    pdf = tmp_path / f"{path.stem}.pdf"
+    pdf.write_bytes(plan_pdf(path.read_text(encoding="utf-8"), header="人民政府文件", page_number="- {n} -"))
     departments, targets = score(parse_plan(read_document(pdf)), _expected(path))
-    assert departments.f1 >= 0.95, departments
-    assert targets.f1 >= 0.95, targets
+    assert (departments.f1, targets.f1) == (1.0, 1.0)
 
 
 def test_a_wrong_parse_scores_below_the_bar():
