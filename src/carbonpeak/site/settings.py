@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "carbonpeak.plans",
     "carbonpeak.supervision",
     "carbonpeak.accounting",
+    "carbonpeak.sinks",
     "carbonpeak.indicators",
     "carbonpeak.enterprises",
     "carbonpeak.monitoring",

@@ -24,6 +24,7 @@ _APP_PREFIXES = {
     "plans": "plans/",
     "supervision": "supervision/",
     "accounting": "accounting/",
+    "sinks": "sinks/",
     "indicators": "indicators/",
     "enterprises": "enterprises/",
     "monitoring": "monitoring/",
