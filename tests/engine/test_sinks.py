@@ -158,3 +158,22 @@ def test_packaged_ipcc_carbon_fraction_has_source():
     assert cf.value == 0.47
     assert "IPCC 2006" in cf.source
     assert cf.verification == "secondary_2plus"
+
+
+def test_sink_for_year_and_net_emissions():
+    result = sinks.compute(
+        [
+            InventoryRow(2015, "甲", 1.0, 1000.0),
+            InventoryRow(2020, "甲", 1.0, 1100.0),
+            InventoryRow(2022, "甲", 1.0, 1300.0),
+        ],
+        {"甲": FIR},
+    )
+    assert sinks.sink_for_year(result.annual_sink, 2015) is None
+    assert sinks.sink_for_year(result.annual_sink, 2016).to_year == 2020  # type: ignore[union-attr]
+    assert sinks.sink_for_year(result.annual_sink, 2020).to_year == 2020  # type: ignore[union-attr]
+    assert sinks.sink_for_year(result.annual_sink, 2021).to_year == 2022  # type: ignore[union-attr]
+    assert sinks.sink_for_year(result.annual_sink, 2023) is None
+    # 2020–2022: 200 m3 × 0.3 × 1.5 × 1.2 × 0.5 = 54 tC → 198 t CO2 over 2 years = 99 t/a
+    assert_allclose(sinks.sink_for_year(result.annual_sink, 2022).co2_t_per_year, 99.0, rtol=RTOL)  # type: ignore[union-attr]
+    assert_allclose(sinks.net_emissions_co2_t(1000.0, 99.0), 901.0, rtol=RTOL)

@@ -699,6 +699,39 @@ def compute(inventory: Sequence[InventoryRow], parameters: Mapping[str, SpeciesP
     return SinkResult(years=years, annual_sink=sinks, growth_consumption=flows, parameters=dict(parameters))
 
 
+def sink_for_year(annual_sink: Sequence[AnnualSink], year: int) -> AnnualSink | None:
+    """The stock-difference interval that covers ``year``: ``from_year < year <= to_year``.
+
+    The stock difference is an average over the interval; a year outside every interval
+    (before the second inventory, after the last one) has no sink — never a zero.
+    """
+    return next((s for s in annual_sink if s.from_year < year <= s.to_year), None)
+
+
+def net_emissions_co2_t(gross_co2_t: float, sink_co2_t_per_year: float) -> float:
+    r"""Net CO2 emissions: gross emissions from the energy accounting minus the forest sink.
+
+    Parameters
+    ----------
+    gross_co2_t : float
+        Gross CO2 emissions of the year from the energy accounting [t CO2].
+    sink_co2_t_per_year : float
+        Annual forest sink of the year, positive = removal [t CO2/a].
+
+    Returns
+    -------
+    float
+        Net emissions [t CO2].
+
+    Notes
+    -----
+    .. math:: E_{net} = E_{gross} - S
+
+    Both terms are always shown beside the net figure; nothing is netted silently.
+    """
+    return gross_co2_t - sink_co2_t_per_year
+
+
 # --------------------------------------------------------------------------------------
 # packaged defaults
 # --------------------------------------------------------------------------------------
