@@ -7,8 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
-from carbonpeak.accounts.roles import Role, role_of
 from carbonpeak.accounts.typing import AuthenticatedHttpRequest
+from carbonpeak.core.roles import Role, role_of
 
 #: Where each role lands after signing in, when that page is installed.
 LANDING: dict[str, str] = {Role.LEADER: "indicators:dashboard", Role.ENTERPRISE: "enterprises:mine"}
