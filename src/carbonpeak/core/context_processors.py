@@ -20,11 +20,11 @@ class NavEntry(TypedDict):
 
 
 class _AppPerms:
-    def __init__(self, user: Any, app: str) -> None:
-        self.user, self.app = user, app
+    def __init__(self, user: Any, app: str, region: Any) -> None:
+        self.user, self.app, self.region = user, app, region
 
     def __getitem__(self, action: str) -> bool:
-        return can(self.user, f"{self.app}.{action}")
+        return can(self.user, f"{self.app}.{action}", self.region)
 
     def __bool__(self) -> bool:  # pragma: no cover - templates never test an app alone
         return False
@@ -34,17 +34,17 @@ class Perms:
     """``{{ perms.app.action }}`` in templates, checked through :func:`carbonpeak.core.permissions.can`.
 
     Replaces Django's PermWrapper, which asks ``user.has_perm`` (and so lets a
-    superuser through every rule).
+    superuser through every rule). Checked against the region being viewed.
     """
 
-    def __init__(self, user: Any) -> None:
-        self.user = user
+    def __init__(self, user: Any, region: Any = None) -> None:
+        self.user, self.region = user, region
 
     def __getitem__(self, app: str) -> _AppPerms:
-        return _AppPerms(self.user, app)
+        return _AppPerms(self.user, app, self.region)
 
     def __contains__(self, perm: str) -> bool:
-        return can(self.user, perm)
+        return can(self.user, perm, self.region)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -69,7 +69,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav_items": entries,
         "user_role": role,
-        "perms": Perms(user),
+        "perms": Perms(user, getattr(request, "region", None)),
         "viewing_region": getattr(request, "region", None),
         "switchable_regions": regions if len(regions) > 1 else [],
     }

@@ -42,7 +42,10 @@ def rule_required(perm: str, obj_getter: Callable[..., Any] | None = None):
 
     ``obj_getter(request, **kwargs)`` returns the object checked (object-level rule);
     it should look the object up among ``Model.objects.visible_to(request.user)`` so
-    that an object outside the user's regions is a 404, not a 403.
+    that an object outside the user's regions is a 404, not a 403. Without an
+    ``obj_getter`` the rule is checked against ``request.region``, the region whose
+    pages the user is viewing: a city user reading a county passes ``in_scope`` but
+    not ``in_own_region``.
     """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -50,7 +53,7 @@ def rule_required(perm: str, obj_getter: Callable[..., Any] | None = None):
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            obj = obj_getter(request, **kwargs) if obj_getter else None
+            obj = obj_getter(request, **kwargs) if obj_getter else getattr(request, "region", None)
             if not can(request.user, perm, obj):
                 raise PermissionDenied("您的账号无权访问此页面。")
             return view(request, *args, **kwargs)
