@@ -24,8 +24,7 @@ def is_forestry_department(user: Any) -> bool:
     return department is not None and "林业" in (department.name or "")
 
 
-rules.add_perm("sinks.view", is_staff_reader)
-rules.add_perm("sinks.view_region", is_staff_reader & in_scope)
+rules.add_perm("sinks.view", is_staff_reader & in_scope)
 rules.add_perm(
     "sinks.manage_inventory", (is_office | (is_department_user & is_forestry_department)) & in_own_region
 )

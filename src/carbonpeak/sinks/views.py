@@ -1,7 +1,7 @@
 """Sink pages: results, forest inventory (import with preview, export, template), parameters.
 
-Views pick the region (``?region=<code>``, among the regions the user may see), check the
-permission on it and render what :mod:`carbonpeak.sinks.services` returns; no arithmetic.
+Every page is about ``request.region`` (the region being viewed; city users switch in the page
+header); ``rule_required`` checks the permission on it. Views render what :mod:`carbonpeak.sinks.services` returns; no arithmetic.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from itertools import groupby
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,7 +22,6 @@ from carbonpeak.core.errors import UserError
 from carbonpeak.core.excel import xlsx_response
 from carbonpeak.core.models import Region
 from carbonpeak.core.permissions import can, rule_required
-from carbonpeak.core.regions import regions_visible_to
 from carbonpeak.engine.sinks import PARAMETER_PUBLICATIONS, missing_parameters
 from carbonpeak.sinks import services, tables
 from carbonpeak.sinks.forms import InventoryUploadForm, ParameterForm
@@ -32,20 +30,10 @@ from carbonpeak.sinks.models import ForestInventory, ParameterSet, SinkSettings,
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
-def _regions(request: HttpRequest) -> list[Region]:
-    return regions_visible_to(request.user)
-
-
 def _region(request: HttpRequest) -> Region:
-    """The region asked for (``?region=code``), else the one the user is viewing (its own by
-    default); a code outside the user's regions is a 404."""
-    code = request.GET.get("region")
-    if code:
-        region = next((r for r in _regions(request) if r.code == code), None)
-        if region is None:
-            raise Http404("没有该行政区划或无权查看")
-        return region
-    region = getattr(request, "region", None) or getattr(request.user, "region", None)
+    """The region whose pages the user is viewing (``request.region``: its own, or a county
+    below it chosen in the page header's switcher)."""
+    region = getattr(request, "region", None)
     if region is None:
         raise Http404("您的账号没有所属行政区划")
     return region
@@ -54,20 +42,14 @@ def _region(request: HttpRequest) -> Region:
 def _context(request: HttpRequest, region: Region, **extra: Any) -> dict[str, Any]:
     return {
         "region": region,
-        "regions": _regions(request),
         "can_manage_inventory": can(request.user, "sinks.manage_inventory", region),
         "can_manage_parameters": can(request.user, "sinks.manage_parameters", region),
         **extra,
     }
 
 
-def _back(name: str, region: Region) -> HttpResponse:
-    return redirect(f"{reverse(name)}?region={region.code}")
-
-
-def _require(request: HttpRequest, perm: str, obj: Any) -> None:
-    if not can(request.user, perm, obj):
-        raise PermissionDenied("您的账号无权执行此操作。")
+def _back(name: str) -> HttpResponse:
+    return redirect(name)
 
 
 # -----------------------------------------------------------------------------------------
@@ -76,7 +58,6 @@ def _require(request: HttpRequest, perm: str, obj: Any) -> None:
 @rule_required("sinks.view")
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = _region(request)
-    _require(request, "sinks.view_region", region)
     result = services.region_result(region=region)
     return render(request, "sinks/index.html", _context(request, region, r=result))
 
@@ -95,7 +76,6 @@ def _inventory_page(request: HttpRequest, region: Region, *, status: int = 200, 
 @rule_required("sinks.view")
 def inventory(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = _region(request)
-    _require(request, "sinks.view_region", region)
     return _inventory_page(request, region)
 
 
@@ -107,15 +87,13 @@ def inventory_template(request: AuthenticatedHttpRequest) -> HttpResponse:
 @rule_required("sinks.view")
 def inventory_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = _region(request)
-    _require(request, "sinks.view_region", region)
     return xlsx_response(tables.inventory_export(region), f"{region.name}森林资源清单.xlsx")
 
 
-@rule_required("sinks.view")
+@rule_required("sinks.manage_inventory")
 @require_POST
 def inventory_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = _region(request)
-    _require(request, "sinks.manage_inventory", region)
     if request.POST.get("confirm"):
         filename = request.POST.get("filename", "") or "清单"
         try:
@@ -131,7 +109,7 @@ def inventory_import(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.success(
             request, f"已导入 {len(preview.rows)} 行（{'、'.join(str(y) for y in preview.years)} 年）。"
         )
-        return _back("sinks:inventory", region)
+        return _back("sinks:inventory")
     form = InventoryUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _inventory_page(request, region, status=400, errors=["请选择要上传的清单文件"])
@@ -146,23 +124,22 @@ def inventory_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _inventory_page(request, region, preview=preview, payload=base64.b64encode(data).decode("ascii"))
 
 
-@rule_required("sinks.view")
+@rule_required("sinks.manage_inventory")
 def inventory_delete(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
     region = _region(request)
-    _require(request, "sinks.manage_inventory", region)
     if not ForestInventory.objects.in_region(region).filter(year=year).exists():
         raise Http404("该年没有清单数据")
     if request.method == "POST":
         count = services.delete_inventory_year(region=region, year=year, user=request.user)
         messages.success(request, f"已删除 {year} 年清单（{count} 行）。")
-        return _back("sinks:inventory", region)
+        return _back("sinks:inventory")
     return render(
         request,
         "sinks/confirm_delete.html",
         {
             "title": "删除清单",
             "object_label": f"{region.name} {year} 年的森林资源清单",
-            "cancel_url": f"{reverse('sinks:inventory')}?region={region.code}",
+            "cancel_url": reverse("sinks:inventory"),
         },
     )
 
@@ -173,7 +150,6 @@ def inventory_delete(request: AuthenticatedHttpRequest, year: int) -> HttpRespon
 @rule_required("sinks.view")
 def parameters(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = _region(request)
-    _require(request, "sinks.view_region", region)
     settings_obj = SinkSettings.objects.in_region(region).select_related("parameter_set__region").first()
     pset = settings_obj.parameter_set if settings_obj else None
     rows = services.inventory_rows(region)
@@ -222,7 +198,7 @@ def parameter_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 error = exc.message
             else:
                 messages.success(request, f"已保存 {parameter}。")
-                return _back("sinks:parameters", region)
+                return _back("sinks:parameters")
         status = 400
     else:
         form = ParameterForm(
@@ -251,11 +227,15 @@ def _set(request: HttpRequest, pk: int) -> ParameterSet:
     return get_object_or_404(ParameterSet.objects.visible_to(request.user), pk=pk)
 
 
+def _available_set(request: HttpRequest, pk: int) -> ParameterSet:
+    """A set the viewed region may adopt or copy: its own or one of the regions above it."""
+    return get_object_or_404(services.sets_available_to(_region(request)), pk=pk)
+
+
 @rule_required("sinks.edit_parameter_set", lambda request, pk: _set(request, pk))
 @require_POST
 def group_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     pset = _set(request, pk)
-    region = _region(request)
     try:
         services.add_species_group(
             parameter_set=pset,
@@ -265,59 +245,55 @@ def group_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         )
     except UserError as exc:
         messages.error(request, exc.message)
-    return _back("sinks:parameters", region)
+    return _back("sinks:parameters")
 
 
-@rule_required("sinks.view")
+@rule_required("sinks.manage_parameters")
 @require_POST
 def set_default(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = _region(request)
-    _require(request, "sinks.manage_parameters", region)
     services.ensure_default_parameter_set(region=region, user=request.user)
     messages.success(request, "已建立默认参数集；请按已发布的参数表填写空白数值并注明来源。")
-    return _back("sinks:parameters", region)
+    return _back("sinks:parameters")
 
 
-@rule_required("sinks.view")
+@rule_required("sinks.manage_parameters")
 @require_POST
 def set_choose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     region = _region(request)
-    _require(request, "sinks.manage_parameters", region)
-    pset = _set(request, pk)
+    pset = _available_set(request, pk)
     try:
         services.choose_parameter_set(region=region, parameter_set=pset, user=request.user)
     except UserError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"{region.name}已采用参数集“{pset}”。")
-    return _back("sinks:parameters", region)
+    return _back("sinks:parameters")
 
 
-@rule_required("sinks.view")
+@rule_required("sinks.manage_parameters")
 @require_POST
 def set_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     region = _region(request)
-    _require(request, "sinks.manage_parameters", region)
-    pset = _set(request, pk)
+    pset = _available_set(request, pk)
     copy = services.copy_parameter_set(
         parameter_set=pset, region=region, name=request.POST.get("name", ""), user=request.user
     )
     services.choose_parameter_set(region=region, parameter_set=copy, user=request.user)
     messages.success(request, f"已复制为“{copy}”并采用。")
-    return _back("sinks:parameters", region)
+    return _back("sinks:parameters")
 
 
-@rule_required("sinks.view")
+@rule_required("sinks.manage_parameters")
 @require_POST
 def land_area(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = _region(request)
-    _require(request, "sinks.manage_parameters", region)
     raw = request.POST.get("land_area_hm2", "").strip()
     try:
         value = float(raw) if raw else None
     except ValueError:
         messages.error(request, f"土地总面积“{raw}”不是数字")
-        return _back("sinks:parameters", region)
+        return _back("sinks:parameters")
     try:
         services.set_land_area(
             region=region,
@@ -329,4 +305,4 @@ def land_area(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, "已保存土地总面积。")
-    return _back("sinks:parameters", region)
+    return _back("sinks:parameters")
