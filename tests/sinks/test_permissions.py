@@ -26,7 +26,9 @@ READ, INVENTORY, PARAMS = "read", "inventory", "params"
 
 @pytest.fixture
 def county_data(county, office_user):
-    services.import_inventory(region=county, data=INVENTORY_CSV.encode(), filename="清单.csv", user=office_user)
+    services.import_inventory(
+        region=county, data=INVENTORY_CSV.encode(), filename="清单.csv", user=office_user
+    )
     s = services.ensure_default_parameter_set(region=county, user=office_user)
     return s.parameter_set
 
@@ -88,7 +90,9 @@ def test_matrix_on_the_county(request, county, county_data, who, grants):
     for method, url, need, data in _urls(county_data):
         # the delete step removes 2020; put it back so later rows test the same thing
         if not ForestInventory.objects.filter(year=2020).exists():
-            services.import_inventory(region=county, data=INVENTORY_CSV.encode(), filename="清单.csv", user=None)
+            services.import_inventory(
+                region=county, data=INVENTORY_CSV.encode(), filename="清单.csv", user=None
+            )
         response = _call(_client(user, viewing), method, url, data)
         if need in grants:
             assert _allowed(response), (who, method, url, response.status_code)
@@ -100,7 +104,9 @@ def test_sibling_county_never_reaches_the_county(county, sibling, county_data, s
     c = _client(sibling_office)
     value = SpeciesParameter.objects.filter(parameter_set=county_data).first()
     assert c.get(f"/sinks/parameters/values/{value.pk}/edit/").status_code == 404
-    assert c.post(f"/sinks/parameters/sets/{county_data.pk}/groups/", {"species_group": "x"}).status_code == 404
+    assert (
+        c.post(f"/sinks/parameters/sets/{county_data.pk}/groups/", {"species_group": "x"}).status_code == 404
+    )
     assert c.post(f"/sinks/parameters/sets/{county_data.pk}/choose/").status_code == 404
     assert c.post(f"/sinks/parameters/sets/{county_data.pk}/copy/").status_code == 404
     page = c.get("/sinks/inventory/").content.decode()
@@ -110,8 +116,9 @@ def test_sibling_county_never_reaches_the_county(county, sibling, county_data, s
     assert "杉木" not in c2.get("/sinks/inventory/").content.decode()
     export = c.get("/sinks/inventory/export.xlsx")
     assert export.status_code == 200
-    from openpyxl import load_workbook
     import io
+
+    from openpyxl import load_workbook
 
     rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
     assert not any("杉木" in [str(v) for v in r] for r in rows)

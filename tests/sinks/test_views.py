@@ -25,7 +25,9 @@ def test_empty_state(office_client, county):
 
 
 def test_results_page_refuses_and_says_what_is_missing(office_client, county, office_user):
-    services.import_inventory(region=county, data=INVENTORY_CSV.encode(), filename="清单.csv", user=office_user)
+    services.import_inventory(
+        region=county, data=INVENTORY_CSV.encode(), filename="清单.csv", user=office_user
+    )
     services.ensure_default_parameter_set(region=county, user=office_user)
     page = _text(office_client.get("/sinks/"))
     assert "参数不全，暂不计算" in page
@@ -57,7 +59,9 @@ def test_import_preview_then_confirm(office_client, county):
     assert not ForestInventory.objects.exists()
     payload = re.search(r'name="payload" value="([^"]+)"', response.content.decode()).group(1)
     assert base64.b64decode(payload) == INVENTORY_CSV.encode()
-    response = office_client.post("/sinks/inventory/import/", {"confirm": "1", "filename": "清单.csv", "payload": payload})
+    response = office_client.post(
+        "/sinks/inventory/import/", {"confirm": "1", "filename": "清单.csv", "payload": payload}
+    )
     assert response.status_code == 302
     assert ForestInventory.objects.in_region(county).count() == 6
 
@@ -74,13 +78,17 @@ def test_import_errors_list_every_row_and_write_nothing(office_client, county):
 
 def test_tampered_payload_is_checked_again(office_client, county):
     bad = base64.b64encode(b"year,species_group,area_hm2,volume_m3\n2020,,1,1\n").decode()
-    response = office_client.post("/sinks/inventory/import/", {"confirm": "1", "filename": "x.csv", "payload": bad})
+    response = office_client.post(
+        "/sinks/inventory/import/", {"confirm": "1", "filename": "x.csv", "payload": bad}
+    )
     assert response.status_code == 400 and not ForestInventory.objects.exists()
 
 
 def test_export_and_template(office_client, filled_county):
     response = office_client.get("/sinks/inventory/export.xlsx")
-    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert response.status_code == 200 and response["Content-Type"].startswith(
+        "application/vnd.openxmlformats"
+    )
     template = office_client.get("/sinks/inventory/template.xlsx")
     assert template.status_code == 200
 
