@@ -82,6 +82,10 @@ class Dashboard:
     pending_reviews: int
     illustrative: bool
     links: dict[str, str] = field(default_factory=dict)
+    #: cards other apps contribute through ``core.registry.dashboard_cards`` (sinks: forest
+    #: sink, net emissions) and lines shown beside the peak outlook (``peak_outlook_lines``)
+    cards: list[dict[str, Any]] = field(default_factory=list)
+    peak_lines: list[dict[str, Any]] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- sections
@@ -324,7 +328,18 @@ def _monitoring() -> dict[str, Any] | None:
 # --------------------------------------------------------------------------- assembly
 
 
-def build(*, today: dt.date | None = None) -> Dashboard:
+def _contributions(region: Any, user: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Cards and peak-outlook lines registered by other apps in ``core.registry``."""
+    from carbonpeak.core import registry
+
+    if region is None:
+        return [], []
+    cards = [c for c in (hook(region, user) for hook in registry.dashboard_cards) if c]
+    lines = [ln for ln in (hook(region) for hook in registry.peak_outlook_lines) if ln]
+    return cards, lines
+
+
+def build(*, today: dt.date | None = None, region: Any = None, user: Any = None) -> Dashboard:
     """Everything the dashboard template needs; the number of queries does not grow with the data."""
     today = today or timezone.localdate()
     rows = services.indicator_rows(Indicator.objects.all())
@@ -342,7 +357,11 @@ def build(*, today: dt.date | None = None) -> Dashboard:
         illustrative=Count("id", filter=Q(illustrative=True)),
     )
     illustrative = bool(stats["illustrative"]) or summary_illustrative
+    cards, peak_lines = _contributions(region, user)
+    illustrative = illustrative or any(c.get("illustrative") for c in cards)
     return Dashboard(
+        cards=cards,
+        peak_lines=peak_lines,
         rows=rows,
         warnings=warnings,
         status_counts={s: counts.get(s, 0) for s in engine.STATUSES + (services.NO_TARGET,)},

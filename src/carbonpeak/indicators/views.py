@@ -37,7 +37,7 @@ def _visible_indicators(request: AuthenticatedHttpRequest):
 
 @rule_required("indicators.view_dashboard")
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    data = dashboard_data.build()
+    data = dashboard_data.build(region=getattr(request, "region", None), user=request.user)
     return render(
         request,
         "indicators/dashboard.html",

@@ -657,3 +657,116 @@ def yearly_forest_summary(*, region: Any) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+# --------------------------------------------------------------------------------------
+# contributions to other apps (registered in SinksConfig.ready through core.registry)
+# --------------------------------------------------------------------------------------
+def _fmt(value: float, digits: int = 0) -> str:
+    return f"{value:,.{digits}f}"
+
+
+def target_series(region: Any) -> list[dict[str, Any]]:
+    """Yearly forest cover [%] and stock volume [in the plan target's unit] for the plan's
+    forest targets (``core.registry.target_series_providers``). Empty until computable."""
+    rows = yearly_forest_summary(region=region)
+    if not rows:
+        return []
+    illustrative = any(r["illustrative"] for r in rows)
+    out = []
+    cover = {r["year"]: r["forest_cover_pct"] for r in rows if r["forest_cover_pct"] is not None}
+    if cover:
+        out.append(
+            {
+                "target_indicator": FOREST_COVER_TARGET,
+                "unit": "%",
+                "values": cover,
+                "source": "林业碳汇核算（森林资源清单，自动）",
+                "illustrative": illustrative,
+            }
+        )
+    target = _plan_target(region, STOCK_VOLUME_TARGET)
+    unit = target.unit.strip() if target is not None and target.unit.strip() in VOLUME_UNITS_M3 else "立方米"
+    factor = VOLUME_UNITS_M3[unit]
+    out.append(
+        {
+            "target_indicator": STOCK_VOLUME_TARGET,
+            "unit": unit,
+            "values": {r["year"]: r["stock_volume_m3"] / factor for r in rows},
+            "source": "林业碳汇核算（森林资源清单，自动）",
+            "illustrative": illustrative,
+        }
+    )
+    return out
+
+
+def dashboard_card(region: Any, user: Any) -> dict[str, Any] | None:
+    """The leaders' dashboard card: annual forest sink, or why it is not computed."""
+    from django.urls import reverse
+
+    r = region_result(region=region)
+    if not r.inventory_years:
+        return None
+    card: dict[str, Any] = {
+        "id": "card-sinks",
+        "label": "林业碳汇",
+        "url": reverse("sinks:index"),
+        "level": "",
+    }
+    card["illustrative"] = r.illustrative
+    if r.result is None:
+        card["value"] = "—"
+        card["sub"] = (
+            f"参数不全，暂不计算（缺 {len(r.missing)} 个数值）"
+            if r.missing
+            else (r.error or "尚未选用参数集")
+        )
+        card["level"] = "yellow"
+        return card
+    sink = r.result.annual_sink[-1] if r.result.annual_sink else None
+    last = r.figures[-1]
+    if sink is None:
+        card["value"] = "—"
+        card["sub"] = f"只有 {last.year} 年一期清单 · 碳储量 {_fmt(last.carbon_stock_tc)} t C"
+    else:
+        card["value"] = f"{_fmt(sink.co2_t_per_year)} t CO₂/年"
+        card["sub"] = (
+            f"{sink.from_year}—{sink.to_year} 年均 · 碳储量 {_fmt(last.carbon_stock_tc)} t C（{last.year}年）"
+        )
+    return card
+
+
+def net_emissions_card(region: Any, user: Any) -> dict[str, Any] | None:
+    """The dashboard card of net emissions: gross CO2, sink and net, all three shown."""
+    from django.urls import reverse
+
+    r = region_result(region=region)
+    covered = [n for n in r.net_emissions if n.net_co2_t is not None]
+    if not covered:
+        return None
+    n = covered[-1]
+    return {
+        "id": "card-net-emissions",
+        "label": f"净排放（{n.year}年）",
+        "value": f"{_fmt(n.net_co2_t or 0.0)} t CO₂",
+        "sub": f"总排放 {_fmt(n.gross_co2_t)} − 林业碳汇 {_fmt(n.sink_co2_t_per_year or 0.0)}（{n.sink_interval} 年均）",
+        "url": reverse("sinks:index") + "#net-table",
+        "level": "",
+        "illustrative": r.illustrative,
+    }
+
+
+def peak_outlook_line(region: Any) -> dict[str, Any] | None:
+    """A separate line beside the peak outlook: the latest annual sink (not part of the peak)."""
+    from django.urls import reverse
+
+    r = region_result(region=region)
+    if r.result is None or not r.result.annual_sink:
+        return None
+    sink = r.result.annual_sink[-1]
+    return {
+        "label": "林业碳汇",
+        "text": f"{_fmt(sink.co2_t_per_year)} t CO₂/年（{sink.from_year}—{sink.to_year} 年均，单独列出，不计入达峰判断）",
+        "url": reverse("sinks:index"),
+        "illustrative": r.illustrative,
+    }
