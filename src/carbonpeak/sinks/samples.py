@@ -16,7 +16,6 @@ from carbonpeak.sinks.models import ForestInventory
 
 SAMPLE_FILE = "森林资源清单（示例数据，仅供演示）.csv"
 SAMPLE_CSV = """year,species_group,area_hm2,volume_m3,counts_for_forest_cover
-# 示例数据，仅供演示：数字为虚构，不代表任何县的官方统计
 2020,杉木,21500,1562000,是
 2020,马尾松,14800,1186000,是
 2020,湿地松,3900,231000,是
@@ -37,9 +36,9 @@ SAMPLE_CSV = """year,species_group,area_hm2,volume_m3,counts_for_forest_cover
 
 
 def demo_region() -> Any:
-    from carbonpeak.core.models import Region
+    from carbonpeak.core.regions import home_region
 
-    return Region.objects.filter(level="county").order_by("code").first()
+    return home_region()
 
 
 def load(stdout: Any) -> None:
@@ -47,7 +46,7 @@ def load(stdout: Any) -> None:
     if region is None:
         stdout.write("没有县级行政区划，跳过林业碳汇示例数据")
         return
-    if ForestInventory.objects.filter(region=region).exists():
+    if ForestInventory.objects.in_region(region).exists():
         stdout.write("林业碳汇示例数据已存在，跳过")
         return
     services.import_inventory(
