@@ -122,3 +122,29 @@ def _upload(name: str, data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type="text/csv")
+
+
+def test_api_result_and_refusal(office_client, leader_client, enterprise_client, client, filled_county):
+    data = office_client.get("/api/sinks/result").json()
+    assert data["computed"] is True and data["region"]["code"] == "430621"
+    assert data["annual_sink"][0]["co2_t_per_year"] == pytest.approx(
+        (31438.0 - 27580.0) * 44 / 12 / 5, rel=1e-12
+    )
+    assert data["years"][1]["by_species"][0]["trace"]["parameters"]["source"]
+    assert leader_client.get("/api/sinks/result").status_code == 200
+    assert enterprise_client.get("/api/sinks/result").status_code == 403
+    assert client.get("/api/sinks/result").status_code in (401, 403)
+
+
+def test_api_lists_missing_values(office_client, county, office_user):
+    services.import_inventory(
+        region=county, data=INVENTORY_CSV.encode(), filename="清单.csv", user=office_user
+    )
+    services.ensure_default_parameter_set(region=county, user=office_user)
+    data = office_client.get("/api/sinks/result").json()
+    assert data["computed"] is False and "years" not in data
+    assert {
+        "species_group": "竹林",
+        "field": "biomass_t_per_hm2",
+        "label": "单位面积生物量 [t d.m./hm²]",
+    } in data["missing"]
