@@ -205,3 +205,20 @@ def test_text_output_and_template(tmp_path):
             "--parameters",
             str(tmp_path / "tpl" / "PARAMETERS.csv"),
         )
+
+
+@pytest.mark.django_db
+def test_import_into_the_platform_and_refusal(tmp_path):
+    from carbonpeak.sinks.models import ForestInventory
+
+    out = run("import", "--inventory", write(tmp_path, "清单.csv", INVENTORY), "--region", "430621")
+    assert "已导入岳阳县森林资源清单：4 行，年份 2015、2020" in out
+    assert ForestInventory.objects.count() == 4
+    bad = INVENTORY + "2020,柏木,-1,1\n"
+    with pytest.raises(CommandError) as info:
+        run("import", "--inventory", write(tmp_path, "坏.csv", bad))
+    assert info.value.returncode == 2 and "第6行「面积」：不能为负数" in str(info.value)
+    assert ForestInventory.objects.count() == 4
+    with pytest.raises(CommandError) as info:
+        run("import", "--inventory", write(tmp_path, "清单.csv", INVENTORY), "--region", "999999")
+    assert info.value.returncode == 2

@@ -3,6 +3,7 @@
 Subcommands::
 
     carbonpeak sinks compute --inventory INVENTORY.csv --parameters PARAMETERS.csv [--json]
+    carbonpeak sinks import --inventory INVENTORY.xlsx [--region CODE]
     carbonpeak sinks template --out DIR
 
 INVENTORY columns ``year,species_group,area_hm2,volume_m3``; PARAMETERS columns
@@ -20,6 +21,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from carbonpeak.core.cli import add_region_argument
+from carbonpeak.core.errors import UserError
 from carbonpeak.engine import sinks_io
 from carbonpeak.engine.sinks import SinkError, SinkResult, compute
 
@@ -49,6 +52,9 @@ class Command(BaseCommand):
             help="树种组参数 CSV/Excel：species_group,wood_density,bef,root_shoot_ratio,carbon_fraction,source",
         )
         p_compute.add_argument("--json", action="store_true", help="输出 JSON")
+        p_import = sub.add_parser("import", help="把森林资源清单导入平台（文件中的年份整体替换；有错不写入）")
+        p_import.add_argument("--inventory", required=True, help="森林资源清单 Excel/CSV")
+        add_region_argument(p_import)
         p_template = sub.add_parser("template", help="把空白模板（CSV）写到目录")
         p_template.add_argument("--out", required=True, help="输出目录")
 
@@ -56,10 +62,34 @@ class Command(BaseCommand):
         try:
             if options["subcommand"] == "compute":
                 self._compute(options)
+            elif options["subcommand"] == "import":
+                self._import(options)
             else:
                 self._template(options)
         except SinkError as exc:
             raise CommandError(exc.message, returncode=2) from None
+        except UserError as exc:
+            raise CommandError(str(exc), returncode=2) from None
+
+    def _import(self, options: dict[str, Any]) -> None:
+        from carbonpeak.core.cli import region_option
+        from carbonpeak.sinks.services import import_inventory
+
+        region = region_option(options.get("region"))
+        path = Path(options["inventory"])
+        try:
+            data = path.read_bytes()
+        except OSError:
+            raise SinkError(f"{path.name}：文件不存在或无法读取") from None
+        preview = import_inventory(region=region, data=data, filename=path.name, user=None)
+        replaced = (
+            f"，替换了 {'、'.join(str(y) for y in preview.replaced_years)} 年"
+            if preview.replaced_years
+            else ""
+        )
+        self.stdout.write(
+            f"已导入{region.name}森林资源清单：{len(preview.rows)} 行，年份 {'、'.join(str(y) for y in preview.years)}{replaced}"
+        )
 
     def _compute(self, options: dict[str, Any]) -> None:
         inventory = sinks_io.parse_inventory(sinks_io.read_table(options["inventory"]))
