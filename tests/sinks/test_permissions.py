@@ -50,6 +50,8 @@ def _urls(pset: ParameterSet) -> list[tuple[str, str, str, dict]]:
         ("post", f"/sinks/parameters/sets/{pset.pk}/groups/", PARAMS, {"species_group": "新组"}),
         ("post", f"/sinks/parameters/sets/{pset.pk}/choose/", PARAMS, {}),
         ("post", f"/sinks/parameters/sets/{pset.pk}/copy/", PARAMS, {}),
+        ("get", f"/sinks/parameters/sets/{pset.pk}/export.xlsx", READ, {}),
+        ("post", f"/sinks/parameters/sets/{pset.pk}/import/", PARAMS, {}),
         ("post", "/sinks/parameters/default/", PARAMS, {}),
         ("post", "/sinks/parameters/land-area/", PARAMS, {"land_area_hm2": "100", "land_area_source": "x"}),
     ]
@@ -109,6 +111,8 @@ def test_sibling_county_never_reaches_the_county(county, sibling, county_data, s
     )
     assert c.post(f"/sinks/parameters/sets/{county_data.pk}/choose/").status_code == 404
     assert c.post(f"/sinks/parameters/sets/{county_data.pk}/copy/").status_code == 404
+    assert c.get(f"/sinks/parameters/sets/{county_data.pk}/export.xlsx").status_code == 404
+    assert c.post(f"/sinks/parameters/sets/{county_data.pk}/import/").status_code == 404
     page = c.get("/sinks/inventory/").content.decode()
     assert "还没有森林资源清单" in page and "杉木" not in page
     # switching to a sibling county is impossible: the session value is ignored

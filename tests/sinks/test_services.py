@@ -196,3 +196,59 @@ def test_no_land_area_means_no_forest_cover(county, office_user):
         services.set_land_area(region=county, land_area_hm2=100.0, source="", user=office_user)
     with pytest.raises(UserError, match="大于 0"):
         services.set_land_area(region=county, land_area_hm2=0.0, source="x", user=office_user)
+
+
+def test_parameters_export_import_round_trip(county, office_user):
+    import io
+
+    from openpyxl import load_workbook
+
+    from carbonpeak.core.errors import TableError
+    from carbonpeak.sinks import tables
+
+    pset = services.ensure_default_parameter_set(region=county, user=office_user).parameter_set
+    data = tables.parameters_export(pset)
+    assert (
+        services.import_parameters(parameter_set=pset, data=data, filename="参数.xlsx", user=office_user) == 0
+    )
+
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb.active
+    header = [c.value for c in ws[3]]
+    col = {name: header.index(name) + 1 for name in ("优势树种组", "参数", "数值", "来源", "核验状态")}
+    target_row = next(
+        r
+        for r in range(4, ws.max_row + 1)
+        if ws.cell(r, col["优势树种组"]).value == "杉木"
+        and ws.cell(r, col["参数"]).value == "基本木材密度（SVD）"
+    )
+    ws.cell(target_row, col["数值"]).value = 0.3
+    buf = io.BytesIO()
+    wb.save(buf)
+    with pytest.raises(TableError) as info:  # a value without a source is refused, nothing written
+        services.import_parameters(
+            parameter_set=pset, data=buf.getvalue(), filename="参数.xlsx", user=office_user
+        )
+    assert f"第{target_row}行「来源」" in str(info.value)
+    assert (
+        SpeciesParameter.objects.get(
+            parameter_set=pset, species_group="杉木", field="wood_density_t_per_m3"
+        ).value
+        is None
+    )
+
+    ws.cell(target_row, col["来源"]).value = "某文件 表3"
+    ws.cell(target_row, col["核验状态"]).value = "已核对原文"
+    buf = io.BytesIO()
+    wb.save(buf)
+    version = pset.version
+    assert (
+        services.import_parameters(
+            parameter_set=pset, data=buf.getvalue(), filename="参数.xlsx", user=office_user
+        )
+        == 1
+    )
+    p = SpeciesParameter.objects.get(parameter_set=pset, species_group="杉木", field="wood_density_t_per_m3")
+    assert (p.value, p.source, p.verification) == (0.3, "某文件 表3", "primary")
+    pset.refresh_from_db()
+    assert pset.version == version + 1

@@ -770,3 +770,68 @@ def peak_outlook_line(region: Any) -> dict[str, Any] | None:
         "url": reverse("sinks:index"),
         "illustrative": r.illustrative,
     }
+
+
+@transaction.atomic
+def import_parameters(*, parameter_set: ParameterSet, data: bytes, filename: str, user: Any) -> int:
+    """Fill a parameter set from a workbook (the export's layout). All rows or none.
+
+    A row with a value needs a source and a verification status; a row without a value
+    clears that value. Unknown species groups are added. Raises :class:`UserError` listing
+    every bad row; nothing is written then.
+
+    Side effects: creates/updates SpeciesParameter rows; the set's version goes up once;
+    one audit entry per changed value.
+    """
+    from carbonpeak.core.errors import RowError, TableError
+    from carbonpeak.sinks.tables import PARAMETERS
+
+    table = PARAMETERS.read(data, filename)
+    errors = list(table.errors)
+    seen: dict[tuple[Any, Any], int] = {}
+    for cells, line in zip(table.rows, table.lines, strict=True):
+        key = (cells.get("species_group"), cells.get("field"))
+        if None not in key:
+            if key in seen:
+                errors.append(RowError(line, "参数", f"与第{seen[key]}行重复"))
+            seen.setdefault(key, line)
+        if cells.get("value") is not None:
+            if not (cells.get("source") or "").strip():
+                errors.append(RowError(line, "来源", "有数值的行必须注明来源"))
+            if not cells.get("verification"):
+                errors.append(RowError(line, "核验状态", "有数值的行必须选择核验状态"))
+            f = cells.get("field")
+            if f in _BOUNDS and not _BOUNDS[ParameterField(f)][0](cells["value"]):
+                errors.append(RowError(line, "数值", f"{cells['value']} {_BOUNDS[ParameterField(f)][1]}"))
+    if errors:
+        raise TableError(errors, file=filename)
+    existing = {(v.species_group, v.field): v for v in parameter_set.values.all()}
+    changed = 0
+    for cells in table.rows:
+        key = (cells["species_group"], cells["field"])
+        value = cells.get("value")
+        source = (cells.get("source") or "").strip() if value is not None else ""
+        verification = (cells.get("verification") or "") if value is not None else ""
+        row = existing.get(key)
+        if row is None:
+            row = SpeciesParameter(parameter_set=parameter_set, species_group=key[0], field=key[1])
+            before = None
+        elif (row.value, row.source, row.verification) == (value, source, verification):
+            continue
+        else:
+            before = audit.snapshot(row)
+        row.value, row.source, row.verification, row.updated_by = value, source, verification, user
+        row.save()
+        existing[key] = row
+        audit.record(
+            user=user,
+            action="create" if before is None else "update",
+            instance=row,
+            before=before,
+            after=audit.snapshot(row),
+            note=f"从 {filename} 导入",
+        )
+        changed += 1
+    if changed:
+        _bump(parameter_set)
+    return changed

@@ -84,3 +84,75 @@ def inventory_export(region: Any) -> bytes:
         ),
         title=f"{region.name}森林资源清单",
     )
+
+
+def _field(value: str) -> str:
+    from carbonpeak.sinks.models import ParameterField
+
+    text = value.strip()
+    for f in ParameterField:
+        label = str(f.label)
+        if text in (f.value, label, label.split("[")[0].strip(), label.split("（")[0].strip()):
+            return f.value
+    raise ValueError(
+        "应为 " + "、".join(str(f.label).split("（")[0].split("[")[0].strip() for f in ParameterField)
+    )
+
+
+def _verification(value: str) -> str:
+    from carbonpeak.sinks.models import Verification
+
+    text = value.strip()
+    for v in Verification:
+        if text in (v.value, str(v.label)):
+            return v.value
+    raise ValueError("应为 " + "、".join(str(v.label) for v in Verification))
+
+
+PARAMETERS = Table(
+    name="树种组参数",
+    title="树种组参数",
+    note="每个数值都须注明来源（文件名称、表号或条款、页码）和核验状态；数值留空表示未填写（不会按 0 计算）。",
+    columns=(
+        Column("species_group", "优势树种组", "str", required=True, aliases=("树种组",)),
+        Column(
+            "field",
+            "参数",
+            "str",
+            required=True,
+            validate=_field,
+            help="基本木材密度（SVD）、生物量扩展因子（BEF）、根茎比（R）、含碳率（CF）或 单位面积生物量",
+        ),
+        Column("value", "数值", "float", validate=_not_negative, help="单位见“单位”列"),
+        Column("unit", "单位", "str", help="仅供阅读，导入时不使用"),
+        Column("source", "来源", "str", help="文件名称、表号或条款、页码"),
+        Column(
+            "verification",
+            "核验状态",
+            "str",
+            validate=_verification,
+            help="已核对原文、本地实测、定义常数、两个以上二手来源一致、单一二手来源、未核对",
+        ),
+    ),
+)
+
+
+def parameters_export(parameter_set: Any) -> bytes:
+    """A parameter set as a workbook in the import layout (fill it, then import it back)."""
+    from carbonpeak.sinks.models import ParameterField
+
+    units = {f.value: str(f.label).split("[")[-1].rstrip("]") for f in ParameterField}
+    return PARAMETERS.export_xlsx(
+        (
+            {
+                "species_group": v.species_group,
+                "field": str(v.get_field_display()).split("[")[0].strip(),
+                "value": v.value,
+                "unit": units[v.field],
+                "source": v.source,
+                "verification": v.get_verification_display() if v.verification else "",
+            }
+            for v in parameter_set.values.order_by("species_group", "id")
+        ),
+        title=f"{parameter_set}",
+    )

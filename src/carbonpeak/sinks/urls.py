@@ -18,4 +18,6 @@ urlpatterns = [
     path("parameters/sets/<int:pk>/groups/", views.group_add, name="group_add"),
     path("parameters/sets/<int:pk>/choose/", views.set_choose, name="set_choose"),
     path("parameters/sets/<int:pk>/copy/", views.set_copy, name="set_copy"),
+    path("parameters/sets/<int:pk>/export.xlsx", views.parameters_export, name="set_export"),
+    path("parameters/sets/<int:pk>/import/", views.parameters_import, name="set_import"),
 ]

@@ -306,3 +306,28 @@ def land_area(request: AuthenticatedHttpRequest) -> HttpResponse:
     else:
         messages.success(request, "已保存土地总面积。")
     return _back("sinks:parameters")
+
+
+@rule_required("sinks.view")
+def parameters_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    pset = _available_set(request, pk)
+    return xlsx_response(tables.parameters_export(pset), f"{pset.name}.xlsx")
+
+
+@rule_required("sinks.edit_parameter_set", lambda request, pk: _set(request, pk))
+@require_POST
+def parameters_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    pset = _set(request, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择要导入的参数文件")
+        return _back("sinks:parameters")
+    try:
+        changed = services.import_parameters(
+            parameter_set=pset, data=upload.read(), filename=upload.name or "参数.xlsx", user=request.user
+        )
+    except UserError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已导入，修改了 {changed} 个数值（参数集现为第 {pset.version} 版）。")
+    return _back("sinks:parameters")
