@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from carbonpeak.engine import sinks
@@ -177,3 +179,18 @@ def test_sink_for_year_and_net_emissions():
     # 2020–2022: 200 m3 × 0.3 × 1.5 × 1.2 × 0.5 = 54 tC → 198 t CO2 over 2 years = 99 t/a
     assert_allclose(sinks.sink_for_year(result.annual_sink, 2022).co2_t_per_year, 99.0, rtol=RTOL)  # type: ignore[union-attr]
     assert_allclose(sinks.net_emissions_co2_t(1000.0, 99.0), 901.0, rtol=RTOL)
+
+
+_volume = st.floats(min_value=0, max_value=1e8, allow_nan=False)
+_positive = st.floats(min_value=0.05, max_value=5, allow_nan=False)
+
+
+@settings(max_examples=40, deadline=None)
+@given(v1=_volume, v2=_volume, wd=_positive, bef=_positive, r=st.floats(0, 2), cf=st.floats(0.3, 0.6))
+def test_sink_is_the_formula_chain_of_the_volume_change(v1, v2, wd, bef, r, cf):
+    params = {"甲": SpeciesParameters("甲", wd, bef, r, cf, source="测试值")}
+    result = sinks.compute([InventoryRow(2010, "甲", 1.0, v1), InventoryRow(2013, "甲", 1.0, v2)], params)
+    expected = (v2 - v1) * wd * bef * (1 + r) * cf * 44 / 12 / 3
+    assert_allclose(result.annual_sink[0].co2_t_per_year, expected, rtol=1e-9, atol=1e-6)
+    # positive = removal: the sign follows the stock volume
+    assert (result.annual_sink[0].co2_t_per_year > 0) == (v2 > v1) or abs(v2 - v1) * wd < 1e-9
