@@ -153,3 +153,12 @@ def test_enterprise_and_anonymous_get_nothing(client, county_data, make_user, en
         assert _call(c, method, url, data).status_code == 403, url
         response = _call(client, method, url, data)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+
+
+def test_growth_rates_only_for_the_own_office(county, county_data, office_user, leader_user, city_office):
+    data = {"growth_rate_pct": "8", "consumption_rate_pct": "5", "rates_source": "x"}
+    assert _client(office_user).post("/sinks/parameters/growth-rates/", data).status_code == 302
+    assert _client(leader_user).post("/sinks/parameters/growth-rates/", data).status_code == 403
+    assert (
+        _client(city_office, viewing=county).post("/sinks/parameters/growth-rates/", data).status_code == 403
+    )

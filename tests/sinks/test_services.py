@@ -252,3 +252,26 @@ def test_parameters_export_import_round_trip(county, office_user):
     assert (p.value, p.source, p.verification) == (0.3, "某文件 表3", "primary")
     pset.refresh_from_db()
     assert pset.version == version + 1
+
+
+def test_growth_minus_consumption_as_a_second_estimate(filled_county, office_user):
+    with pytest.raises(UserError, match="同时填写"):
+        services.set_growth_rates(
+            region=filled_county, growth_rate_pct=8.0, consumption_rate_pct=None, source="x", user=office_user
+        )
+    with pytest.raises(UserError, match="来源"):
+        services.set_growth_rates(
+            region=filled_county, growth_rate_pct=8.0, consumption_rate_pct=5.0, source="", user=office_user
+        )
+    services.set_growth_rates(
+        region=filled_county,
+        growth_rate_pct=8.0,
+        consumption_rate_pct=5.0,
+        source="测试输入",
+        user=office_user,
+    )
+    r = services.region_result(region=filled_county)
+    # 2020: (60000 × 0.3 × 1.5 × 0.5 + 22000 × 0.4 × 1.4 × 0.47) × (0.08 − 0.05) × 44/12; bamboo has no volume
+    expected = (60000 * 0.3 * 1.5 * 0.5 + 22000 * 0.4 * 1.4 * 0.47) * 0.03 * 44 / 12
+    assert_allclose(r.flow_sink[2020], expected, rtol=1e-12)
+    assert set(r.flow_sink) == {2015, 2020}

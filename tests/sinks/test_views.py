@@ -148,3 +148,19 @@ def test_api_lists_missing_values(office_client, county, office_user):
         "field": "biomass_t_per_hm2",
         "label": "单位面积生物量 [t d.m./hm²]",
     } in data["missing"]
+
+
+def test_results_page_shows_growth_minus_consumption_when_rates_given(
+    office_client, filled_county, office_user
+):
+    assert 'id="flow-table"' not in _text(office_client.get("/sinks/"))
+    services.set_growth_rates(
+        region=filled_county,
+        growth_rate_pct=8.0,
+        consumption_rate_pct=5.0,
+        source="测试输入",
+        user=office_user,
+    )
+    page = _text(office_client.get("/sinks/"))
+    # 2020: (60000 × 0.3 × 1.5 × 0.5 + 22000 × 0.4 × 1.4 × 0.47) × 0.03 × 44/12 = 1,777.97
+    assert 'id="flow-table"' in page and "1,777.97" in page

@@ -563,6 +563,11 @@ class SinkResult:
     def year(self, year: int) -> YearStock | None:
         return next((y for y in self.years if y.year == year), None)
 
+    def growth_consumption_by_year(self) -> dict[int, float]:
+        """Growth-minus-consumption sink summed over species groups, per inventory year [t CO2/a]."""
+        years = sorted({f.year for f in self.growth_consumption})
+        return {y: math.fsum(f.co2_t_per_year for f in self.growth_consumption if f.year == y) for y in years}
+
     def to_dict(self) -> dict[str, Any]:
         used = {s.species_group for y in self.years for s in y.by_species}
         return {

@@ -166,6 +166,14 @@ class SinkSettings(models.Model):
     )
     land_area_hm2 = models.FloatField("土地总面积（hm²）", null=True, blank=True)
     land_area_source = models.CharField("土地面积来源", max_length=300, blank=True)
+    growth_rate_pct = models.FloatField(
+        "活立木蓄积量年均总生长率（%/年）",
+        null=True,
+        blank=True,
+        help_text="生长-消耗法（对照）；与消耗率同时填写",
+    )
+    consumption_rate_pct = models.FloatField("活立木年均净消耗率（%/年）", null=True, blank=True)
+    rates_source = models.CharField("生长率、消耗率来源", max_length=300, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="修改人",

@@ -296,6 +296,68 @@ def set_land_area(*, region: Any, land_area_hm2: float | None, source: str, user
     return settings_obj
 
 
+@transaction.atomic
+def set_growth_rates(
+    *,
+    region: Any,
+    growth_rate_pct: float | None,
+    consumption_rate_pct: float | None,
+    source: str,
+    user: Any,
+) -> SinkSettings:
+    """The stock volume's annual gross growth rate and net consumption rate [%/a] (both or
+    neither), with their source, for the growth-minus-consumption method.
+
+    Side effects: updates SinkSettings; one audit entry.
+    """
+    if (growth_rate_pct is None) != (consumption_rate_pct is None):
+        raise UserError("生长率与消耗率须同时填写（或同时留空）", column="growth_rate_pct")
+    for value in (growth_rate_pct, consumption_rate_pct):
+        if value is not None and (not math.isfinite(value) or value < 0 or value > 100):
+            raise UserError("生长率、消耗率应在 0 与 100（%/年）之间", column="growth_rate_pct")
+    if growth_rate_pct is not None and not source.strip():
+        raise UserError(
+            "请注明生长率、消耗率的来源（如 森林资源连续清查成果、省级清单）", column="rates_source"
+        )
+    settings_obj, _ = SinkSettings.objects.get_or_create(region=region)
+    before = audit.snapshot(settings_obj)
+    settings_obj.growth_rate_pct = growth_rate_pct
+    settings_obj.consumption_rate_pct = consumption_rate_pct
+    settings_obj.rates_source = source.strip() if growth_rate_pct is not None else ""
+    settings_obj.updated_by = user
+    settings_obj.save()
+    audit.record(
+        user=user, action="update", instance=settings_obj, before=before, after=audit.snapshot(settings_obj)
+    )
+    return settings_obj
+
+
+def _with_rates(
+    params: dict[str, SpeciesParameters], settings_obj: SinkSettings | None
+) -> dict[str, SpeciesParameters]:
+    """Give every stock-volume group the region's growth and consumption rates (as fractions)."""
+    if (
+        settings_obj is None
+        or settings_obj.growth_rate_pct is None
+        or settings_obj.consumption_rate_pct is None
+    ):
+        return params
+    from dataclasses import replace
+
+    return {
+        group: (
+            replace(
+                p,
+                growth_rate_per_year=settings_obj.growth_rate_pct / 100.0,
+                consumption_rate_per_year=settings_obj.consumption_rate_pct / 100.0,
+            )
+            if p.method == engine.METHOD_VOLUME
+            else p
+        )
+        for group, p in params.items()
+    }
+
+
 def engine_parameters(parameter_set: ParameterSet | None) -> dict[str, SpeciesParameters]:
     """The set as engine input; one source text per group naming each value's source."""
     if parameter_set is None:
@@ -519,6 +581,8 @@ class RegionResult:
     error: str = ""
     result: engine.SinkResult | None = None
     figures: list[YearFigures] = field(default_factory=list)
+    #: growth-minus-consumption sink per inventory year [t CO2/a] (when the rates are given)
+    flow_sink: dict[int, float] = field(default_factory=dict)
     forest_cover: TargetStatus | None = None
     stock_volume: TargetStatus | None = None
     net_emissions: list[NetEmissionsRow] = field(default_factory=list)
@@ -594,7 +658,7 @@ def region_result(*, region: Any) -> RegionResult:
     )
     if not rows or pset is None:
         return out
-    params = engine_parameters(pset)
+    params = _with_rates(engine_parameters(pset), settings_obj)
     out.missing = engine.missing_parameters(rows, params)
     if out.missing:
         return out
@@ -603,6 +667,7 @@ def region_result(*, region: Any) -> RegionResult:
     except SinkError as exc:
         out.error = exc.message
         return out
+    out.flow_sink = out.result.growth_consumption_by_year()
     land = settings_obj.land_area_hm2 if settings_obj else None
     for y in out.result.years:
         out.figures.append(

@@ -14,6 +14,7 @@ urlpatterns = [
     path("parameters/", views.parameters, name="parameters"),
     path("parameters/default/", views.set_default, name="set_default"),
     path("parameters/land-area/", views.land_area, name="land_area"),
+    path("parameters/growth-rates/", views.growth_rates, name="growth_rates"),
     path("parameters/values/<int:pk>/edit/", views.parameter_edit, name="parameter_edit"),
     path("parameters/sets/<int:pk>/groups/", views.group_add, name="group_add"),
     path("parameters/sets/<int:pk>/choose/", views.set_choose, name="set_choose"),

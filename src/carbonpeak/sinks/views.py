@@ -331,3 +331,30 @@ def parameters_import(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     else:
         messages.success(request, f"已导入，修改了 {changed} 个数值（参数集现为第 {pset.version} 版）。")
     return _back("sinks:parameters")
+
+
+@rule_required("sinks.manage_parameters")
+@require_POST
+def growth_rates(request: AuthenticatedHttpRequest) -> HttpResponse:
+    region = _region(request)
+    values: list[float | None] = []
+    for key in ("growth_rate_pct", "consumption_rate_pct"):
+        raw = request.POST.get(key, "").strip()
+        try:
+            values.append(float(raw) if raw else None)
+        except ValueError:
+            messages.error(request, f"“{raw}”不是数字")
+            return _back("sinks:parameters")
+    try:
+        services.set_growth_rates(
+            region=region,
+            growth_rate_pct=values[0],
+            consumption_rate_pct=values[1],
+            source=request.POST.get("rates_source", ""),
+            user=request.user,
+        )
+    except UserError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已保存生长率与消耗率。")
+    return _back("sinks:parameters")
