@@ -4,13 +4,22 @@ direction only; see docs/architecture.md).
 
 - :data:`dashboard_cards`: callables ``(region, user) -> dict | None`` that return a
   card for the leaders' dashboard (projects, sinks, credits register theirs in
-  their ``AppConfig.ready()``). A card is ``{"title": str, "value": str (already
-  formatted), "unit": str, "note": str, "url": str, "illustrative": bool}``; the
+  their ``AppConfig.ready()``). A card is ``{"id": str, "label": str, "value": str (already
+  formatted), "unit": str, "sub": str, "url": str, "level": "green"|"yellow"|"red"|"",
+  "illustrative": bool}`` (``title``/``note`` are accepted for ``label``/``sub``); the
   hook must not run a number of queries that grows with the data.
 - :data:`enterprise_panels`: callables ``(enterprise, user) -> dict | None`` that add
   a section to an enterprise's page (monitoring adds meters and monthly use).
 - :data:`target_status_providers`: callables ``(target) -> str | None`` giving a
   plan target's barometer level (indicators registers one; supervision reads it).
+- :data:`target_series_providers`: callables ``(region) -> list[dict]`` giving yearly
+  values of plan targets an app measures (sinks: 森林覆盖率, 森林蓄积量); each dict has
+  ``target_indicator`` (the target's name as the plan parser reads it), ``unit``,
+  ``values`` ({year: value in the target's unit}), ``source`` and ``illustrative``.
+  Indicators writes them into the target's indicator when it refreshes.
+- :data:`peak_outlook_lines`: callables ``(region) -> dict | None`` giving a line shown
+  beside the peak outlook and never part of the peak judgement (sinks: the annual forest
+  sink and net emissions); dict keys ``label``, ``text``, ``url``.
 """
 
 from __future__ import annotations
@@ -21,6 +30,8 @@ from typing import Any
 dashboard_cards: list[Callable[[Any, Any], dict[str, Any] | None]] = []
 enterprise_panels: list[Callable[[Any, Any], dict[str, Any] | None]] = []
 target_status_providers: list[Callable[[Any], str | None]] = []
+target_series_providers: list[Callable[[Any], list[dict[str, Any]]]] = []
+peak_outlook_lines: list[Callable[[Any], dict[str, Any] | None]] = []
 
 
 def register(hooks: list[Callable[..., Any]], func: Callable[..., Any]) -> Callable[..., Any]:

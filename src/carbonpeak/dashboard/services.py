@@ -80,8 +80,10 @@ class Dashboard:
     links: dict[str, str] = field(default_factory=dict)
     region: Any = None
     plan: Any = None
-    #: Cards other apps contribute through ``core.registry.dashboard_cards``.
+    #: cards other apps contribute through ``core.registry.dashboard_cards`` (sinks: forest
+    #: sink, net emissions) and lines shown beside the peak outlook (``peak_outlook_lines``)
     cards: list[dict[str, Any]] = field(default_factory=list)
+    peak_lines: list[dict[str, Any]] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- sections
@@ -289,6 +291,13 @@ def _monitoring(region: Any) -> dict[str, Any] | None:
 # --------------------------------------------------------------------------- assembly
 
 
+def _contributions(region: Any, user: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Cards and peak-outlook lines registered by other apps in ``core.registry``."""
+    cards = [c for c in (hook(region, user) for hook in registry.dashboard_cards) if c]
+    lines = [ln for ln in (hook(region) for hook in registry.peak_outlook_lines) if ln]
+    return cards, lines
+
+
 def build(*, today: dt.date | None = None, region: Any = None, user: Any = None) -> Dashboard:
     """Everything a region's dashboard needs; the number of queries does not grow with the data.
 
@@ -310,7 +319,11 @@ def build(*, today: dt.date | None = None, region: Any = None, user: Any = None)
         illustrative=Count("id", filter=Q(illustrative=True)),
     )
     illustrative = bool(stats["illustrative"]) or summary_illustrative
+    cards, peak_lines = _contributions(region, user)
+    illustrative = illustrative or any(c.get("illustrative") for c in cards)
     return Dashboard(
+        cards=cards,
+        peak_lines=peak_lines,
         rows=rows,
         warnings=warnings,
         status_counts={s: counts.get(s, 0) for s in engine.STATUSES + (services.NO_TARGET,)},
@@ -325,7 +338,6 @@ def build(*, today: dt.date | None = None, region: Any = None, user: Any = None)
         illustrative=illustrative,
         region=region,
         plan=Plan.objects.in_region(region).order_by("-issued_on", "-id").first(),
-        cards=[card for hook in registry.dashboard_cards if (card := hook(region, user)) is not None],
         links={
             "accounting": _first_url("accounting:index", "accounting:summary", "accounting:dashboard"),
             "ledger": _first_url("supervision:index", "supervision:tasks", "plans:ledger"),

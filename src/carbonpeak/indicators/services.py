@@ -412,6 +412,8 @@ class RefreshResult:
     targets_applied: list[str] = field(default_factory=list)
     #: why a TARGETS row was not applied (Chinese, one per indicator)
     targets_skipped: list[str] = field(default_factory=list)
+    #: yearly values written into plan-target indicators by other apps' series (sinks)
+    target_series_values: int = 0
 
 
 @transaction.atomic
@@ -450,6 +452,7 @@ def refresh_computed(
         targets = latest_dataset_targets(region)
     ensure_computed_indicators(user=user, region=region)
     result = RefreshResult(years=sorted({int(r["year"]) for r in rows}))
+    result.target_series_values = refresh_target_series(region=region, user=user)
     if not rows:
         return result
     indicators = {i.computed_key: i for i in Indicator.objects.in_region(region).exclude(computed_key="")}
@@ -515,6 +518,72 @@ def refresh_computed(
         if before != audit.snapshot(indicator):
             indicator.save()
     return result
+
+
+# --------------------------------------------------------------------------- plan targets measured by other apps
+
+
+def refresh_target_series(*, region: Any, user: Any = None) -> int:
+    """Write the series of ``core.registry.target_series_providers`` into the plan-target
+    indicators they measure (e.g. sinks: 森林覆盖率, 森林蓄积量).
+
+    The indicator of the region's plan target with that name becomes computed (``kind``
+    核算自动计算, ``computed_key`` ``target:<name>``; departments no longer enter it by hand);
+    values are stored approved with the provider's source; a year already stored with the
+    same value is left alone. Returns the number of values created or changed.
+
+    Side effects: updates Indicator and creates/updates Observation rows; one audit entry per
+    indicator changed.
+    """
+    from carbonpeak.core import registry
+
+    changed_total = 0
+    now = timezone.now()
+    for provider in registry.target_series_providers:
+        for series in provider(region):
+            name = series["target_indicator"]
+            indicator = (
+                Indicator.objects.in_region(region).filter(target__indicator=name).order_by("-id").first()
+            )
+            if indicator is None:
+                continue
+            before = audit.snapshot(indicator)
+            indicator.kind = Indicator.Kind.COMPUTED
+            indicator.computed_key = f"target:{name}"[:60]
+            existing = {o.year: o for o in indicator.observations.filter(quarter__isnull=True)}
+            changed = 0
+            for year, value in sorted(series["values"].items()):
+                dec = Decimal(str(round(float(value), 6)))
+                obs = existing.get(int(year))
+                if obs is None:
+                    Observation.objects.create(
+                        indicator=indicator,
+                        year=int(year),
+                        value=dec,
+                        source=series["source"][:200],
+                        illustrative=bool(series.get("illustrative")),
+                        state=Observation.State.APPROVED,
+                        reviewed_at=now,
+                    )
+                    changed += 1
+                elif obs.value != dec or obs.state != Observation.State.APPROVED:
+                    obs.value, obs.state = dec, Observation.State.APPROVED
+                    obs.source = series["source"][:200]
+                    obs.illustrative = bool(series.get("illustrative"))
+                    obs.save(update_fields=["value", "state", "source", "illustrative"])
+                    changed += 1
+            if changed or before != audit.snapshot(indicator):
+                indicator.save()
+                audit.record(
+                    user=user,
+                    action="update",
+                    instance=indicator,
+                    before=before,
+                    after=audit.snapshot(indicator),
+                    note=f"由{series['source']}刷新 {changed} 个年度值",
+                )
+            changed_total += changed
+    return changed_total
 
 
 def _apply_targets(indicator: Indicator, targets: DatasetTargets, result: RefreshResult, user: Any) -> None:

@@ -91,8 +91,17 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "can_manage": can(request.user, MANAGE),
             "illustrative_text": ILLUSTRATIVE,
             "other_scenarios": Scenario.objects.in_region(scenario.region).exclude(pk=scenario.pk),
+            "peak_lines": _peak_lines(scenario),
         },
     )
+
+
+def _peak_lines(scenario: Scenario) -> list[dict[str, Any]]:
+    """Lines other apps show beside the peak outlook (``core.registry.peak_outlook_lines``:
+    the forest sink), separate from the scenario's own emissions and never netted into them."""
+    from carbonpeak.core import registry
+
+    return [line for line in (hook(scenario.region) for hook in registry.peak_outlook_lines) if line]
 
 
 @rule_required(VIEW)

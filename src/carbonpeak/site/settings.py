@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "carbonpeak.enterprises",
     "carbonpeak.monitoring",
     "carbonpeak.accounting",
+    "carbonpeak.sinks",
     "carbonpeak.indicators",
     "carbonpeak.scenarios",
     "carbonpeak.supervision",

@@ -25,6 +25,7 @@ _APP_PREFIXES = {
     "plans": "plans/",
     "supervision": "supervision/",
     "accounting": "accounting/",
+    "sinks": "sinks/",
     "indicators": "indicators/",
     "monitoring": "monitoring/",
     "scenarios": "scenarios/",
