@@ -61,7 +61,7 @@ def test_dashboard_shows_sink_and_net_emissions_separately(leader_client, filled
         region="湖南省",
         base_year=2020,
     )
-    page = re.sub(r"\s+", " ", leader_client.get("/indicators/dashboard/").content.decode())
+    page = re.sub(r"\s+", " ", leader_client.get("/dashboard/").content.decode())
     assert 'id="card-sinks"' in page and "2,829 t CO₂/年" in page and "2015—2020 年均" in page
     assert 'id="card-net-emissions"' in page and "净排放（2020年）" in page
     assert "总排放" in page and "− 林业碳汇 2,829" in page
@@ -73,6 +73,6 @@ def test_dashboard_card_says_when_parameters_are_missing(leader_client, county, 
         region=county, data=INVENTORY_CSV.encode(), filename="清单.csv", user=office_user
     )
     services.ensure_default_parameter_set(region=county, user=office_user)
-    page = re.sub(r"\s+", " ", leader_client.get("/indicators/dashboard/").content.decode())
+    page = re.sub(r"\s+", " ", leader_client.get("/dashboard/").content.decode())
     assert 'id="card-sinks"' in page and "参数不全，暂不计算（缺 7 个数值）" in page
     assert 'id="card-net-emissions"' not in page

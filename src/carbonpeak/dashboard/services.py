@@ -291,9 +291,23 @@ def _monitoring(region: Any) -> dict[str, Any] | None:
 # --------------------------------------------------------------------------- assembly
 
 
+def _card(c: dict[str, Any]) -> dict[str, Any]:
+    """A contributed card with every key the template reads (``title``/``note`` accepted)."""
+    return {
+        "id": c.get("id", ""),
+        "label": c.get("label") or c.get("title", ""),
+        "value": c.get("value", "—"),
+        "unit": c.get("unit", ""),
+        "sub": c.get("sub") or c.get("note", ""),
+        "url": c.get("url") or "#",
+        "level": c.get("level", ""),
+        "illustrative": bool(c.get("illustrative")),
+    }
+
+
 def _contributions(region: Any, user: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Cards and peak-outlook lines registered by other apps in ``core.registry``."""
-    cards = [c for c in (hook(region, user) for hook in registry.dashboard_cards) if c]
+    cards = [_card(c) for c in (hook(region, user) for hook in registry.dashboard_cards) if c]
     lines = [ln for ln in (hook(region) for hook in registry.peak_outlook_lines) if ln]
     return cards, lines
 
