@@ -252,3 +252,20 @@ def test_parse_rows_errors_name_row_and_column():
         ce.parse_rows(cols, [])
     parsed = ce.parse_rows(cols, [(2, {**good, "co2_t": "1,234.5"})])
     assert parsed[0].co2_t == Decimal("1234.5")
+
+
+def test_reduction_ranking_hand_computed():
+    entries = [
+        ce.ReductionInput("a", "甲", 2020, 2023, 1000, 800, 1000, 1250),  # −200 t; L 1.0 → 0.64: −36 %
+        ce.ReductionInput("b", "乙", 2020, 2023, 5000, 4900, 2000, 2000),  # −100 t; L 2.5 → 2.45: −2 %
+        ce.ReductionInput("c", "丙", 2020, 2023, 300, 330, 100, 200),  # +30 t; L 3 → 1.65: −45 %
+        ce.ReductionInput("d", "丁", 2020, 2023, None, 100),
+        ce.ReductionInput("e", "戊", 2020, 2023, 400, 200),  # −200 t, no value added
+    ]
+    res = {r.key: r for r in ce.reduction_ranking(entries)}
+    assert_allclose([res[k].decline_t for k in "abc"], [200, 100, -30])
+    assert_allclose(res["a"].decline_pct, 20.0)
+    assert_allclose([res[k].intensity_decline_pct for k in "abc"], [36.0, 2.0, 45.0])
+    assert [res[k].rank_absolute for k in "abcde"] == [1, 3, 4, None, 1]  # a and e tie
+    assert [res[k].rank_intensity for k in "abcde"] == [2, 3, 1, None, None]
+    assert "缺少" in res["d"].reason and "增加值" in res["e"].reason

@@ -640,3 +640,139 @@ def parse_rows(columns: Sequence[str], rows: Iterable[tuple[int, Mapping[str, st
     if not out:
         raise CarbonEfficiencyError("文件中没有数据行（表头之后为空）")
     return out
+
+
+# --------------------------------------------------------------------------------------
+# CO2-reduction ranking (二氧化碳减排企业排名)
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ReductionInput:
+    """An enterprise's CO2 and value added in its base year and in the ranked year.
+
+    Attributes
+    ----------
+    key : str
+        Identifier (USCC or id).
+    name : str
+    base_year, year : int
+    base_co2_t, co2_t : number or None
+        CO2 in the base year and the ranked year [t].
+    base_value_added_10k_yuan, value_added_10k_yuan : number or None
+        Value added in both years [10^4 CNY]; needed for the intensity decline only.
+    """
+
+    key: str
+    name: str
+    base_year: int
+    year: int
+    base_co2_t: Number | None
+    co2_t: Number | None
+    base_value_added_10k_yuan: Number | None = None
+    value_added_10k_yuan: Number | None = None
+
+
+@dataclass(frozen=True)
+class ReductionResult:
+    """Decline of one enterprise against its own base year, with its two ranks.
+
+    ``rank_absolute`` orders by ``decline_t`` (largest first), ``rank_intensity`` by
+    ``intensity_decline_pct``; a rank is None where the value cannot be computed
+    (``reason`` says why).
+    """
+
+    key: str
+    name: str
+    base_year: int
+    year: int
+    base_co2_t: float | None
+    co2_t: float | None
+    decline_t: float | None
+    decline_pct: float | None
+    base_intensity_t_per_10k_yuan: float | None
+    intensity_t_per_10k_yuan: float | None
+    intensity_decline_pct: float | None
+    rank_absolute: int | None
+    rank_intensity: int | None
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _competition_ranks(values: Mapping[int, float]) -> dict[int, int]:
+    """1 + the number of strictly larger values (ties share the better rank)."""
+    ordered = sorted(values.values(), reverse=True)
+    first: dict[float, int] = {}
+    for position, v in enumerate(ordered, start=1):
+        first.setdefault(v, position)
+    return {i: first[v] for i, v in values.items()}
+
+
+def reduction_ranking(entries: Sequence[ReductionInput]) -> list[ReductionResult]:
+    """Rank enterprises by CO2 decline against their own base year (absolute and intensity).
+
+    Parameters
+    ----------
+    entries : sequence of ReductionInput
+
+    Returns
+    -------
+    list of ReductionResult
+        In input order.
+
+    Notes
+    -----
+    .. math::
+
+        \\Delta C = C_0 - C_t, \\qquad
+        \\Delta C\\% = 100\\,\\frac{C_0 - C_t}{C_0}, \\qquad
+        \\Delta L\\% = 100\\,\\frac{L_0 - L_t}{L_0},\\; L = C / V
+
+    A positive decline is a reduction. The ranking rule is ordered by the plan
+    ("探索制定二氧化碳减排企业排名制度"); the measures (absolute and intensity decline
+    against the enterprise's own base year) are those the issue names, no published
+    scoring rule was found.
+    """
+    results: list[ReductionResult] = []
+    absolute: dict[int, float] = {}
+    intensity: dict[int, float] = {}
+    for i, e in enumerate(entries):
+        reasons = []
+        decline = decline_pct = lb = lt = dl = None
+        if e.base_co2_t is None or e.co2_t is None:
+            reasons.append(f"缺少基准年（{e.base_year}）或本年（{e.year}）二氧化碳排放量")
+        else:
+            c0, ct = exact(e.base_co2_t), exact(e.co2_t)
+            decline = float(c0 - ct)
+            absolute[i] = decline
+            decline_pct = float(100 * (c0 - ct) / c0) if c0 > 0 else None
+            v0, vt = e.base_value_added_10k_yuan, e.value_added_10k_yuan
+            if v0 is not None and vt is not None and exact(v0) > 0 and exact(vt) > 0:
+                l0, lt_exact = c0 / exact(v0), ct / exact(vt)
+                lb, lt = float(l0), float(lt_exact)
+                if l0 > 0:
+                    dl = float(100 * (l0 - lt_exact) / l0)
+                    intensity[i] = dl
+            if i not in intensity:
+                reasons.append("基准年或本年增加值缺失、不为正，或基准年排放为零，不参加强度下降排名")
+        results.append(
+            ReductionResult(
+                key=e.key,
+                name=e.name,
+                base_year=e.base_year,
+                year=e.year,
+                base_co2_t=float(e.base_co2_t) if e.base_co2_t is not None else None,
+                co2_t=float(e.co2_t) if e.co2_t is not None else None,
+                decline_t=decline,
+                decline_pct=decline_pct,
+                base_intensity_t_per_10k_yuan=lb,
+                intensity_t_per_10k_yuan=lt,
+                intensity_decline_pct=dl,
+                rank_absolute=None,
+                rank_intensity=None,
+                reason="；".join(reasons),
+            )
+        )
+    ra = _competition_ranks(absolute)
+    ri = _competition_ranks(intensity)
+    return [replace(r, rank_absolute=ra.get(i), rank_intensity=ri.get(i)) for i, r in enumerate(results)]
