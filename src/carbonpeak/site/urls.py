@@ -29,6 +29,7 @@ _APP_PREFIXES = {
     "enterprises": "enterprises/",
     "monitoring": "monitoring/",
     "scenarios": "scenarios/",
+    "evaluation": "evaluation/",
 }
 for _app, _prefix in _APP_PREFIXES.items():
     try:
@@ -38,6 +39,9 @@ for _app, _prefix in _APP_PREFIXES.items():
             raise
         continue
     urlpatterns.append(path(_prefix, include(f"carbonpeak.{_app}.urls")))
+
+# Public pages for anonymous visitors (published disclosures, grades and rankings only).
+urlpatterns.append(path("public/", include("carbonpeak.evaluation.public_urls")))
 
 # JSON API (django-ninja): routers are added by apps in carbonpeak.site.api.
 from carbonpeak.site.api import api  # noqa: E402

@@ -6,6 +6,7 @@ Subcommands::
         [--preset ZJ_METHOD] [--grade-bands 0.6,0.8,1.2,2.0] [--level-bands 0.6,2.0]
         [--min-enterprises 3] [--bands-source 来源]
     carbonpeak enterprises mu-evaluation --data MU.csv [--json] [--preset HUANGYAN_2022]
+    carbonpeak enterprises remind-disclosures [--today YYYY-MM-DD]   (cron, daily)
 
 DATA.csv columns: ``uscc,name,industry_code,year,co2_t,value_added_10k_yuan``.
 MU.csv columns: see :data:`carbonpeak.engine.mu_evaluation.CSV_COLUMNS`.
@@ -88,14 +89,37 @@ class Command(BaseCommand):
             "--preset", default=mu.DEFAULT_PRESET.code, choices=sorted(mu.PRESETS), help="评价预设"
         )
 
+        p_rem = sub.add_parser(
+            "remind-disclosures", help="提醒尚未提交上一年度碳排放信息披露的企业（适合每天 cron）"
+        )
+        p_rem.add_argument("--today", help="按此日期计算（YYYY-MM-DD，默认今天）")
+
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             if options["subcommand"] == "carbon-efficiency":
                 self._carbon_efficiency(options)
-            else:
+            elif options["subcommand"] == "mu-evaluation":
                 self._mu_evaluation(options)
+            else:
+                self._remind(options)
         except AccountingError as exc:
             raise CommandError(exc.message, returncode=2) from None
+
+    def _remind(self, options: dict[str, Any]) -> None:
+        import datetime as dt
+
+        from carbonpeak.evaluation.services import send_disclosure_reminders
+
+        today = None
+        if options.get("today"):
+            try:
+                today = dt.date.fromisoformat(options["today"])
+            except ValueError:
+                raise CommandError(
+                    f"--today：“{options['today']}”不是 YYYY-MM-DD 日期", returncode=2
+                ) from None
+        sent = send_disclosure_reminders(today=today)
+        self.stdout.write(f"已发送 {sent} 家企业的披露提醒")
 
     def _carbon_efficiency(self, options: dict[str, Any]) -> None:
         preset = ce.PRESETS[options["preset"]]
