@@ -154,8 +154,12 @@ def test_enterprise_user_sees_only_its_own_disclosure(data, users, client_for):
     )
     assert own.get(reverse("evaluation:my_disclosures")).status_code == 200
     assert client_for(users["office"]).get(reverse("evaluation:my_disclosures")).status_code == 403
-    for name in ("evaluation:grade", "evaluation:ranking"):
-        assert own.get(reverse(name, args=[data["county"][name.split(":")[1]].pk])).status_code in (403, 404)
+    # its own grade (with the rule that produced it), not another enterprise's, and no ranking
+    grade = data["county"]["grade"]
+    assert own.get(reverse("evaluation:grade", args=[grade.pk])).status_code == 200
+    assert other.get(reverse("evaluation:grade", args=[grade.pk])).status_code == 404
+    ranking = data["county"]["ranking"]
+    assert own.get(reverse("evaluation:ranking", args=[ranking.pk])).status_code in (403, 404)
 
 
 POSTS = [

@@ -20,6 +20,7 @@ SAMPLE_ORDER = (
     "indicators",
     "enterprises",
     "monitoring",
+    "evaluation",
     "scenarios",
 )
 
