@@ -107,8 +107,11 @@ def test_grade_publication(graded, regions, users, county_enterprises):
     services.publish_grades(region=regions["county"], year=YEAR, user=users["office"])
     assert [g.year for g in services.public_grades(enterprise=e)] == [YEAR]
     assert services.enterprise_is_public(e)
+    with pytest.raises(UserError, match="先撤回公开"):
+        services.compute_grades(region=regions["county"], year=YEAR, user=users["office"])
     services.publish_grades(region=regions["county"], year=YEAR, user=users["office"], publish=False)
     assert services.public_grades(enterprise=e) == []
+    services.compute_grades(region=regions["county"], year=YEAR, user=users["office"])
     with pytest.raises(UserError):
         services.publish_grades(region=regions["county"], year=1999, user=users["office"])
 

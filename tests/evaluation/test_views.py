@@ -223,6 +223,11 @@ def test_enterprise_files_and_office_reviews(users, client_for, county_enterpris
     office.post(reverse("evaluation:disclosure", args=[d.pk]), {"decision": "approve", "comment": ""})
     d.refresh_from_db()
     assert d.status == Disclosure.Status.APPROVED
+    ws = load_workbook(
+        io.BytesIO(office.get(reverse("evaluation:disclosures_export") + f"?year={YEAR}").content)
+    ).worksheets[0]
+    rows = [r for r in ws.iter_rows(values_only=True) if r[0] == "岳阳县企业1"]
+    assert rows and rows[0][3] == "审核通过（已公开）" and "1号燃煤锅炉（燃煤锅炉）：4,800.00吨" in rows[0][8]
     from carbonpeak.core.models import Notification
 
     assert Notification.objects.filter(recipient=users["office"], kind="disclosure_submitted").exists()
@@ -281,3 +286,14 @@ def test_samples_load_twice(db, settings, tmp_path):
     graded = CarbonEfficiencyGrade.objects.exclude(grade=None)
     assert graded.count() == 4  # the four C30 sample enterprises
     assert Disclosure.objects.filter(is_sample=True, status="approved").count() == 1
+
+
+def test_remind_command(users, county_enterprises):
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("enterprises", "remind-disclosures", "--today", f"{YEAR + 1}-03-14", stdout=out)
+    assert "已发送 3 家企业的披露提醒" in out.getvalue()  # two county enterprises with users, one sibling
+    with pytest.raises(CommandError) as info:
+        call_command("enterprises", "remind-disclosures", "--today", "三月十四日")
+    assert info.value.returncode == 2

@@ -240,8 +240,12 @@ def compute_grades(
 ) -> list[CarbonEfficiencyGrade]:
     """Grade every enterprise of ``region`` that has CO2 and value added for ``year``.
 
-    Replaces the year's earlier grades of the region. Side effects: grade rows, one audit entry.
+    Replaces the year's earlier grades of the region; refused while that year's grades are
+    published (withdraw first, so the public never sees grades change silently).
+    Side effects: grade rows, one audit entry.
     """
+    if grades_published(region=region, year=year):
+        raise UserError(f"{year}年碳效等级已在公众页面公开；如需重算，请先撤回公开")
     rows = [
         r
         for r in annual_rows(region=region, year=year)
