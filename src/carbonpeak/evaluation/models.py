@@ -288,7 +288,7 @@ class DisclosureFacility(models.Model):
 class GreenFinanceCriteria(models.Model):
     """The county's criteria for the green-finance list (绿色项目库) handed to banks."""
 
-    region = region_fk(unique=True)
+    region = region_fk()
     max_grade = models.PositiveSmallIntegerField("碳效等级不低于（数值不大于）", default=2)
     require_disclosure = models.BooleanField("须已通过碳排放信息披露", default=True)
     note = models.CharField("依据或说明", max_length=300, blank=True)
@@ -299,3 +299,4 @@ class GreenFinanceCriteria(models.Model):
     class Meta:
         verbose_name = "绿色金融名单条件"
         verbose_name_plural = "绿色金融名单条件"
+        constraints = [models.UniqueConstraint(fields=["region"], name="green_criteria_unique")]
