@@ -297,3 +297,68 @@ def test_remind_command(users, county_enterprises):
     with pytest.raises(CommandError) as info:
         call_command("enterprises", "remind-disclosures", "--today", "三月十四日")
     assert info.value.returncode == 2
+
+
+def test_local_mu_preset_copied_edited_and_used(office, users, client_for, regions, county_enterprises):
+    from carbonpeak.evaluation.models import MuClassification, MuPresetRecord
+
+    for e, tax in zip(county_enterprises, (10, 20, 30, 40), strict=True):
+        AnnualData.objects.create(
+            enterprise=e,
+            year=YEAR,
+            co2_t=1000 - tax,
+            value_added_10k_yuan=100,
+            land_area_mu=10,
+            tax_10k_yuan=tax,
+            energy_tce_equal_value=10,
+            employees=5,
+            rd_10k_yuan=1,
+            revenue_10k_yuan=100,
+        )
+    url = reverse("evaluation:mu_preset_new") + f"?region={regions['county'].code}&base=HUANGYAN_2022"
+    page = office.get(url).content.decode()
+    assert "24.097" in page  # copied benchmark
+    form = {
+        "base": "HUANGYAN_2022",
+        "region": regions["county"].code,
+        "code": "YY_2024",
+        "name": "岳阳县亩均评价",
+        "data_year": YEAR,
+        "valid_from": "2025-01-01",
+        "source": "",
+    }
+    for key in (
+        "tax_per_mu",
+        "value_added_per_mu",
+        "value_added_per_energy",
+        "value_added_per_pollutant",
+        "labour_productivity",
+        "rd_share",
+        "co2_per_mu",
+    ):
+        form[f"w_{key}"] = 0
+        form[f"b_{key}"] = ""
+    form["w_co2_per_mu"] = 100
+    form["b_co2_per_mu"] = 90
+    r = office.post(url, form)
+    assert "这个字段是必填项" in r.content.decode() and not MuPresetRecord.objects.exists()  # no source
+    form["source"] = "岳阳县工业企业亩均效益评价办法（示例文号）"
+    r = office.post(url, form, follow=True)
+    assert (
+        "得分上限倍数" in r.content.decode() and not MuPresetRecord.objects.exists()
+    )  # less-is-better needs a cap
+    form["c_co2_per_mu"] = 2
+    r = office.post(url, form, follow=True)
+    assert "已保存本地评价预设" in r.content.decode()
+    assert client_for(users["leader"]).post(url, form).status_code == 403
+    office.post(
+        reverse("evaluation:compute_mu"),
+        {"region": regions["county"].code, "year": YEAR, "preset": "YY_2024"},
+    )
+    results = {m.enterprise_id: m for m in MuClassification.objects.all()}
+    # score = 100 × min(90 / (co2 / 10), 2): the least emitting per mu ranks first
+    assert results[county_enterprises[3].pk].rank == 1
+    assert results[county_enterprises[3].pk].score == pytest.approx(100 * 90 / 96.0)
+    assert (
+        results[county_enterprises[3].pk].preset["rules"]["co2_per_mu"]["source"].startswith("岳阳县工业企业")
+    )

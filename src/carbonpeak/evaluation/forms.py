@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from carbonpeak.engine import carbon_efficiency as ce
@@ -47,11 +49,52 @@ class GradeForm(YearForm):
 
 
 class MuForm(YearForm):
-    preset = forms.ChoiceField(
-        label="评价预设",
-        choices=[(p.code, p.name) for p in mu.PRESETS.values()],
-        initial=mu.DEFAULT_PRESET.code,
-    )
+    preset = forms.ChoiceField(label="评价预设", initial=mu.DEFAULT_PRESET.code)
+
+    def __init__(self, *args: Any, presets: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["preset"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = presets or [(p.code, p.name) for p in mu.PRESETS.values()]
+
+
+class MuPresetForm(forms.Form):
+    """A county's own per-mu rule: copied from a preset, weights and benchmarks edited."""
+
+    code = forms.SlugField(label="预设代码（字母、数字、下划线）", max_length=60)
+    name = forms.CharField(label="名称", max_length=120)
+    data_year = forms.IntegerField(label="适用数据年度", min_value=2000, max_value=2100)
+    valid_from = forms.DateField(label="启用日期", help_text="如 2026-01-01")
+    source = forms.CharField(label="来源（文件名称、文号或网址）", max_length=300)
+
+    def __init__(self, *args: Any, base: mu.MuPreset, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for ind, info in mu.INDICATORS.items():
+            rule = base.rules.get(ind)
+            key = str(ind)
+            self.fields[f"w_{key}"] = forms.FloatField(
+                label=f"{info.label} 权重", min_value=0, initial=rule.weight if rule else 0
+            )
+            self.fields[f"b_{key}"] = forms.FloatField(
+                label=f"{info.label} 基准值（{info.unit}）",
+                required=False,
+                min_value=0,
+                initial=rule.benchmark if rule else None,
+            )
+            if not info.higher_is_better:
+                self.fields[f"c_{key}"] = forms.FloatField(
+                    label=f"{info.label} 得分上限倍数（越低越好的指标计分时必填）",
+                    required=False,
+                    min_value=0,
+                    initial=rule.cap if rule else None,
+                )
+
+    def values(self) -> tuple[dict[str, float], dict[str, float | None], dict[str, float | None]]:
+        data = self.cleaned_data
+        weights = {str(i): data[f"w_{i}"] for i in mu.INDICATORS}
+        benchmarks = {str(i): data.get(f"b_{i}") for i in mu.INDICATORS}
+        caps = {str(i): data.get(f"c_{i}") for i in mu.INDICATORS if f"c_{i}" in data}
+        return weights, benchmarks, caps
 
 
 class RankingForm(forms.Form):

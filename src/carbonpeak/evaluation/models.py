@@ -300,3 +300,36 @@ class GreenFinanceCriteria(models.Model):
         verbose_name = "绿色金融名单条件"
         verbose_name_plural = "绿色金融名单条件"
         constraints = [models.UniqueConstraint(fields=["region"], name="green_criteria_unique")]
+
+
+class MuPresetRecord(models.Model):
+    """A county's own per-mu evaluation rule (copied from a shipped preset and edited),
+    dated and with its source; results record its code."""
+
+    region = region_fk()
+    code = models.CharField("预设代码", max_length=60)
+    name = models.CharField("名称", max_length=120)
+    data_year = models.PositiveIntegerField("适用数据年度")
+    valid_from = models.DateField("启用日期")
+    base_code = models.CharField("复制自", max_length=60)
+    rules = models.JSONField("指标权重与基准值")
+    a_top_pct = models.FloatField("A类上限(%)", default=25)
+    b_to_pct = models.FloatField("B类上限(%)", default=70)
+    c_to_pct = models.FloatField("C类上限(%)", default=95)
+    source = models.CharField("来源（文件名称、文号或网址）", max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    objects = RegionScopedManager()
+    region_field = "region"
+
+    class Meta:
+        verbose_name = "亩均评价预设（本地）"
+        verbose_name_plural = "亩均评价预设（本地）"
+        ordering = ["-data_year", "code"]
+        constraints = [models.UniqueConstraint(fields=["region", "code"], name="mu_preset_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"

@@ -32,6 +32,7 @@ from carbonpeak.evaluation.models import (
     GradePublication,
     GreenFinanceCriteria,
     MuClassification,
+    MuPresetRecord,
     RankingEntry,
     ReductionRanking,
 )
@@ -302,15 +303,110 @@ def compute_grades(
 
 
 # --------------------------------------------------------------------------- per-mu
+def mu_presets(region: Region) -> list[tuple[str, str]]:
+    """(code, name) of the shipped presets and the county's own ones."""
+    own = [
+        (p.code, f"{p.name}（本地，{p.valid_from:%Y-%m-%d} 起）")
+        for p in MuPresetRecord.objects.filter(region=region)
+    ]
+    return [(p.code, p.name) for p in mu.PRESETS.values()] + own
+
+
+def mu_preset(*, region: Region, code: str) -> mu.MuPreset:
+    """The engine preset for ``code``: a shipped one, or the county's own record."""
+    if code in mu.PRESETS:
+        return mu.PRESETS[code]
+    record = MuPresetRecord.objects.filter(region=region, code=code).first()
+    if record is None:
+        raise UserError(f"没有评价预设“{code}”")
+    return _engine_preset(record)
+
+
+def _engine_preset(record: MuPresetRecord) -> mu.MuPreset:
+    rules = {
+        mu.Indicator(key): mu.IndicatorRule(
+            weight=float(r["weight"]),
+            benchmark=None if r.get("benchmark") is None else float(r["benchmark"]),
+            source=record.source,
+            verification="user",
+            missing=r.get("missing", mu.MISSING_NOT_EVALUATED),
+            cap=None if r.get("cap") is None else float(r["cap"]),
+        )
+        for key, r in record.rules.items()
+    }
+    try:
+        return mu.MuPreset(
+            code=record.code,
+            name=record.name,
+            region_scope=record.region.name,
+            data_year=record.data_year,
+            rules=rules,
+            a_top_pct=record.a_top_pct,
+            b_to_pct=record.b_to_pct,
+            c_to_pct=record.c_to_pct,
+            class_source=record.source,
+            class_verification="user",
+        )
+    except mu.MuEvaluationError as exc:
+        raise UserError(exc.message) from None
+
+
+@transaction.atomic
+def save_mu_preset(
+    *,
+    region: Region,
+    user: Any,
+    base_code: str,
+    code: str,
+    name: str,
+    data_year: int,
+    valid_from: dt.date,
+    weights: dict[str, float],
+    benchmarks: dict[str, float | None],
+    caps: dict[str, float | None],
+    source: str,
+) -> MuPresetRecord:
+    """Save the county's own per-mu rule, copied from ``base_code`` with edited weights and
+    benchmarks; the source is required and the rule is checked by the engine before saving.
+    Side effects: one MuPresetRecord, one audit entry."""
+    if not source.strip():
+        raise UserError("请填写本地预设的来源（文件名称、文号或网址）")
+    if code in mu.PRESETS:
+        raise UserError(f"代码“{code}”与随平台提供的预设重名，请另取代码")
+    base = mu_preset(region=region, code=base_code)
+    rules = {}
+    for ind, rule in base.rules.items():
+        key = str(ind)
+        rules[key] = {
+            "weight": weights.get(key, rule.weight),
+            "benchmark": benchmarks.get(key, rule.benchmark),
+            "cap": caps.get(key, rule.cap),
+            "missing": rule.missing,
+        }
+    record = MuPresetRecord.objects.filter(region=region, code=code).first() or MuPresetRecord(
+        region=region, code=code
+    )
+    record.name = name
+    record.data_year = data_year
+    record.valid_from = valid_from
+    record.base_code = base_code
+    record.rules = rules
+    record.a_top_pct, record.b_to_pct, record.c_to_pct = base.a_top_pct, base.b_to_pct, base.c_to_pct
+    record.source = source.strip()
+    record.created_by = _actor(user)
+    _engine_preset(record)  # refuses an inconsistent rule (weight without benchmark, …)
+    record.save()
+    audit.record(user=user, action="update", instance=record, after=audit.snapshot(record))
+    return record
+
+
 @transaction.atomic
 def compute_mu(*, region: Region, year: int, user: Any, preset_code: str) -> mu.MuEvaluationResult:
-    """Score and classify the region's enterprises for ``year`` with a shipped preset.
+    """Score and classify the region's enterprises for ``year`` with a shipped or local preset.
 
     Replaces the year's earlier results. Side effects: result rows, one audit entry.
     """
-    if preset_code not in mu.PRESETS:
-        raise UserError(f"没有评价预设“{preset_code}”")
-    preset = mu.PRESETS[preset_code]
+    preset = mu_preset(region=region, code=preset_code)
     rows = annual_rows(region=region, year=year)
     if not rows:
         raise UserError(f"{year}年没有企业年度数据，请先导入")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("grades/<int:pk>/", views.grade_detail, name="grade"),
     path("mu/compute/", views.compute_mu, name="compute_mu"),
     path("mu/<int:pk>/", views.mu_detail, name="mu"),
+    path("mu/presets/new/", views.mu_preset_new, name="mu_preset_new"),
     path("annual/<int:pk>/edit/", views.annual_edit, name="annual_edit"),
     path("parks/", views.parks, name="parks"),
     path("rankings/", views.rankings, name="rankings"),

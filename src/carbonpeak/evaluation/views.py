@@ -25,6 +25,7 @@ from carbonpeak.evaluation.models import (
     CarbonEfficiencyGrade,
     Disclosure,
     MuClassification,
+    MuPresetRecord,
     RankingEntry,
     ReductionRanking,
 )
@@ -116,7 +117,8 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
             any_sample=any(r.is_sample for r in rows),
             published=services.grades_published(region=region, year=year),
             grade_form=forms.GradeForm(initial={"year": year}),
-            mu_form=forms.MuForm(initial={"year": year}),
+            mu_form=forms.MuForm(initial={"year": year}, presets=services.mu_presets(region)),
+            local_presets=MuPresetRecord.objects.filter(region=region),
         ),
     )
 
@@ -237,7 +239,7 @@ def compute_grades(request: AuthenticatedHttpRequest) -> HttpResponse:
 @rule_required("evaluation.manage", _page_region)
 def compute_mu(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = _region(request)
-    form = forms.MuForm(request.POST)
+    form = forms.MuForm(request.POST, presets=services.mu_presets(region))
     year = _year(request)
     if form.is_valid():
         try:
@@ -249,6 +251,49 @@ def compute_mu(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"已完成 {len(result.enterprises)} 家企业的亩均评价。")
     return _back("evaluation:index", region, year)
+
+
+@rule_required("evaluation.manage", _page_region)
+def mu_preset_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Copy a preset (shipped or local) and edit its weights and benchmarks, with a source."""
+    region = _region(request)
+    base_code = request.GET.get("base") or request.POST.get("base") or mu.DEFAULT_PRESET.code
+    try:
+        base = services.mu_preset(region=region, code=base_code)
+    except UserError as exc:
+        raise Http404(str(exc)) from None
+    initial = {
+        "code": f"{region.code}_{base.data_year}",
+        "name": f"{region.name}亩均论英雄（{base.data_year}年度数据）",
+        "data_year": base.data_year,
+    }
+    form = forms.MuPresetForm(request.POST or None, base=base, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        weights, benchmarks, caps = form.values()
+        try:
+            record = services.save_mu_preset(
+                region=region,
+                user=request.user,
+                base_code=base_code,
+                code=form.cleaned_data["code"],
+                name=form.cleaned_data["name"],
+                data_year=form.cleaned_data["data_year"],
+                valid_from=form.cleaned_data["valid_from"],
+                weights=weights,
+                benchmarks=benchmarks,
+                caps=caps,
+                source=form.cleaned_data["source"],
+            )
+        except UserError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"已保存本地评价预设“{record.name}”，计算亩均评价时可选用。")
+            return _back("evaluation:index", region, _year(request))
+    return render(
+        request,
+        "evaluation/mu_preset.html",
+        _base(request, region, _year(request), form=form, base=base, base_code=base_code),
+    )
 
 
 @require_POST
