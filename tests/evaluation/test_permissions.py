@@ -223,3 +223,21 @@ def test_ranking_publish_only_by_its_office(data, users, client_for):
     client_for(users["office"]).post(url, {"action": "publish"})
     ranking.refresh_from_db()
     assert ranking.status == "published"
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        (None, LOGIN),
+        ("office", OK),
+        ("office_city", DENIED),
+        ("office_sibling", DENIED),
+        ("leader", DENIED),
+        ("department", DENIED),
+        ("enterprise", DENIED),
+    ],
+)
+def test_local_preset_page(data, regions, users, client_for, who, expected):
+    client = client_for(users[who] if who else None)
+    response = client.get(reverse("evaluation:mu_preset_new") + f"?region={regions['county'].code}")
+    assert _outcome(response) == expected

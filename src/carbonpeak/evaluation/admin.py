@@ -14,6 +14,7 @@ from carbonpeak.evaluation.models import (
     Disclosure,
     GreenFinanceCriteria,
     MuClassification,
+    MuPresetRecord,
     ReductionRanking,
 )
 
@@ -59,3 +60,8 @@ class DisclosureAdmin(ScopedAdmin):
 @admin.register(GreenFinanceCriteria)
 class GreenFinanceCriteriaAdmin(ScopedAdmin):
     list_display = ("region", "max_grade", "require_disclosure")
+
+
+@admin.register(MuPresetRecord)
+class MuPresetRecordAdmin(ScopedAdmin):
+    list_display = ("name", "code", "region", "data_year", "valid_from", "source")
