@@ -260,3 +260,20 @@ def test_enterprise_outside_region_is_not_graded_with_county(regions, users, sib
     annual(sibling_enterprise, YEAR, co2_t=1, value_added_10k_yuan=1)
     with pytest.raises(UserError):
         services.compute_grades(region=regions["county"], year=YEAR, user=users["office"])
+
+
+def test_dashboard_card_counts_approved_disclosures(regions, users, county_enterprises, sibling_enterprise):
+    from django.utils import timezone
+
+    from carbonpeak.core import registry
+
+    assert services.dashboard_card in registry.dashboard_cards
+    last = timezone.localdate().year - 1
+    d = _filled(county_enterprises[0], users["enterprise"], year=last)
+    services.submit_disclosure(disclosure=d, user=users["enterprise"])
+    services.review_disclosure(disclosure=d, user=users["office"], approve=True)
+    county = services.dashboard_card(regions["county"], users["leader"])
+    assert county is not None and county["value"] == "1/4"
+    city = services.dashboard_card(regions["city"], users["office_city"])
+    assert city is not None and city["value"] == "1/5"  # four county enterprises and the sibling's
+    assert services.dashboard_card(regions["sibling"], users["office_sibling"])["value"] == "0/1"

@@ -857,6 +857,31 @@ def enterprise_is_public(enterprise: Enterprise) -> bool:
     )
 
 
+# --------------------------------------------------------------------------- dashboard card
+def dashboard_card(region: Region, user: Any) -> dict[str, Any] | None:
+    """The leaders' dashboard card (``core.registry.dashboard_cards``): how many key
+    enterprises of the region (and below) have an approved disclosure of last year.
+    Three queries whatever the data; None where the region has no enterprises."""
+    from django.urls import reverse
+
+    year = timezone.localdate().year - 1
+    total = Enterprise.objects.filter(region__path__startswith=region.path).count()
+    if not total:
+        return None
+    approved = Disclosure.objects.filter(
+        enterprise__region__path__startswith=region.path, year=year, status=Disclosure.Status.APPROVED
+    )
+    deadline = disclosure_deadline(year)
+    return {
+        "title": f"{year}年度企业碳排放信息披露",
+        "value": f"{approved.count()}/{total}",
+        "unit": "家已公开",
+        "note": f"截止 {deadline.year}年{deadline.month}月{deadline.day}日",
+        "url": reverse("evaluation:disclosures") + (f"?year={year}" if region.level == "county" else ""),
+        "illustrative": approved.filter(is_sample=True).exists(),
+    }
+
+
 # --------------------------------------------------------------------------- bulletin (.docx)
 def bulletin_docx(*, region: Region, year: int) -> bytes:
     """A Word report for the county's bulletin: approved disclosures, published grades and the
