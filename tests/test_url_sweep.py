@@ -28,6 +28,11 @@ PUBLIC_NAMES = {
     "admin:login",  # the admin login form
     "api:openapi-json",  # API description (no data)
     "api:openapi-view",  # API docs page (no data)
+    # Public disclosure pages: approved disclosures, grades the office published and published
+    # rankings only (tests/evaluation/test_public.py crawls them anonymously to prove it).
+    "public:disclosures",
+    "public:enterprise",  # 404 unless something about the enterprise was published
+    "public:ranking",  # 404 unless published
 }
 PUBLIC_PATH_PREFIXES = ("/favicon.ico", "/static/")
 
@@ -45,6 +50,9 @@ ENTERPRISE_NAMES = {
     "monitoring:meter",
     "monitoring:alarms",  # filtered to the user's own enterprise
     "monitoring:alarms_export",  # idem
+    "evaluation:my_disclosures",  # its own enterprise's disclosures, grades and classes
+    "evaluation:disclosure",  # object check: its own enterprise's disclosure only (404 otherwise)
+    "evaluation:disclosure_edit",  # idem
 }
 
 SAMPLE = {"int": "1", "str": "x", "slug": "x", "path": "x", "uuid": str(uuid.UUID(int=1))}

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "carbonpeak.monitoring",
     "carbonpeak.accounting",
     "carbonpeak.sinks",
+    "carbonpeak.evaluation",
     "carbonpeak.indicators",
     "carbonpeak.scenarios",
     "carbonpeak.supervision",

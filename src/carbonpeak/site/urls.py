@@ -29,6 +29,7 @@ _APP_PREFIXES = {
     "indicators": "indicators/",
     "monitoring": "monitoring/",
     "scenarios": "scenarios/",
+    "evaluation": "evaluation/",
     "dashboard": "dashboard/",
 }
 for _app, _prefix in _APP_PREFIXES.items():
@@ -43,6 +44,9 @@ for _app, _prefix in _APP_PREFIXES.items():
 # The enterprise register's pages show metered consumption, so monitoring serves them
 # under the enterprises prefix (the enterprises app itself imports no app above it).
 urlpatterns.append(path("enterprises/", include("carbonpeak.monitoring.enterprise_urls")))
+
+# Public pages for anonymous visitors (published disclosures, grades and rankings only).
+urlpatterns.append(path("public/", include("carbonpeak.evaluation.public_urls")))
 
 # JSON API (django-ninja): routers are added by apps in carbonpeak.site.api.
 from carbonpeak.site.api import api  # noqa: E402
