@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "carbonpeak.indicators",
     "carbonpeak.enterprises",
     "carbonpeak.monitoring",
+    "carbonpeak.projects",
     "carbonpeak.scenarios",
 ]
 
