@@ -274,3 +274,42 @@ def test_bad_project_input_in_chinese():
             accounting=result,
             economy=economy,
         )
+
+
+def test_no_projects_means_with_equals_without():
+    result, economy = county()
+    res = pi.assess([], accounting=result, economy=economy, targets=[ENERGY_INTENSITY_2025])
+    for row in res.years:
+        assert row["with"] == row["without"]
+    assert res.room[0]["projects_energy_tce"] == 0.0 and res.room[0]["share_pct"] == 0.0
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    q1=st.floats(min_value=0, max_value=1e5),
+    q2=st.floats(min_value=0, max_value=1e5),
+    year1=st.integers(min_value=2023, max_value=2026),
+    year2=st.integers(min_value=2023, max_value=2026),
+)
+def test_increments_of_a_set_are_the_sum_of_each_project(q1, q2, year1, year2):
+    result, economy = county()
+    a = electricity_project(code="A", energy=(pi.ProjectEnergyRow("原煤", q1, "吨"),), production_year=year1)
+    b = electricity_project(
+        code="B", energy=(pi.ProjectEnergyRow("电力", q2, "万千瓦时"),), production_year=year2
+    )
+    kw = dict(accounting=result, economy=economy, targets=[ENERGY_INTENSITY_2025])
+    both = pi.assess([a, b], **kw)
+    only_a = pi.assess([a], **kw)
+    only_b = pi.assess([b], **kw)
+    for r_ab, r_a, r_b in zip(both.years, only_a.years, only_b.years, strict=True):
+        for key in ("energy_tce", "co2_t", "gdp_constant_10k_yuan"):
+            assert r_ab["delta"][key] == pytest.approx(
+                r_a["delta"][key] + r_b["delta"][key], rel=1e-9, abs=1e-6
+            )
+    assert both.room[0]["projects_energy_tce"] == pytest.approx(
+        only_a.room[0]["projects_energy_tce"] + only_b.room[0]["projects_energy_tce"], rel=1e-9, abs=1e-6
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from carbonpeak.engine import accounting_io as aio
 from carbonpeak.engine.accounting import AccountingError, AccountingResult, EconomyRow, compute
@@ -25,6 +26,8 @@ class Baseline:
     economy: list[EconomyRow]
     targets: list[Target]
     source: str
+    #: The region's impact assumptions (database path only); a workbook's 参数 sheet overrides them.
+    assumptions: Any = None
 
 
 def baseline_from_files(

@@ -1,4 +1,4 @@
-"""Project use cases (register, classify, review, impact) and the baseline read from accounting."""
+"""Project use cases and the baseline read from accounting."""
 
 from __future__ import annotations
 
@@ -47,10 +47,10 @@ def latest_baseline(*, region_code: str | None = None) -> Baseline:
     ImpactError
         No dataset.
     """
-    qs = Dataset.objects.exclude(result={})
-    ds = qs.order_by("-computed_at", "-id").first()
+    ds = Dataset.objects.exclude(result={}).order_by("-computed_at", "-id").first()
     if ds is None:
         raise ImpactError(
-            "平台中还没有核算数据集：请先导入能源与经济统计（carbonpeak accounting import），或用 --energy/--economy 指定离线文件"
+            "平台中还没有核算数据集：请先导入能源与经济统计（carbonpeak accounting import），"
+            "或用 --energy/--economy 指定离线文件"
         )
     return baseline_from_dataset(ds)

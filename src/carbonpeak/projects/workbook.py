@@ -251,6 +251,8 @@ class Workbook:
 
     projects: list[ProjectSpec]
     assumptions: ImpactAssumptions
+    #: True when the workbook has a 参数 sheet with at least one row.
+    has_parameters: bool = False
 
 
 def read_projects(data: bytes, filename: str = "PROJECTS.xlsx") -> Workbook:
@@ -354,7 +356,11 @@ def read_projects(data: bytes, filename: str = "PROJECTS.xlsx") -> Workbook:
         )
     if not projects:
         raise ImpactError(f"{filename}：“项目”表没有数据行", file=filename)
-    return Workbook(projects=projects, assumptions=_parameters(parameter_sheet, filename))
+    return Workbook(
+        projects=projects,
+        assumptions=_parameters(parameter_sheet, filename),
+        has_parameters=bool(parameter_sheet and parameter_sheet.rows),
+    )
 
 
 def _parameters(sheet: _Sheet | None, filename: str) -> ImpactAssumptions:

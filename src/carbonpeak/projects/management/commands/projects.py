@@ -69,7 +69,9 @@ class Command(BaseCommand):
             accounting=baseline.accounting,
             economy=baseline.economy,
             targets=baseline.targets,
-            assumptions=book.assumptions,
+            assumptions=book.assumptions
+            if book.has_parameters or baseline.assumptions is None
+            else baseline.assumptions,
             baseline_source=baseline.source,
         )
         if options["json"]:
