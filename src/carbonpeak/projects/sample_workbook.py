@@ -7,10 +7,11 @@ Every number is an illustrative value for demonstrations and tests, not a real p
 from __future__ import annotations
 
 import io
+from typing import Any
 
 NOTE = "# 示例数据，仅供演示：项目、能耗、增加值与增速均为虚构示例，不代表任何真实项目"
 
-PROJECTS = [
+PROJECTS: list[list[Any]] = [
     # code, name, stage, industry, production year, ramp, value added, renewable 万kWh, process CO2 t, products
     [
         "S1",
@@ -46,7 +47,7 @@ OWNERS = {
     "S3": "某电子公司（示例）",
     "S4": "某砖瓦厂（示例）",
 }
-ENERGY = [
+ENERGY: list[list[Any]] = [
     ["S1", "原煤", 80000, "吨", "燃料动力"],
     ["S1", "电力", 6000, "万千瓦时", "燃料动力"],
     ["S1", "柴油", 300, "吨", "燃料动力"],
@@ -57,7 +58,7 @@ ENERGY = [
     ["S3", "天然气", 50, "万立方米", "燃料动力"],
     ["S4", "原煤", 12000, "吨", "燃料动力"],
 ]
-PARAMETERS = [
+PARAMETERS: list[list[Any]] = [
     ["GDP年均增速(%)", 5.5, "示例数据：假设 2025—2030 年可比价 GDP 年均增长 5.5%（仅供演示）"],
     ["测算截止年份", 2030, "示例数据"],
 ]

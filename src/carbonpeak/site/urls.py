@@ -29,6 +29,7 @@ _APP_PREFIXES = {
     "enterprises": "enterprises/",
     "monitoring": "monitoring/",
     "scenarios": "scenarios/",
+    "projects": "projects/",
 }
 for _app, _prefix in _APP_PREFIXES.items():
     try:

@@ -17,6 +17,7 @@ SAMPLE_ORDER = (
     "accounts",
     "supervision",
     "accounting",
+    "projects",
     "indicators",
     "enterprises",
     "monitoring",

@@ -1,0 +1,122 @@
+"""Permission matrix: roles × the projects URLs × own county / sibling county / parent city.
+
+A project of the county 岳阳县 (430621); users of the county, of the sibling county 平江县
+(430626) and of the parent city 岳阳市 (430600).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.conftest import PASSWORD
+
+READ_URLS = [
+    "/projects/",
+    "/projects/export.xlsx",
+    "/projects/two-high/",
+    "/projects/two-high/export.xlsx",
+    "/projects/reviews/",
+    "/projects/impact/",
+    "/projects/impact.json",
+]
+OBJECT_READ = ["/projects/{p}/", "/projects/reviews/{r}/", "/projects/reviews/{r}/opinion.docx"]
+OBJECT_WRITE_GET = ["/projects/{p}/edit/", "/projects/{p}/delete/"]
+
+
+@pytest.fixture
+def setup(make_project, users, dataset):
+    from carbonpeak.projects import services
+
+    p = make_project(industry_code="C3011")
+    r = services.submit_review(user=users.office, project=p, report_summary="要点")
+    return p, r
+
+
+def client_for(user) -> Client:
+    c = Client()
+    assert c.login(username=user.username, password=PASSWORD)
+    return c
+
+
+# who: expected status of (list pages, object pages, edit pages)
+MATRIX = {
+    "office": (200, 200, 200),
+    "leader": (200, 200, 403),
+    "department": (200, 200, 403),
+    "enterprise": (403, 403, 403),
+    "sibling": (200, 404, 404),
+    "city": (200, 200, 403),
+    "city_leader": (200, 200, 403),
+}
+
+
+@pytest.mark.parametrize("who", list(MATRIX))
+def test_matrix(who, users, setup):
+    p, r = setup
+    c = client_for(getattr(users, who))
+    expect_list, expect_obj, expect_edit = MATRIX[who]
+    for url in READ_URLS:
+        status = c.get(url).status_code
+        expected = expect_list
+        if url == "/projects/impact.json" and who == "sibling":
+            expected = 400  # the sibling county has no accounting dataset: a Chinese JSON error
+        assert status == expected, (who, url, status)
+    for url in OBJECT_READ:
+        assert c.get(url.format(p=p.pk, r=r.pk)).status_code == expect_obj, (who, url)
+    for url in OBJECT_WRITE_GET:
+        assert c.get(url.format(p=p.pk, r=r.pk)).status_code == expect_edit, (who, url)
+
+
+@pytest.mark.parametrize("who", ["leader", "department", "city", "city_leader"])
+def test_readers_cannot_write(who, users, setup):
+    p, r = setup
+    c = client_for(getattr(users, who))
+    assert c.post(f"/projects/{p.pk}/disposition/", {"disposition": "禁止"}).status_code == 403
+    assert (
+        c.post(f"/projects/reviews/{r.pk}/decide/", {"decision": "approved", "note": "x"}).status_code == 403
+    )
+    assert c.post(f"/projects/reviews/{r.pk}/comment/", {"expert": "x", "text": "y"}).status_code == 403
+    assert c.post(f"/projects/{p.pk}/delete/").status_code == 403
+    p.refresh_from_db()
+    assert p.disposition == "严控"
+
+
+def test_sibling_county_sees_nothing_of_the_county(users, setup):
+    p, _r = setup
+    c = client_for(users.sibling)
+    assert p.name not in c.get("/projects/").content.decode()
+    assert p.name not in c.get("/projects/two-high/").content.decode()
+    assert c.post(f"/projects/{p.pk}/disposition/", {"disposition": "禁止"}).status_code == 404
+
+
+def test_city_sees_the_county_project(users, setup):
+    p, _r = setup
+    html = client_for(users.city).get("/projects/").content.decode()
+    assert p.name in html
+
+
+def test_anonymous_goes_to_login(setup):
+    p, r = setup
+    for url in READ_URLS + [u.format(p=p.pk, r=r.pk) for u in OBJECT_READ + OBJECT_WRITE_GET]:
+        response = Client().get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+
+
+def test_office_can_write(users, setup):
+    p, r = setup
+    c = client_for(users.office)
+    assert (
+        c.post(f"/projects/{p.pk}/disposition/", {"disposition": "禁止", "note": "产能过剩"}).status_code
+        == 302
+    )
+    p.refresh_from_db()
+    assert p.disposition == "禁止"
+    assert (
+        c.post(
+            f"/projects/reviews/{r.pk}/decide/", {"decision": "supplement", "note": "补充能效对标"}
+        ).status_code
+        == 302
+    )
+    r.refresh_from_db()
+    assert r.status == "supplement"
