@@ -273,3 +273,38 @@ def test_template_round_trip(tmp_path):
     book = read_projects(path.read_bytes(), path.name)
     assert book.projects[0].energy[0].use == "feedstock"
     assert book.projects[0].ramp_up_pct == (60.0, 100.0)
+
+
+def test_sheets_are_found_by_their_headers_when_not_named(tmp_path):
+    from carbonpeak.projects.workbook import read_projects
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    ws.append(["code", "name", "production_year", "ramp_up_pct"])
+    ws.append(["X1", "项目", 2026, "40，100"])
+    ws2 = wb.create_sheet("Sheet2")
+    ws2.append(["项目编号", "能源品种", "年消费量", "计量单位", "用途"])
+    ws2.append(["X1", "天然气", 10, "万立方米", "原料用能"])
+    path = tmp_path / "plain.xlsx"
+    wb.save(path)
+    book = read_projects(path.read_bytes(), path.name)
+    assert book.projects[0].ramp_up_pct == (40.0, 100.0)
+    assert book.projects[0].energy[0].use == "feedstock"
+    assert not book.has_parameters
+
+
+def test_unknown_region_code_and_missing_dataset_exit_2(db, tmp_path):
+    book = write_projects(
+        tmp_path / "P.xlsx", [["P1", "甲", "拟建", "", 2025, 100, 0]], [["P1", "电力", 1, "万千瓦时", ""]]
+    )
+    with pytest.raises(CommandError, match="行政区划代码“999999”不存在") as info:
+        run("impact", "--projects", str(book), "--region", "999999")
+    assert info.value.returncode == 2
+    with pytest.raises(CommandError, match="还没有核算数据集") as info:
+        run("impact", "--projects", str(book), "--region", "430621")
+    assert info.value.returncode == 2
+    with pytest.raises(CommandError, match="不能同时使用"):
+        run(
+            "impact", "--projects", str(book), "--region", "430621", "--energy", "E.csv", "--economy", "C.csv"
+        )

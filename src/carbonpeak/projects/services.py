@@ -104,7 +104,14 @@ def latest_baseline(*, region_code: str | None = None) -> Baseline:
 
         region = Region.objects.filter(code=region_code).first()
         if region is None:
-            raise pi.ImpactError(f"行政区划代码“{region_code}”不存在")
+            from carbonpeak.engine import region_codes
+
+            known = region_codes.find(region_code)
+            if known is None:
+                raise pi.ImpactError(f"行政区划代码“{region_code}”不存在")
+            raise pi.ImpactError(
+                f"{known.name}（{region_code}）还没有核算数据集：请先导入能源与经济统计，或用 --energy/--economy 指定离线文件"
+            )
     ds = latest_dataset_of(region)
     if ds is None:
         where = f"{region.name}（{region.code}）" if region is not None else "平台"

@@ -161,11 +161,29 @@ def _read_sheet(ws: Any, columns: tuple[Column, ...], filename: str) -> _Sheet:
     return _Sheet(title=ws.title, rows=rows)
 
 
+#: A header that identifies each sheet when its name is not 项目/能源/参数.
+_MARKERS = {
+    "projects": ("项目名称", "name"),
+    "energy": ("能源品种", "carrier"),
+    "parameters": ("参数", "key"),
+}
+
+
 def _find_sheet(wb: Any, key: str, filename: str, *, required: bool) -> Any:
-    names = {SHEETS[key], key, key.capitalize()}
+    names = {SHEETS[key], key, key.capitalize(), f"{SHEETS[key]}表"}
     for ws in wb.worksheets:
         if ws.title.strip() in names:
             return ws
+    # otherwise: the sheet whose first rows carry the identifying header
+    for ws in wb.worksheets:
+        if ws.title.strip() in {n for k in SHEETS for n in (SHEETS[k], k)}:
+            continue
+        for values in ws.iter_rows(min_row=1, max_row=5, values_only=True):
+            cells = {_norm(v).lower() for v in values if v is not None}
+            if any(_norm(m).lower() in cells for m in _MARKERS[key]):
+                if key == "projects" and {"能源品种", "carrier"} & cells:
+                    continue
+                return ws
     if required:
         raise ImpactError(
             f"{filename}：缺少工作表“{SHEETS[key]}”（可用 carbonpeak projects template 生成模板）",
