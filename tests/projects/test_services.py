@@ -231,3 +231,41 @@ def test_dashboard_card(make_project, users, dataset, regions):
     assert card is not None and card["value"] == 1
     assert any("20.6%" in line for line in card["lines"])
     assert services.dashboard_card(regions.county, users.enterprise) is None
+
+
+def test_local_rules_and_thresholds_apply_below_their_region(make_project, regions, users):
+    from carbonpeak.projects.models import ReviewThresholdConfig, TwoHighRuleConfig
+
+    # a city-level catalogue: 熟料 products are 两高 in 岳阳市 and every county below it
+    TwoHighRuleConfig.objects.create(
+        region=regions.city,
+        code="YY_CLINKER",
+        name_zh="水泥熟料",
+        kind="product",
+        pattern="熟料",
+        source="示例：市两高目录",
+    )
+    # the county's own provincial-review threshold: 5 000 tce (with source)
+    ReviewThresholdConfig.objects.create(
+        region=regions.county, provincial_min_tce=5000, source="示例：省实施办法"
+    )
+    # 原煤 8 000 t = 5 714.4 tce: ≥ 5 000 → provincial with the local threshold (local with the default)
+    p = make_project("L1", industry_code="C3311", products="熟料粉磨", energy=(("原煤", 8000, "吨", "fuel"),))
+    assert p.is_two_high and p.two_high_rule == "YY_CLINKER"
+    assert "示例：市两高目录" in p.two_high_reason
+    assert p.review_level == "provincial"
+    assert "示例：省实施办法" in p.figures["review"]["reason"]
+    # in the sibling county the city rule applies too, the county threshold does not
+    s = make_project(
+        "L2",
+        region=regions.sibling,
+        industry_code="C3311",
+        products="熟料粉磨",
+        energy=(("原煤", 8000, "吨", "fuel"),),
+    )
+    assert s.is_two_high and s.review_level == "local"
+    # rules changed later: recompute updates the stored classification
+    TwoHighRuleConfig.objects.update(active=False)
+    assert services.recompute_projects(user=users.office, projects=Project.objects.filter(code="L1")) == 1
+    p.refresh_from_db()
+    assert not p.is_two_high

@@ -632,7 +632,7 @@ def assess(
     factor_set: FactorSet | None = None,
     rule_set: th.TwoHighRuleSet | None = None,
     thresholds: th.ReviewThresholds | None = None,
-    province: str | None = None,
+    province: str | tuple[str, ...] | None = None,
     baseline_source: str = "",
 ) -> ImpactResult:
     r"""The county's path without and with the projects, target reachability and room used.

@@ -302,7 +302,7 @@ def classify_two_high(
     industry_code: str | None,
     products: tuple[str, ...] | list[str] = (),
     processes: tuple[str, ...] | list[str] = (),
-    province: str | None = None,
+    province: str | tuple[str, ...] | list[str] | None = None,
     rule_set: TwoHighRuleSet | None = None,
 ) -> TwoHighClassification:
     """Classify a project as 两高 or not.
@@ -313,8 +313,9 @@ def classify_two_high(
         GB/T 4754-2017 code (``C3011`` or ``3011``).
     products, processes : sequence of str
         The project's products (水泥熟料) and processes (熟料煅烧), matched by keyword rules.
-    province : str, optional
-        The project's province; a rule with another province as scope is not applied.
+    province : str or sequence of str, optional
+        The project's province, or the names of every region the project lies in (湖南省,
+        岳阳市, 岳阳县); a rule whose scope is none of them is not applied.
     rule_set : TwoHighRuleSet, optional
         Default :meth:`TwoHighRuleSet.default`.
 
@@ -324,7 +325,7 @@ def classify_two_high(
 
     Notes
     -----
-    A rule matches when its ``scope`` is 全国 or equals ``province`` and: for ``industry``,
+    A rule matches when its ``scope`` is 全国 or one of ``province`` and: for ``industry``,
     the normalised code starts with the pattern; for ``product``/``process``, the keyword
     occurs in one of the texts. The classifying rule is the most specific match (keywords,
     then the longest code prefix); ties keep rule-set order. Reference [1], [2].
@@ -335,10 +336,11 @@ def classify_two_high(
         Invalid industry code.
     """
     rs = rule_set or TwoHighRuleSet.default()
+    scopes = {province} if isinstance(province, str) else set(province or ())
     code = normalize_industry_code(industry_code) if industry_code and industry_code.strip() else None
     matched: list[TwoHighRule] = []
     for rule in rs.rules:
-        if rule.scope not in ("全国", "") and rule.scope != province:
+        if rule.scope not in ("全国", "") and rule.scope not in scopes:
             continue
         if rule.kind == "industry":
             if code and code.startswith(rule.pattern):

@@ -6,7 +6,15 @@ from typing import Any
 
 from django.contrib import admin
 
-from carbonpeak.projects.models import CoalReplacement, EnergyReview, ImpactSettings, Project, ProjectEnergy
+from carbonpeak.projects.models import (
+    CoalReplacement,
+    EnergyReview,
+    ImpactSettings,
+    Project,
+    ProjectEnergy,
+    ReviewThresholdConfig,
+    TwoHighRuleConfig,
+)
 
 
 class _Scoped(admin.ModelAdmin):
@@ -38,6 +46,21 @@ class ProjectAdmin(_Scoped):
         "figures",
     )
     inlines = [ProjectEnergyInline]
+    actions = ["recompute"]
+
+    @admin.action(description="按当前因子、两高规则和审查门槛重新计算所选项目")
+    def recompute(self, request: Any, queryset: Any) -> None:
+        from django.contrib import messages
+
+        from carbonpeak.core.errors import UserError
+        from carbonpeak.projects import services
+
+        try:
+            count = services.recompute_projects(user=request.user, projects=queryset)
+        except UserError as exc:
+            messages.error(request, f"未重新计算：{exc.message}")
+        else:
+            messages.success(request, f"已重新计算 {count} 个项目。")
 
     def save_related(self, request: Any, form: Any, formsets: Any, change: bool) -> None:
         """After the energy rows are saved, recompute the figures through the use case."""
@@ -70,3 +93,20 @@ class CoalReplacementAdmin(_Scoped):
 @admin.register(ImpactSettings)
 class ImpactSettingsAdmin(_Scoped):
     list_display = ("region", "gdp_growth_pct", "gdp_growth_source", "baseline_energy_growth_pct", "end_year")
+
+
+@admin.register(TwoHighRuleConfig)
+class TwoHighRuleConfigAdmin(_Scoped):
+    list_display = ("code", "name_zh", "kind", "pattern", "region", "source", "active")
+    list_filter = ("kind", "active")
+
+
+@admin.register(ReviewThresholdConfig)
+class ReviewThresholdConfigAdmin(_Scoped):
+    list_display = (
+        "region",
+        "provincial_min_tce",
+        "no_report_energy_max_tce",
+        "no_report_electricity_max_kwh",
+        "source",
+    )

@@ -28,6 +28,8 @@ class Baseline:
     source: str
     #: The region's impact assumptions (database path only); a workbook's 参数 sheet overrides them.
     assumptions: Any = None
+    #: The region's 两高 rules and review thresholds (database path only; services.Policy).
+    policy: Any = None
 
 
 def baseline_from_files(

@@ -381,3 +381,96 @@ class ImpactSettings(models.Model):
             )
             for t in self.extra_targets or []
         ]
+
+
+class TwoHighRuleConfig(models.Model):
+    """A 两高 rule an office adds for its region and every region below it (省级两高目录等).
+
+    Added to the default six divisions (engine ``two_high_industries.csv``); the most specific
+    matching rule classifies a project.
+    """
+
+    class Kind(models.TextChoices):
+        INDUSTRY = "industry", "行业代码（前缀）"
+        PRODUCT = "product", "产品关键词"
+        PROCESS = "process", "工序关键词"
+
+    region = region_fk("适用行政区划", editable=True)
+    code = models.CharField("规则代码", max_length=50)
+    name_zh = models.CharField("名称", max_length=100, help_text="如 水泥熟料、平板玻璃制造")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    pattern = models.CharField(
+        "匹配内容", max_length=100, help_text="行业代码前缀（如 C3041）或关键词（如 熟料）"
+    )
+    source = models.CharField("来源", max_length=300, help_text="文件名称与文号")
+    active = models.BooleanField("启用", default=True)
+
+    objects = RegionScopedManager()
+    region_field = "region"
+
+    class Meta:
+        verbose_name = "两高判定规则（本地）"
+        verbose_name_plural = "两高判定规则（本地）"
+        ordering = ["region", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_zh}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from carbonpeak.engine.two_high import ClassificationError, make_rule
+
+        try:
+            make_rule(
+                code=self.code, name_zh=self.name_zh, kind=self.kind, pattern=self.pattern, source=self.source
+            )
+        except ClassificationError as exc:
+            raise ValidationError(exc.message) from None
+
+
+class ReviewThresholdConfig(models.Model):
+    """A region's own energy-review thresholds (本省节能审查实施办法), replacing the defaults
+    for projects in it and below it; each needs its source."""
+
+    region = region_fk("适用行政区划", editable=True)
+    provincial_min_tce = models.FloatField("省级审查门槛（tce/年，当量值）", null=True, blank=True)
+    no_report_energy_max_tce = models.FloatField(
+        "不单独编制节能报告：能耗上限（tce/年）", null=True, blank=True
+    )
+    no_report_electricity_max_kwh = models.FloatField(
+        "不单独编制节能报告：电力上限（kWh/年）", null=True, blank=True
+    )
+    source = models.CharField("来源", max_length=300, help_text="文件名称与文号")
+
+    objects = RegionScopedManager()
+    region_field = "region"
+
+    class Meta:
+        verbose_name = "节能审查门槛（本地）"
+        verbose_name_plural = "节能审查门槛（本地）"
+        constraints = [models.UniqueConstraint(fields=["region"], name="projects_one_threshold_per_region")]
+
+    def __str__(self) -> str:
+        return f"{self.region} 节能审查门槛"
+
+    def thresholds(self) -> Any:
+        from carbonpeak.engine.two_high import ReviewThresholds
+
+        return ReviewThresholds.default().with_values(
+            provincial_min_tce=self.provincial_min_tce,
+            no_report_energy_max_tce=self.no_report_energy_max_tce,
+            no_report_electricity_max_kwh=self.no_report_electricity_max_kwh,
+            source=self.source,
+            name=f"{self.region.name}节能审查门槛（{self.source}）",
+        )
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from carbonpeak.engine.two_high import ClassificationError
+
+        try:
+            self.thresholds()
+        except ClassificationError as exc:
+            raise ValidationError(exc.message) from None

@@ -123,6 +123,7 @@ def latest_baseline(*, region_code: str | None = None) -> Baseline:
     extra, assumptions = region_settings(ds.region)
     baseline.targets = _merge_targets(baseline.targets, extra)
     baseline.assumptions = assumptions
+    baseline.policy = policy_for(ds.region)
     return baseline
 
 
@@ -144,6 +145,57 @@ def _province_name(region: Any) -> str:
     while r is not None and getattr(r, "level", None) != "province":
         r = getattr(r, "parent", None)
     return r.name if r is not None else "湖南省"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The 两高 rules and review thresholds that apply in a region, and the names of its chain."""
+
+    rule_set: th.TwoHighRuleSet
+    thresholds: th.ReviewThresholds
+    region_names: tuple[str, ...]
+
+
+def policy_for(region: Any) -> Policy:
+    """Default rules plus the local rules of the region and every region above it; the
+    thresholds of the nearest region that set its own (else the defaults)."""
+    from carbonpeak.projects.models import ReviewThresholdConfig, TwoHighRuleConfig
+
+    if region is None:
+        return Policy(th.TwoHighRuleSet.default(), th.ReviewThresholds.default(), ())
+    chain = [*region.ancestors(), region]
+    configs = TwoHighRuleConfig.objects.filter(region__in=chain, active=True).select_related("region")
+    local = []
+    for c in configs.order_by("region__path", "code"):
+        try:
+            local.append(
+                th.make_rule(
+                    code=c.code,
+                    name_zh=c.name_zh,
+                    kind=c.kind,
+                    pattern=c.pattern,
+                    scope=c.region.name,
+                    source=c.source,
+                )
+            )
+        except th.ClassificationError as exc:
+            raise UserError(f"本地两高规则“{c.code}”无效：{exc.message}") from None
+    rule_set = th.TwoHighRuleSet.default()
+    if local:
+        rule_set = rule_set.with_rules(local, name=f"两高行业（默认六个大类）+ {region.name}等本地规则")
+    thresholds = th.ReviewThresholds.default()
+    nearest = (
+        ReviewThresholdConfig.objects.filter(region__in=chain)
+        .select_related("region")
+        .order_by("-region__path")
+        .first()
+    )
+    if nearest is not None:
+        try:
+            thresholds = nearest.thresholds()
+        except th.ClassificationError as exc:
+            raise UserError(f"本地节能审查门槛无效：{exc.message}") from None
+    return Policy(rule_set, thresholds, tuple(r.name for r in chain))
 
 
 def parse_ramp(text: str) -> tuple[float, ...]:
@@ -189,6 +241,7 @@ def compute_figures(project: Project, rows: list[EnergyInput]) -> dict[str, Any]
         raise UserError("请至少填写一种能源消费（品种、年消费量、单位）")
     spec = project_spec(project, rows)
     year = spec.full_production_year
+    policy = policy_for(project.region)
     try:
         fs = build_factor_set(region=_province_name(project.region), area=project.region)
         full = pi.project_annual(spec, year, factor_set=fs)
@@ -196,9 +249,14 @@ def compute_figures(project: Project, rows: list[EnergyInput]) -> dict[str, Any]
             industry_code=spec.industry_code,
             products=spec.products,
             processes=spec.processes,
-            province=_province_name(project.region),
+            province=policy.region_names,
+            rule_set=policy.rule_set,
         )
-        review = th.review_level(energy_tce=full["energy_tce"], electricity_kwh=full["electricity_kwh"])
+        review = th.review_level(
+            energy_tce=full["energy_tce"],
+            electricity_kwh=full["electricity_kwh"],
+            thresholds=policy.thresholds,
+        )
     except th.ClassificationError as exc:
         raise UserError(exc.message, column="行业代码") from None
     except AccountingError as exc:
@@ -282,6 +340,22 @@ def save_project(*, user: Any, project: Project, energy_rows: list[EnergyInput])
             note=f"登记项目：{project.name}" if created else f"修改项目：{project.name}",
         )
     return project
+
+
+def recompute_projects(*, user: Any, projects: Any) -> int:
+    """Recompute the figures of ``projects`` with the current factors, rules and thresholds.
+
+    All or nothing: one transaction; a project the engine now refuses stops the whole run.
+    """
+    items = list(projects.prefetch_related("energy_rows"))
+    with transaction.atomic():
+        for project in items:
+            rows = [EnergyInput(r.carrier, r.quantity, r.unit, r.use) for r in project.energy_rows.all()]
+            try:
+                save_project(user=user, project=project, energy_rows=rows)
+            except UserError as exc:
+                raise UserError(f"项目“{project.name}”：{exc.message}") from None
+    return len(items)
 
 
 def delete_project(*, user: Any, project: Project) -> None:
@@ -506,6 +580,7 @@ def impact(*, projects: list[Project], region: Any) -> pi.ImpactResult:
         raise UserError(f"{region.name}还没有核算数据集：请先在“能耗与碳排放核算”导入能源与经济统计")
     baseline = baseline_from_dataset(ds)
     extra, assumptions = region_settings(region)
+    policy = policy_for(region)
     specs = [project_spec(p) for p in projects]
     try:
         return pi.assess(
@@ -514,7 +589,9 @@ def impact(*, projects: list[Project], region: Any) -> pi.ImpactResult:
             economy=baseline.economy,
             targets=_merge_targets(baseline.targets, extra),
             assumptions=assumptions,
-            province=_province_name(region),
+            rule_set=policy.rule_set,
+            thresholds=policy.thresholds,
+            province=policy.region_names,
             baseline_source=baseline.source,
         )
     except AccountingError as exc:

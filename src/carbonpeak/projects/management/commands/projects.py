@@ -73,6 +73,9 @@ class Command(BaseCommand):
             if book.has_parameters or baseline.assumptions is None
             else baseline.assumptions,
             baseline_source=baseline.source,
+            rule_set=baseline.policy.rule_set if baseline.policy else None,
+            thresholds=baseline.policy.thresholds if baseline.policy else None,
+            province=baseline.policy.region_names if baseline.policy else None,
         )
         if options["json"]:
             self.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
