@@ -75,3 +75,9 @@ def make_project(regions):
         return services.save_project(user=None, project=project, energy_rows=rows)
 
     return _make
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded energy reports go to a temporary directory, not the data directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"

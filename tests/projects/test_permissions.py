@@ -20,16 +20,24 @@ READ_URLS = [
     "/projects/impact/",
     "/projects/impact.json",
 ]
-OBJECT_READ = ["/projects/{p}/", "/projects/reviews/{r}/", "/projects/reviews/{r}/opinion.docx"]
+OBJECT_READ = [
+    "/projects/{p}/",
+    "/projects/reviews/{r}/",
+    "/projects/reviews/{r}/opinion.docx",
+    "/projects/reviews/{r}/report/",
+]
 OBJECT_WRITE_GET = ["/projects/{p}/edit/", "/projects/{p}/delete/"]
 
 
 @pytest.fixture
 def setup(make_project, users, dataset):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from carbonpeak.projects import services
 
     p = make_project(industry_code="C3011")
-    r = services.submit_review(user=users.office, project=p, report_summary="要点")
+    pdf = SimpleUploadedFile("报告.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n", content_type="application/pdf")
+    r = services.submit_review(user=users.office, project=p, report_summary="要点", report_file=pdf)
     return p, r
 
 

@@ -269,3 +269,34 @@ def test_local_rules_and_thresholds_apply_below_their_region(make_project, regio
     assert services.recompute_projects(user=users.office, projects=Project.objects.filter(code="L1")) == 1
     p.refresh_from_db()
     assert not p.is_two_high
+
+
+def test_review_notifies_the_office_and_the_submitter(make_project, users, make_user, regions):
+    from carbonpeak.core.models import Notification
+    from carbonpeak.core.roles import Role
+
+    colleague = make_user("p-office-2", Role.OFFICE, region=regions.county)
+    p = make_project()
+    review = services.submit_review(user=users.office, project=p, report_summary="要点")
+    got = Notification.objects.filter(kind="projects.review_submitted")
+    assert [n.recipient for n in got] == [colleague]  # the county's other office users, not the sibling's
+    services.decide_review(user=colleague, review=review, decision="supplement", note="请补充能效对标")
+    decided = Notification.objects.get(kind="projects.review_decided")
+    assert decided.recipient == users.office and "补充材料" in decided.title
+    # after 补充材料 the project can be submitted again
+    assert services.submit_review(user=users.office, project=p, report_summary="已补充").is_open
+
+
+def test_report_attachment_type_is_checked(make_project, users):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    p = make_project()
+    fake = SimpleUploadedFile("节能报告.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    with pytest.raises(UserError, match="节能报告.pdf"):
+        services.submit_review(user=users.office, project=p, report_summary="要点", report_file=fake)
+    assert not EnergyReview.objects.exists()
+    pdf = SimpleUploadedFile(
+        "节能报告.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n", content_type="application/pdf"
+    )
+    review = services.submit_review(user=users.office, project=p, report_summary="要点", report_file=pdf)
+    assert review.report_file.name.endswith(".pdf")

@@ -13,12 +13,14 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from carbonpeak.accounting.models import Dataset, EconomyRecord
 from carbonpeak.accounting.services import build_factor_set, dataset_result, latest_dataset
 from carbonpeak.core import audit
 from carbonpeak.core.errors import UserError
+from carbonpeak.core.notify import notify
 from carbonpeak.engine import project_impact as pi
 from carbonpeak.engine import two_high as th
 from carbonpeak.engine.accounting import AccountingError, EconomyRow
@@ -493,6 +495,8 @@ def submit_review(
         raise UserError("请填写节能报告要点", column="节能报告要点")
     if project.reviews.filter(status=EnergyReview.Status.SUBMITTED).exists():
         raise UserError("该项目已有待评审的节能审查")
+    if report_file:
+        _check_report_file(report_file)
     if project.needs_coal_replacement:
         covered = coal_covered_tce(project)
         if covered < project.coal_tce - 1e-9:
@@ -509,7 +513,31 @@ def submit_review(
             submitted_by=user if getattr(user, "is_authenticated", False) else None,
         )
         audit.record(user=user, action="create", instance=review, note=f"提交节能审查：{project.name}")
+        notify(
+            users=_offices_of(project.region, exclude=user),
+            kind="projects.review_submitted",
+            title=f"节能审查待办：{project.name}",
+            body=f"{project.name}（年综合能源消费量 {project.energy_tce:,.2f} tce，{project.review_level_label}）已提交节能审查。",
+            url=reverse("projects:review", args=[review.pk]),
+        )
     return review
+
+
+def _check_report_file(upload: Any) -> None:
+    """Type (extension and content) and size of the energy report: PDF, Word, Excel, images."""
+    from carbonpeak.engine.filetypes import RejectedFile, check_document, zip_member_names
+
+    upload.seek(0)
+    head = upload.read(16)
+    names = None
+    if head.startswith(b"PK\x03\x04"):
+        upload.seek(0)
+        names = zip_member_names(getattr(upload, "file", None) or upload)
+    upload.seek(0)
+    try:
+        check_document(upload.name or "", upload.size or 0, head, ooxml_names=names)
+    except RejectedFile as exc:
+        raise UserError(str(exc), column="节能报告（附件）") from None
 
 
 def add_comment(*, user: Any, review: EnergyReview, expert: str, text: str) -> ReviewComment:
@@ -527,6 +555,17 @@ def add_comment(*, user: Any, review: EnergyReview, expert: str, text: str) -> R
         )
         audit.record(user=user, action="create", instance=comment, note=f"专家意见：{review.project.name}")
     return comment
+
+
+def _offices_of(region: Any, *, exclude: Any = None) -> list[Any]:
+    from django.contrib.auth import get_user_model
+
+    from carbonpeak.core.roles import Role
+
+    qs = get_user_model().objects.filter(role=Role.OFFICE, region=region, is_active=True)
+    if exclude is not None and getattr(exclude, "pk", None):
+        qs = qs.exclude(pk=exclude.pk)
+    return list(qs)
 
 
 DECISIONS = {
@@ -557,6 +596,14 @@ def decide_review(*, user: Any, review: EnergyReview, decision: str, note: str) 
             after={"status": review.status},
             note=f"审查决定：{review.get_status_display()}",
         )
+        if review.submitted_by is not None and review.submitted_by != user:
+            notify(
+                users=[review.submitted_by],
+                kind="projects.review_decided",
+                title=f"节能审查结果：{review.project.name} {review.get_status_display()}",
+                body=review.decision_note,
+                url=reverse("projects:review", args=[review.pk]),
+            )
     return review
 
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("reviews/<int:pk>/comment/", views.review_comment, name="review_comment"),
     path("reviews/<int:pk>/decide/", views.review_decide, name="review_decide"),
     path("reviews/<int:pk>/opinion.docx", views.review_opinion, name="review_opinion"),
+    path("reviews/<int:pk>/report/", views.review_report, name="review_report"),
     path("impact/", views.impact, name="impact"),
     path("impact.json", views.impact_json, name="impact_json"),
 ]

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -423,6 +423,17 @@ def review_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, "请选择审查决定并填写审查意见。")
     return redirect("projects:review", pk)
+
+
+@rule_required("projects.view", lambda request, pk: _review(request, pk).project)
+def review_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    review = _review(request, pk)
+    if not review.report_file:
+        raise Http404("没有附件")
+    from django.http import FileResponse
+
+    name = review.report_file.name.rsplit("/", 1)[-1]
+    return FileResponse(review.report_file.open("rb"), as_attachment=True, filename=name)
 
 
 @rule_required("projects.view", lambda request, pk: _review(request, pk).project)
