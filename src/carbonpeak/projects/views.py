@@ -13,6 +13,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -426,13 +427,13 @@ def review_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @rule_required("projects.view", lambda request, pk: _review(request, pk).project)
-def review_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def review_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     review = _review(request, pk)
     if not review.report_file:
         raise Http404("没有附件")
     from django.http import FileResponse
 
-    name = review.report_file.name.rsplit("/", 1)[-1]
+    name = str(review.report_file.name or "").rsplit("/", 1)[-1]
     return FileResponse(review.report_file.open("rb"), as_attachment=True, filename=name)
 
 
