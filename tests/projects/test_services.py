@@ -300,3 +300,46 @@ def test_report_attachment_type_is_checked(make_project, users):
     )
     review = services.submit_review(user=users.office, project=p, report_summary="要点", report_file=pdf)
     assert review.report_file.name.endswith(".pdf")
+
+
+def test_dynamic_monitoring_compares_metered_with_declared(make_project, enterprise, settings, tmp_path):
+    import datetime as dt
+
+    from carbonpeak.monitoring import services as ms
+    from carbonpeak.monitoring.models import Meter
+
+    settings.METER_STORE_DIR = tmp_path / "meter-store"
+    today = dt.date(2026, 3, 1)  # the last complete year is 2025
+    p = make_project(
+        "M1",
+        enterprise=enterprise,
+        production_year=2025,
+        ramp_up_pct="50,100",
+        energy=(("电力", 100, "万千瓦时", "fuel"),),
+    )  # 1 000 000 kWh = 122.9 tce at full production
+    assert services.monitoring_status(p, today=today)["status"] == "not_metered"
+    Meter.objects.create(
+        enterprise=enterprise, code="M1", name="总表", carrier="电力", unit="kWh", multiplier=1.0
+    )
+    bj = dt.timezone(dt.timedelta(hours=8))
+    rows = [
+        {
+            "meter": "M1",
+            "ts": dt.datetime(2025 + i // 12, i % 12 + 1, 1, tzinfo=bj).isoformat(),
+            "value": 100_000.0 * i,
+        }
+        for i in range(13)
+    ]
+    ms.ingest_rows(enterprise=enterprise, rows=rows, source="test")
+    # metered 2025: 12 × 100 000 kWh = 1 200 000 kWh × 0.1229 / 1000 = 147.48 tce;
+    # declared 2025 (first year, 50 %): 0.5 × 122.9 = 61.45 tce → over, 240 %
+    status = services.monitoring_status(p, today=today)
+    assert status["status"] == "over"
+    assert status["actual_tce"] == pytest.approx(147.48)
+    assert status["declared_tce"] == pytest.approx(61.45)
+    assert status["ratio_pct"] == pytest.approx(240.0)
+    # a project not producing in 2025 is not compared
+    later = make_project("M2", enterprise=enterprise, production_year=2027)
+    assert services.monitoring_status(later, today=today)["status"] == "not_producing"
+    # a project without a registered enterprise
+    assert services.monitoring_status(make_project("M3"), today=today)["status"] == "no_enterprise"
