@@ -308,3 +308,38 @@ def test_unknown_region_code_and_missing_dataset_exit_2(db, tmp_path):
         run(
             "impact", "--projects", str(book), "--region", "430621", "--energy", "E.csv", "--economy", "C.csv"
         )
+
+
+def test_parameters_sheet_growth_with_percent_sign(tmp_path):
+    # GDP 2025 = 1 200 000 × 1.05 = 1 260 000, the same as case A: the room is 5 971.548 tce
+    county = write_county(tmp_path)
+    county["economy"].write_text(
+        "year,gdp_10k_yuan,gdp_constant_10k_yuan\n2020,1000000,1000000\n2024,1250000,1200000\n",
+        encoding="utf-8",
+    )
+    book = write_projects(
+        tmp_path / "P.xlsx",
+        [["P1", "电子材料项目", "拟建", "C3985", 2025, "50%,100%", 10000]],
+        [["P1", "电力", 2000, "万千瓦时", "燃料动力"]],
+        [["GDP年均增速(%)", "5%", "示例：县政府工作报告"], ["end_year", 2026, "示例"]],
+    )
+    data = json.loads(
+        run(
+            "impact",
+            "--projects",
+            str(book),
+            "--energy",
+            str(county["energy"]),
+            "--economy",
+            str(county["economy"]),
+            "--targets",
+            str(county["targets"]),
+            "--json",
+        )
+    )
+    assert data["room"][0]["remaining_energy_room_tce"] == pytest.approx(5_971.548, rel=1e-9)
+    assert data["end_year"] == 2026 and data["assumptions"]["gdp_growth_pct"] == 5.0
+    y2026 = data["years"][-1]
+    # 2026: GDP 1 260 000 × 1.05 = 1 323 000 (+ 10 000 value added at 100 %); energy + 2 458 tce
+    assert y2026["with"]["gdp_constant_10k_yuan"] == pytest.approx(1_333_000, rel=1e-9)
+    assert y2026["delta"]["energy_tce"] == pytest.approx(2_458, rel=1e-9)

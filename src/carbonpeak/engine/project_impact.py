@@ -69,6 +69,8 @@ USE_ALIASES = {
     "动力": "fuel",
     "燃料动力": "fuel",
     "燃料、动力": "fuel",
+    "燃料动力用能": "fuel",
+    "能源": "fuel",
     "feedstock": "feedstock",
     "原料": "feedstock",
     "原料用能": "feedstock",

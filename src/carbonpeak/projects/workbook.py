@@ -404,6 +404,9 @@ def _parameters(sheet: _Sheet | None, filename: str) -> ImpactAssumptions:
             values["power_coal_rate_gce_per_kwh"] = rate
             values["power_coal_rate_source"] = source
         else:
+            raw_value = row.get("value")
+            if isinstance(raw_value, str):
+                row["value"] = raw_value.strip().rstrip("%％").strip()
             number_value = cells.number("value", minimum=-50.0)
             if not -50 <= number_value <= 50:
                 raise cells.error("value", "年均增速应在 −50 到 50（%）之间")
