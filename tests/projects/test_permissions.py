@@ -128,3 +128,19 @@ def test_office_can_write(users, setup):
     )
     r.refresh_from_db()
     assert r.status == "supplement"
+
+
+def test_api_is_scoped_and_equals_the_page(users, setup):
+    p, _r = setup
+    county = client_for(users.office)
+    rows = county.get("/api/projects/").json()
+    assert [r["code"] for r in rows] == [p.code]
+    assert county.get(f"/api/projects/{p.pk}").json()["figures"]["two_high"]["rule"]["code"] == "HEI_C30"
+    api = county.get(f"/api/projects/impact?region=430621&p={p.pk}").json()
+    page = county.get(f"/projects/impact.json?region=430621&p={p.pk}").json()
+    assert api == page
+    sibling = client_for(users.sibling)
+    assert sibling.get("/api/projects/").json() == []
+    assert sibling.get(f"/api/projects/{p.pk}").status_code == 404
+    assert client_for(users.enterprise).get("/api/projects/").status_code == 403
+    assert Client().get("/api/projects/").status_code == 401
