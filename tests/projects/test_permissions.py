@@ -144,3 +144,42 @@ def test_api_is_scoped_and_equals_the_page(users, setup):
     assert sibling.get(f"/api/projects/{p.pk}").status_code == 404
     assert client_for(users.enterprise).get("/api/projects/").status_code == 403
     assert Client().get("/api/projects/").status_code == 401
+
+
+def test_impact_settings_page(users, setup, regions):
+    from carbonpeak.projects.models import ImpactSettings
+
+    office = client_for(users.office)
+    assert office.get("/projects/impact/settings/").status_code == 200
+    data = {
+        "gdp_growth_pct": "5",
+        "gdp_growth_source": "",
+        "baseline_energy_growth_pct": "",
+        "baseline_energy_growth_source": "",
+        "end_year": "2030",
+        "t-TOTAL_FORMS": "4",
+        "t-INITIAL_FORMS": "0",
+        "t-MIN_NUM_FORMS": "4",
+        "t-MAX_NUM_FORMS": "10",
+        "t-0-indicator": "energy_intensity",
+        "t-0-base_year": "2025",
+        "t-0-target_year": "2030",
+        "t-0-decline_pct": "13.5",
+        "t-0-source": "示例：市下达目标",
+    }
+    response = office.post("/projects/impact/settings/", data)
+    assert response.status_code == 400 and "GDP 增速的来源" in response.content.decode()
+    assert not ImpactSettings.objects.exists()
+    data["gdp_growth_source"] = "示例：政府工作报告"
+    assert office.post("/projects/impact/settings/", data).status_code == 302
+    s = ImpactSettings.objects.get(region=regions.county)
+    assert s.gdp_growth_pct == 5 and s.extra_targets[0]["decline_pct"] == 13.5
+    # the impact page now reaches 2030 and judges the 2030 target
+    html = office.get("/projects/impact/?region=430621").content.decode()
+    assert "2030 年目标" in html
+    for who in ("leader", "department", "city", "enterprise"):
+        assert client_for(getattr(users, who)).post("/projects/impact/settings/", data).status_code == 403
+    # the sibling county's office sets its own county's parameters, never the county's
+    assert client_for(users.sibling).post("/projects/impact/settings/", data).status_code == 302
+    assert ImpactSettings.objects.get(region=regions.county).gdp_growth_pct == 5
+    assert ImpactSettings.objects.filter(region=regions.sibling).count() == 1

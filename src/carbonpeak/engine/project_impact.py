@@ -609,7 +609,7 @@ def _gdp_path(
         if a.gdp_growth_pct is None:
             raise ImpactError(
                 f"经济数据中没有{y}年可比价地区生产总值：请在经济数据中补充{y}年的规划值，"
-                "或在项目表“参数”页填写 GDP 年均增速（gdp_growth_pct，%）及其来源"
+                "或提供 GDP 年均增速（gdp_growth_pct，%）及其来源（项目表“参数”页，或平台“测算参数”页）"
             )
         prev = path.get(y - 1, known.get(y - 1))
         if prev is None:

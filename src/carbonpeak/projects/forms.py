@@ -123,3 +123,47 @@ class CoalReplacementForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label="两高项目清单（.xlsx）")
+
+
+class ImpactSettingsForm(forms.Form):
+    gdp_growth_pct = forms.FloatField(
+        label="GDP年均增速(%)",
+        required=False,
+        min_value=-50,
+        max_value=50,
+        help_text="核算数据集以后年份的可比价 GDP 增速",
+    )
+    gdp_growth_source = forms.CharField(
+        label="GDP增速来源", max_length=300, required=False, help_text="如 政府工作报告、规划纲要"
+    )
+    baseline_energy_growth_pct = forms.FloatField(
+        label="基线能耗年均增速(%)",
+        required=False,
+        min_value=-50,
+        max_value=50,
+        help_text="留空或 0：保持最新核算年份水平",
+    )
+    baseline_energy_growth_source = forms.CharField(label="基线增速来源", max_length=300, required=False)
+    end_year = forms.IntegerField(label="测算截止年份", required=False, min_value=2000, max_value=2100)
+
+
+class ExtraTargetForm(forms.Form):
+    indicator = forms.ChoiceField(
+        label="指标",
+        required=False,
+        choices=[
+            ("", "—"),
+            ("energy_intensity", "单位地区生产总值能耗（下降率）"),
+            ("co2_intensity", "单位地区生产总值二氧化碳排放（下降率）"),
+            ("energy_total", "能源消费总量（上限，tce）"),
+            ("co2_total", "二氧化碳排放总量（上限，t）"),
+        ],
+    )
+    base_year = forms.IntegerField(label="基准年", required=False, min_value=2000, max_value=2100)
+    target_year = forms.IntegerField(label="目标年", required=False, min_value=2000, max_value=2100)
+    decline_pct = forms.FloatField(label="下降率(%)", required=False, min_value=0, max_value=100)
+    cap = forms.FloatField(label="上限", required=False, min_value=0)
+    source = forms.CharField(label="来源", max_length=300, required=False)
+
+
+ExtraTargetFormSet = forms.formset_factory(ExtraTargetForm, extra=0, min_num=4, max_num=10)

@@ -86,6 +86,52 @@ def region_settings(region: Any) -> tuple[list[Target], pi.ImpactAssumptions | N
     return s.targets(), s.as_assumptions()
 
 
+def save_impact_settings(
+    *,
+    user: Any,
+    region: Any,
+    gdp_growth_pct: float | None,
+    gdp_growth_source: str,
+    baseline_energy_growth_pct: float | None,
+    baseline_energy_growth_source: str,
+    end_year: int | None,
+    extra_targets: list[dict[str, Any]],
+) -> Any:
+    """Save a county's impact assumptions (测算参数); every value needs its source.
+
+    Raises
+    ------
+    UserError
+        A value without source, an invalid target; nothing is written.
+    """
+    from django.core.exceptions import ValidationError
+
+    from carbonpeak.projects.models import ImpactSettings
+
+    settings_row = ImpactSettings.objects.filter(region=region).first() or ImpactSettings(region=region)
+    settings_row.gdp_growth_pct = gdp_growth_pct
+    settings_row.gdp_growth_source = gdp_growth_source.strip()
+    settings_row.baseline_energy_growth_pct = baseline_energy_growth_pct or 0.0
+    settings_row.baseline_energy_growth_source = baseline_energy_growth_source.strip()
+    settings_row.end_year = end_year
+    settings_row.extra_targets = extra_targets
+    settings_row.is_sample = False
+    try:
+        settings_row.clean()
+    except ValidationError as exc:
+        raise UserError("；".join(m for ms in exc.message_dict.values() for m in ms)) from None
+    with transaction.atomic():
+        settings_row.save()
+        audit.record(
+            user=user,
+            action="update",
+            instance=settings_row,
+            after={"gdp_growth_pct": gdp_growth_pct, "end_year": end_year, "extra_targets": extra_targets},
+            note=f"修改影响测算参数：{region.name}",
+        )
+    return settings_row
+
+
 def _merge_targets(first: list[Target], extra: list[Target]) -> list[Target]:
     seen = {(t.indicator, t.base_year, t.target_year) for t in first}
     return first + [t for t in extra if (t.indicator, t.base_year, t.target_year) not in seen]

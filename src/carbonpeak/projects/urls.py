@@ -26,4 +26,5 @@ urlpatterns = [
     path("reviews/<int:pk>/report/", views.review_report, name="review_report"),
     path("impact/", views.impact, name="impact"),
     path("impact.json", views.impact_json, name="impact_json"),
+    path("impact/settings/", views.impact_settings, name="impact_settings"),
 ]

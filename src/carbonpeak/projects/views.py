@@ -29,6 +29,8 @@ from carbonpeak.projects.forms import (
     DecisionForm,
     DispositionForm,
     EnergyRowFormSet,
+    ExtraTargetFormSet,
+    ImpactSettingsForm,
     ImportForm,
     ProjectForm,
     ReviewSubmitForm,
@@ -490,6 +492,7 @@ def _impact_context(request: HttpRequest) -> dict[str, Any]:
 @rule_required("projects.list")
 def impact(request: AuthenticatedHttpRequest) -> HttpResponse:
     ctx = _impact_context(request)
+    ctx["can_settings"] = can(request.user, "projects.create") and ctx.get("region") == _own_region(request)
     ctx["chosen_ids"] = [p.pk for p in ctx["chosen"]]
     ctx["query"] = request.GET.urlencode()
     return render(request, "projects/impact.html", ctx, status=200)
@@ -509,3 +512,54 @@ def impact_json(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('项目影响分析.json')}"
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@rule_required("projects.create")
+def impact_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    from carbonpeak.projects.models import ImpactSettings
+
+    region = _own_region(request)
+    if region is None or region.level != "county":
+        raise PermissionDenied("测算参数由县级碳达峰办设置。")
+    current = ImpactSettings.objects.filter(region=region).first()
+    error = ""
+    if request.method == "POST":
+        form = ImpactSettingsForm(request.POST)
+        targets = ExtraTargetFormSet(request.POST, prefix="t")
+        if form.is_valid() and targets.is_valid():
+            extra = [
+                {
+                    k: t.get(k)
+                    for k in ("indicator", "base_year", "target_year", "decline_pct", "cap", "source")
+                }
+                for t in targets.cleaned_data
+                if t and t.get("indicator")
+            ]
+            try:
+                services.save_impact_settings(
+                    user=request.user, region=region, extra_targets=extra, **form.cleaned_data
+                )
+            except UserError as exc:
+                error = exc.message
+            else:
+                messages.success(request, "已保存测算参数。")
+                return redirect(reverse("projects:impact") + f"?region={region.code}")
+    else:
+        initial = {}
+        if current is not None:
+            initial = {
+                "gdp_growth_pct": current.gdp_growth_pct,
+                "gdp_growth_source": current.gdp_growth_source,
+                "baseline_energy_growth_pct": current.baseline_energy_growth_pct,
+                "baseline_energy_growth_source": current.baseline_energy_growth_source,
+                "end_year": current.end_year,
+            }
+        form = ImpactSettingsForm(initial=initial)
+        targets = ExtraTargetFormSet(initial=list(current.extra_targets) if current else [], prefix="t")
+    return render(
+        request,
+        "projects/impact_settings.html",
+        {"form": form, "targets": targets, "region": region, "error": error, "current": current},
+        status=400 if request.method == "POST" else 200,
+    )
