@@ -343,3 +343,16 @@ def test_dynamic_monitoring_compares_metered_with_declared(make_project, enterpr
     assert services.monitoring_status(later, today=today)["status"] == "not_producing"
     # a project without a registered enterprise
     assert services.monitoring_status(make_project("M3"), today=today)["status"] == "no_enterprise"
+
+
+def test_samples_load_once_and_are_labelled(db):
+    from carbonpeak.projects import samples
+
+    out = io.StringIO()
+    samples.load(out)
+    samples.load(out)
+    assert "已存在，跳过" in out.getvalue()
+    projects = Project.objects.filter(is_sample=True)
+    assert projects.count() == 4 and all("示例" in p.name for p in projects)
+    assert projects.get(code="S4").stage == "淘汰"
+    assert projects.get(code="S2").feedstock_energy_tce == pytest.approx(800 * 10_000 * 1.33 / 1000)

@@ -29,8 +29,14 @@ def load(stdout: Any) -> None:
         energy.setdefault(code, []).append(
             services.EnergyInput(carrier, float(qty), unit, "feedstock" if use == "原料" else "fuel")
         )
+    from carbonpeak.enterprises.models import Enterprise
+
+    # the cement project belongs to the sample building-materials enterprise (metered by the
+    # monitoring samples), so the 两高 list shows a dynamic-monitoring status
+    cement_owner = Enterprise.objects.filter(is_sample=True, industry_code="C3011").first()
     for code, name, stage, industry, year, ramp, va, re_10k, process, products in sw.PROJECTS:
         project = Project(
+            enterprise=cement_owner if code == "S1" else None,
             region=region,
             code=str(code),
             name=str(name),

@@ -17,10 +17,10 @@ SAMPLE_ORDER = (
     "accounts",
     "supervision",
     "accounting",
-    "projects",
     "indicators",
     "enterprises",
     "monitoring",
+    "projects",
     "scenarios",
 )
 
