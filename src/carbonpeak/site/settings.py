@@ -33,16 +33,18 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
+    # carbonpeak apps in their dependency order (docs/architecture.md, 应用依赖顺序)
     "carbonpeak.core",
     "carbonpeak.accounts",
     "carbonpeak.plans",
-    "carbonpeak.supervision",
-    "carbonpeak.accounting",
-    "carbonpeak.indicators",
     "carbonpeak.enterprises",
     "carbonpeak.monitoring",
+    "carbonpeak.accounting",
     "carbonpeak.projects",
+    "carbonpeak.indicators",
     "carbonpeak.scenarios",
+    "carbonpeak.supervision",
+    "carbonpeak.dashboard",
 ]
 
 MIDDLEWARE = [
