@@ -356,3 +356,11 @@ def test_samples_load_once_and_are_labelled(db):
     assert projects.count() == 4 and all("示例" in p.name for p in projects)
     assert projects.get(code="S4").stage == "淘汰"
     assert projects.get(code="S2").feedstock_energy_tce == pytest.approx(800 * 10_000 * 1.33 / 1000)
+
+
+def test_dashboard_renders_the_card(make_project, users, dataset):
+    from tests.projects.test_permissions import client_for
+
+    make_project()
+    html = client_for(users.leader).get("/dashboard/").content.decode()
+    assert "待审批项目（拟建、在建）" in html and "剩余用能空间 20.6%" in html

@@ -21,6 +21,7 @@ from carbonpeak.accounting.services import build_factor_set, dataset_result, lat
 from carbonpeak.core import audit
 from carbonpeak.core.errors import UserError
 from carbonpeak.core.notify import notify
+from carbonpeak.core.permissions import can
 from carbonpeak.engine import project_impact as pi
 from carbonpeak.engine import two_high as th
 from carbonpeak.engine.accounting import AccountingError, EconomyRow
@@ -760,40 +761,43 @@ def monitoring_status(project: Project, *, today: dt.date | None = None) -> dict
 # dashboard card (registered in apps.py through core.registry.dashboard_cards)
 # --------------------------------------------------------------------------------------
 def dashboard_card(region: Any, user: Any) -> dict[str, Any] | None:
-    """Pending projects of ``region`` and their combined impact on the nearest target.
+    """Pending projects of ``region`` and their combined impact on the targets.
 
-    None when the user may not list projects there or the region is not a county.
+    The dashboard's card shape: ``title``, ``value``, ``unit``, ``note``, ``url``,
+    ``illustrative`` (sample data), plus ``lines`` (the note's parts) and ``level``
+    (``red`` when a target is no longer reachable with all of them). None when the user
+    may not list projects there or the region is not a county.
     """
-    from django.urls import reverse
-
-    from carbonpeak.core.permissions import can
-
     if region is None or getattr(region, "level", "") != "county" or not can(user, "projects.list", region):
         return None
     pending = list(pending_projects(Project.objects.visible_to(user).filter(region=region)))
+    lines: list[str] = []
     card: dict[str, Any] = {
-        "title": "待审批项目",
+        "title": "待审批项目（拟建、在建）",
         "value": len(pending),
         "unit": "个",
         "url": reverse("projects:impact") + f"?region={region.code}",
-        "lines": [],
+        "illustrative": any(p.is_sample for p in pending),
+        "level": "",
+        "lines": lines,
     }
     if not pending:
-        card["lines"].append("没有拟建、在建项目")
-        return card
-    total = sum(p.energy_tce for p in pending)
-    two_high = sum(1 for p in pending if p.is_two_high)
-    card["lines"].append(f"达产年综合能耗合计 {total:,.0f} tce（其中两高项目 {two_high} 个）")
-    try:
-        result = impact(projects=pending, region=region)
-    except UserError as exc:
-        card["lines"].append(exc.message)
-        return card
-    for room in result.room:
-        share = "已无剩余空间" if room["share_pct"] is None else f"{room['share_pct']:.1f}%"
-        card["lines"].append(f"占{room['target_year']}年{room['label']}目标剩余用能空间 {share}")
-    for year, r in result.reachable.items():
-        if r["with"] is False:
-            card["lines"].append(f"全部投产后{year}年目标不能实现")
-            card["level"] = "red"
+        lines.append("没有拟建、在建项目")
+    else:
+        total = sum(p.energy_tce for p in pending)
+        two_high = sum(1 for p in pending if p.is_two_high)
+        lines.append(f"达产年综合能耗合计 {total:,.0f} tce（两高 {two_high} 个）")
+        try:
+            result = impact(projects=pending, region=region)
+        except UserError as exc:
+            lines.append(exc.message)
+        else:
+            for room in result.room:
+                share = "已无剩余空间" if room["share_pct"] is None else f"{room['share_pct']:.1f}%"
+                lines.append(f"占{room['target_year']}年{room['label']}剩余用能空间 {share}")
+            for year, r in result.reachable.items():
+                if r["with"] is False:
+                    lines.append(f"全部投产后{year}年目标不能实现")
+                    card["level"] = "red"
+    card["note"] = "；".join(lines)
     return card
