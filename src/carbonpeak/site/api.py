@@ -23,6 +23,7 @@ for _app in (
     "enterprises",
     "monitoring",
     "scenarios",
+    "projects",
 ):
     try:
         _module = importlib.import_module(f"carbonpeak.{_app}.api")

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "carbonpeak.accounting",
     "carbonpeak.sinks",
     "carbonpeak.evaluation",
+    "carbonpeak.projects",
     "carbonpeak.indicators",
     "carbonpeak.scenarios",
     "carbonpeak.supervision",

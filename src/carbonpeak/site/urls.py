@@ -30,6 +30,7 @@ _APP_PREFIXES = {
     "monitoring": "monitoring/",
     "scenarios": "scenarios/",
     "evaluation": "evaluation/",
+    "projects": "projects/",
     "dashboard": "dashboard/",
 }
 for _app, _prefix in _APP_PREFIXES.items():
