@@ -1,7 +1,13 @@
-"""Template filters shared by every app: ``{% load carbonpeak %}``."""
+"""Template filters shared by every app: ``{% load carbonpeak %}``.
+
+Figures: ``{{ x|number }}``, ``{{ x|number:"m³" }}`` (unit after the figure),
+``{{ x|percent }}``, ``{{ co2_t|co2_10kt }}`` (tonnes shown as 万吨CO₂), ``{{ unit|unit_label }}``.
+See :mod:`carbonpeak.core.formatting` for the precision rule.
+"""
 
 from django import template
 
+from carbonpeak.core import formatting
 from carbonpeak.core.numerals import cn_number as _cn_number
 
 register = template.Library()
@@ -14,3 +20,33 @@ def cn_number(value):
         return _cn_number(int(value))
     except (TypeError, ValueError):
         return value
+
+
+@register.filter
+def number(value, unit: str = "") -> str:
+    """``{{ 968421.795|number:"m3" }}`` -> ``968,422 m³``."""
+    return formatting.format_number(value, unit=unit or None)
+
+
+@register.filter
+def percent(value, digits: int = 1) -> str:
+    """``{{ 38.84|percent }}`` -> ``38.8%``."""
+    return formatting.format_percent(value, digits)
+
+
+@register.filter
+def co2_10kt(value) -> str:
+    """``{{ 1234567|co2_10kt }}`` (tonnes) -> ``123.46 万吨CO₂``."""
+    return formatting.format_co2_10kt(value)
+
+
+@register.filter
+def unit_label(value) -> str:
+    """``{{ "m3"|unit_label }}`` -> ``m³``."""
+    return formatting.unit_label(value)
+
+
+@register.filter
+def has_cjk(value) -> bool:
+    """Whether the text contains Chinese characters (error pages show only Chinese explanations)."""
+    return any("\u4e00" <= ch <= "\u9fff" for ch in str(value or ""))
