@@ -64,3 +64,22 @@ def test_intensity_card_is_left_out_when_the_target_has_no_year(leader_client):
     observe(indicator, 2021, 3.2)
     _queries, html = _count(leader_client)
     assert 'id="chart-intensity"' not in html
+
+
+@pytest.mark.django_db
+def test_monitoring_card_counts_enterprises_not_meters(leader_client):
+    """Three enterprises, seven meters on two of them: the card says 3 enterprises, 2 connected."""
+    from carbonpeak.enterprises.models import Enterprise
+    from carbonpeak.monitoring.models import Meter
+
+    firms = [
+        Enterprise.objects.create(name=f"企业{i}", uscc=f"91430621MA4L00{i:02d}XX") for i in range(3)
+    ]
+    for i in range(5):
+        Meter.objects.create(enterprise=firms[0], code=f"A{i}", name=f"表{i}", carrier="电力", unit="kWh")
+    for i in range(2):
+        Meter.objects.create(enterprise=firms[1], code=f"B{i}", name=f"表{i}", carrier="电力", unit="kWh")
+    _queries, html = _count(leader_client)
+    card = html.split('id="card-monitoring"', 1)[1].split("</a>", 1)[0]
+    assert '<div class="value">3</div>' in card
+    assert "已接入计量 2 家" in card

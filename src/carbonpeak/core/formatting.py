@@ -46,9 +46,6 @@ UNIT_LABELS: dict[str, str] = {
     "万吨CO2": "万吨CO₂",
     "10k_tCO2": "万吨CO₂",
     "tCO2e": "吨CO₂当量",
-    "kWh": "千瓦时",
-    "MWh": "兆瓦时",
-    "GJ": "吉焦",
     "10k_yuan": "万元",
     "pct": "%",
 }
