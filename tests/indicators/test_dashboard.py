@@ -72,9 +72,7 @@ def test_monitoring_card_counts_enterprises_not_meters(leader_client):
     from carbonpeak.enterprises.models import Enterprise
     from carbonpeak.monitoring.models import Meter
 
-    firms = [
-        Enterprise.objects.create(name=f"企业{i}", uscc=f"91430621MA4L00{i:02d}XX") for i in range(3)
-    ]
+    firms = [Enterprise.objects.create(name=f"企业{i}", uscc=f"91430621MA4L00{i:02d}XX") for i in range(3)]
     for i in range(5):
         Meter.objects.create(enterprise=firms[0], code=f"A{i}", name=f"表{i}", carrier="电力", unit="kWh")
     for i in range(2):

@@ -9,6 +9,7 @@ from django import template
 
 from carbonpeak.core import formatting
 from carbonpeak.core.numerals import cn_number as _cn_number
+from carbonpeak.engine.factor_sources import describe as describe_factor_source
 
 register = template.Library()
 
@@ -50,3 +51,21 @@ def unit_label(value) -> str:
 def has_cjk(value) -> bool:
     """Whether the text contains Chinese characters (error pages show only Chinese explanations)."""
     return any("\u4e00" <= ch <= "\u9fff" for ch in str(value or ""))
+
+
+@register.filter
+def factor_citation(factor) -> str:
+    """A factor's standard or notice and clause (not the web copies it was transcribed from)."""
+    return describe_factor_source(factor or {}).citation
+
+
+@register.filter
+def factor_verification(factor) -> str:
+    """What the factor's verification status means, in Chinese."""
+    return describe_factor_source(factor or {}).verification_note
+
+
+@register.filter
+def factor_official_url(factor) -> str:
+    """The publisher's own page for the factor's source, where there is one (gov.cn)."""
+    return describe_factor_source(factor or {}).official_url
