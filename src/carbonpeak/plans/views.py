@@ -134,7 +134,18 @@ def ledger_import(request: AuthenticatedHttpRequest) -> HttpResponse:
         if errors:
             messages.error(request, "文件有错误，未导入。")
             return redirect("plans:ledger_import")
-        diff = services.import_ledger(plan, specs, user=request.user)
+        choices = {
+            k.removeprefix("department:"): v for k, v in request.POST.items() if k.startswith("department:")
+        }
+        try:
+            diff = services.import_ledger(plan, specs, user=request.user, department_choices=choices)
+        except services.DepartmentChoiceMissing as exc:
+            preview = services.import_ledger(plan, specs, apply_changes=False)
+            context.update(
+                {"diff": preview, "token": request.POST.get("token", ""), "choice_error": str(exc)}
+            )
+            context["departments"] = Department.objects.order_by("name").values_list("name", flat=True)
+            return render(request, "plans/ledger_import.html", context, status=400)
         path.unlink(missing_ok=True)
         messages.success(request, f"已导入任务台账：修改 {len(diff.tasks_changed)} 项任务。")
         return redirect("plans:ledger")
@@ -154,6 +165,7 @@ def ledger_import(request: AuthenticatedHttpRequest) -> HttpResponse:
             context.update({"errors": errors, "token": token})
             if not errors:
                 context["diff"] = services.import_ledger(plan, specs, apply_changes=False)
+                context["departments"] = Department.objects.order_by("name").values_list("name", flat=True)
             else:
                 path.unlink(missing_ok=True)
             return render(request, "plans/ledger_import.html", context, status=400 if errors else 200)
