@@ -131,6 +131,17 @@ def format_co2_10kt(co2_t: Any) -> str:
     return format_number(number / 10000, digits=2, unit="万吨CO₂")
 
 
+#: Comparators as stored (``>=``) and as a person reads them (``≥``).
+COMPARATOR_SYMBOLS: dict[str, str] = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}
+
+
+def comparator_symbol(comparator: str | None) -> str:
+    """``>=`` -> ``≥``, ``<=`` -> ``≤`` (programmer notation never reaches a page)."""
+    if not comparator:
+        return ""
+    return COMPARATOR_SYMBOLS.get(str(comparator).strip(), str(comparator))
+
+
 def _trim(text: str) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 
 from carbonpeak.core import audit
+from carbonpeak.core.formatting import comparator_symbol
 from carbonpeak.engine.deadlines import parse_due
 from carbonpeak.engine.departments import DepartmentRegistry
 from carbonpeak.engine.plantext import ParsedPlan, parse_plan, read_document
@@ -217,7 +218,7 @@ def _target_key(indicator: str, year: int | None, comparator: str, task_code: st
 
 
 def _target_label(indicator: str, comparator: str, value_text: str, unit: str, year: int | None) -> str:
-    return f"{f'{year}年' if year else ''}{indicator} {comparator} {value_text}{unit}"
+    return f"{f'{year}年' if year else ''}{indicator} {comparator_symbol(comparator)} {value_text}{unit}"
 
 
 def diff_tasks(

@@ -135,7 +135,9 @@ def ledger_import(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.error(request, "文件有错误，未导入。")
             return redirect("plans:ledger_import")
         choices = {
-            k.removeprefix("department:"): v for k, v in request.POST.items() if k.startswith("department:")
+            k.removeprefix("department:"): str(request.POST.get(k, ""))
+            for k in request.POST
+            if k.startswith("department:")
         }
         try:
             diff = services.import_ledger(plan, specs, user=request.user, department_choices=choices)

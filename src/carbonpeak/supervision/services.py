@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from carbonpeak.accounts.roles import Role, role_of
 from carbonpeak.core import audit
+from carbonpeak.core.links import absolute_url
 from carbonpeak.engine import assessment as engine_assessment
 from carbonpeak.engine.filetypes import RejectedFile, check_document, zip_member_names
 from carbonpeak.engine.progress import DerivedStatus, TaskStatus, derive_task_status, is_on_time
@@ -129,9 +130,9 @@ def notify(
             continue
         Notification.objects.create(recipient=user, kind=kind, title=title[:200], body=body, url=url)
         if email and user.email:
-            send_mail(
-                f"【碳达峰平台】{title}", f"{body}\n\n{url}".strip(), None, [user.email], fail_silently=False
-            )
+            link = absolute_url(url)
+            text = f"{body}\n\n查看详情：{link}" if link else body
+            send_mail(f"【碳达峰平台】{title}", text.strip(), None, [user.email], fail_silently=False)
         count += 1
     return count
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from carbonpeak.accounts.typing import AuthenticatedHttpRequest
-from carbonpeak.core.models import AuditEntry
+from carbonpeak.core.models import AuditEntry, object_type_label
 from carbonpeak.plans.models import Plan, Task
 from carbonpeak.supervision import dispatch, exports, forms, services
 from carbonpeak.supervision.models import (
@@ -827,7 +827,10 @@ def _audit_rows(request: HttpRequest):
 def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     qs = _audit_rows(request)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    types = AuditEntry.objects.order_by("object_type").values_list("object_type", flat=True).distinct()
+    types = [
+        (t, object_type_label(t))
+        for t in AuditEntry.objects.order_by("object_type").values_list("object_type", flat=True).distinct()
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -857,7 +860,7 @@ def audit_export(request: AuthenticatedHttpRequest) -> HttpResponse:
                 timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
                 e.username,
                 e.get_action_display(),
-                e.object_type,
+                e.object_type_label,
                 e.object_id,
                 e.object_repr,
                 json.dumps(e.before, ensure_ascii=False) if e.before is not None else "",

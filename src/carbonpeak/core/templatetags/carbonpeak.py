@@ -48,6 +48,20 @@ def unit_label(value) -> str:
 
 
 @register.filter
+def comparator(value) -> str:
+    """``{{ ">="|comparator }}`` -> ``≥``."""
+    return formatting.comparator_symbol(value)
+
+
+@register.filter
+def audit_changes(entry) -> list:
+    """``{% for name, old, new in e|audit_changes %}``: changed fields with Chinese names."""
+    from carbonpeak.core.models import audit_changes as _changes
+
+    return _changes(entry)
+
+
+@register.filter
 def has_cjk(value) -> bool:
     """Whether the text contains Chinese characters (error pages show only Chinese explanations)."""
     return any("\u4e00" <= ch <= "\u9fff" for ch in str(value or ""))

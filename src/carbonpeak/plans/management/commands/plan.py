@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from carbonpeak.core.formatting import comparator_symbol
 from carbonpeak.engine.plantext import PlanParseError, parse_plan, read_document
 from carbonpeak.plans import ledger_excel, services
 from carbonpeak.plans.models import Plan
@@ -98,7 +99,9 @@ class Command(BaseCommand):
                 )
         self.stdout.write(f"量化目标 {len(parsed.targets)} 项：")
         for t in parsed.targets:
-            self.stdout.write(f"  {t.year or '—'} {t.indicator} {t.comparator} {t.value_text}{t.unit}")
+            self.stdout.write(
+                f"  {t.year or '—'} {t.indicator} {comparator_symbol(t.comparator)} {t.value_text}{t.unit}"
+            )
 
     def import_(self, *, file: str, yes: bool, dry_run: bool, **_: object) -> None:
         text = self._read(file)
