@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from carbonpeak.accounts.typing import AuthenticatedHttpRequest
 from carbonpeak.core import audit
 from carbonpeak.core.excel import table_workbook, xlsx_response
-from carbonpeak.core.permissions import rule_required
+from carbonpeak.core.permissions import can, rule_required
 from carbonpeak.engine.plantext import PlanParseError, read_document
 from carbonpeak.plans import ledger_excel, services
 from carbonpeak.plans.forms import AliasForm, LedgerUploadForm, PlanUploadForm
@@ -146,7 +146,9 @@ def ledger_import(request: AuthenticatedHttpRequest) -> HttpResponse:
             context.update(
                 {"diff": preview, "token": request.POST.get("token", ""), "choice_error": str(exc)}
             )
-            context["departments"] = Department.objects.order_by("name").values_list("name", flat=True)
+            context["departments"] = (
+                Department.objects.in_region(plan.region).order_by("name").values_list("name", flat=True)
+            )
             return render(request, "plans/ledger_import.html", context, status=400)
         path.unlink(missing_ok=True)
         messages.success(request, f"已导入任务台账：修改 {len(diff.tasks_changed)} 项任务。")
@@ -167,7 +169,9 @@ def ledger_import(request: AuthenticatedHttpRequest) -> HttpResponse:
             context.update({"errors": errors, "token": token})
             if not errors:
                 context["diff"] = services.import_ledger(plan, specs, apply_changes=False)
-                context["departments"] = Department.objects.order_by("name").values_list("name", flat=True)
+                context["departments"] = (
+                    Department.objects.in_region(plan.region).order_by("name").values_list("name", flat=True)
+                )
             else:
                 path.unlink(missing_ok=True)
             return render(request, "plans/ledger_import.html", context, status=400 if errors else 200)
@@ -229,7 +233,7 @@ def department_detail(request: AuthenticatedHttpRequest, department_id: int) -> 
     department = get_object_or_404(Department, pk=department_id)
     form = AliasForm()
     if request.method == "POST":
-        if not request.user.has_perm(MANAGE):
+        if not can(request.user, MANAGE):
             raise PermissionDenied("只有碳达峰办可以维护部门别名。")
         form = AliasForm(request.POST)
         if form.is_valid():

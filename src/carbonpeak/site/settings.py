@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "carbonpeak.core.regions.RegionMiddleware",
     "carbonpeak.accounts.middleware.ForcePasswordChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -197,7 +198,6 @@ EMAIL_HOST_USER = os.environ.get("CARBONPEAK_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("CARBONPEAK_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = _flag("CARBONPEAK_EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _flag("CARBONPEAK_EMAIL_USE_SSL", False)
-EMAIL_TIMEOUT = 30
 #: Sender of every e-mail; CARBONPEAK_FROM_EMAIL is the older name of the same switch.
 DEFAULT_FROM_EMAIL = os.environ.get(
     "CARBONPEAK_EMAIL_FROM",
@@ -206,6 +206,14 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     ),
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Regions: the GB/T 2260 code of this installation's own region (a county, or the
+# city that runs the platform for its counties). Rows created without a region
+# belong to it; see carbonpeak.core.regions.
+CARBONPEAK_HOME_REGION = os.environ.get("CARBONPEAK_HOME_REGION", "430621")
+# Absolute links in e-mails (e.g. https://tanfeng.example.gov.cn): the site address above.
+CARBONPEAK_SITE_URL = SITE_URL
+EMAIL_TIMEOUT = 10
 
 # Meter-reading store (DuckDB over Parquet), see carbonpeak.monitoring.
 METER_STORE_DIR = Path(os.environ.get("CARBONPEAK_METER_STORE", DATA_DIR / "meter-store"))
