@@ -147,6 +147,8 @@ def _peak_outlook() -> dict[str, Any] | None:
         "illustrative": bool(get("illustrative", False)),
         "probability": prob,
         "scenario": get("scenario_name", None) or get("scenario", None),
+        "official": bool(get("official", False)),
+        "history_note": get("history_note", None),
         "url": get("url", None) or _first_url("scenarios:index", "scenarios:list"),
     }
 
