@@ -7,6 +7,7 @@ app_name = "indicators"
 urlpatterns = [
     path("", views.indicator_list, name="list"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/export.xlsx", views.dashboard_export, name="dashboard_export"),
     path("export.xlsx", views.export, name="export"),
     path("import/", views.import_view, name="import"),
     path("import/template.xlsx", views.import_template, name="import_template"),

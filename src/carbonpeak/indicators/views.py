@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts.typing import AuthenticatedHttpRequest
@@ -35,14 +36,38 @@ def _visible_indicators(request: AuthenticatedHttpRequest):
     return qs
 
 
+def _dashboard_scope(request: HttpRequest) -> tuple[str, str]:
+    """The county (or city) and the plan the dashboard is about, for its heading and exports."""
+    from carbonpeak.plans.services import current_plan
+
+    region = getattr(request, "region", None)
+    plan = current_plan(region)
+    return (region.name if region is not None else ""), (f"《{plan.title}》" if plan else "尚未导入实施方案")
+
+
 @rule_required("indicators.view_dashboard")
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = dashboard_data.build()
+    region_name, plan_title = _dashboard_scope(request)
     return render(
         request,
         "indicators/dashboard.html",
-        {"d": data, "sparks": _sparks(data.rows), "charts": dashboard_data.chart_payload(data)},
+        {
+            "d": data,
+            "sparks": _sparks(data.rows),
+            "charts": dashboard_data.chart_payload(data),
+            "region_name": region_name,
+            "plan_title": plan_title,
+        },
     )
+
+
+@rule_required("indicators.view_dashboard")
+def dashboard_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+    data = dashboard_data.build()
+    region_name, plan_title = _dashboard_scope(request)
+    content = dashboard_data.export_workbook(data, region_name=region_name, plan_title=plan_title)
+    return xlsx_response(content, f"{region_name}领导驾驶舱-{timezone.localdate()}.xlsx")
 
 
 @rule_required(VIEW)

@@ -3,7 +3,8 @@
    - <form data-confirm="确认…？"> or <button data-confirm=…>: ask before submitting
      (a destructive step);
    - <select data-autosubmit> / <input data-autosubmit>: submit the form on change;
-   - <button data-print>: open the browser's print dialog. */
+   - <button data-print>: open the browser's print dialog;
+   - charts are redrawn at the printed size before printing. */
 (function () {
   "use strict";
   document.addEventListener("submit", function (event) {
@@ -22,4 +23,14 @@
     if (button && !window.confirm(button.dataset.confirm)) { event.preventDefault(); return; }
     if (event.target.closest("[data-print]")) { event.preventDefault(); window.print(); }
   });
+  // Charts are drawn for the screen width: redraw them at the printed size and back.
+  function resizeCharts() {
+    if (!window.echarts) return;
+    document.querySelectorAll("[_echarts_instance_]").forEach(function (el) {
+      var chart = window.echarts.getInstanceByDom(el);
+      if (chart) chart.resize();
+    });
+  }
+  window.addEventListener("beforeprint", resizeCharts);
+  window.addEventListener("afterprint", resizeCharts);
 })();
