@@ -47,3 +47,23 @@ def test_template_filters():
         '{% load carbonpeak %}{{ a|number }}|{{ a|number:"m3" }}|{{ p|percent }}|{{ c|co2_10kt }}|{{ n|number }}'
     ).render(Context({"a": 968421.7949999999, "p": 38.84, "c": 2.5e6, "n": None}))
     assert html == "968,422|968,422 m³|38.8%|250.00 万吨CO₂|—"
+
+
+def test_excel_exports_keep_numbers_with_the_same_rule():
+    import io
+
+    from openpyxl import load_workbook
+
+    from carbonpeak.core.formatting import excel_number_format
+    from carbonpeak.core.tables import table_workbook
+
+    assert excel_number_format(968421.795) == "#,##0"
+    assert excel_number_format(1234.5) == "#,##0.0"
+    assert excel_number_format(38.84) == "#,##0.00"
+    assert excel_number_format(2025) is None  # a year stays 2025
+    assert excel_number_format(123456) == "#,##0"
+    assert excel_number_format("文本") is None and excel_number_format(True) is None
+    ws = load_workbook(io.BytesIO(table_workbook("测试", ["年份", "用量"], [[2025, 968421.795]]))).active
+    year, qty = ws[3]
+    assert (year.value, year.number_format) == (2025, "General")
+    assert (qty.value, qty.number_format) == (968421.795, "#,##0")

@@ -114,4 +114,4 @@ def test_dashboard_names_the_county_and_plan_and_exports_its_figures(leader_clie
     trend = wb["能耗与碳排放"]
     assert [c.value for c in trend[3]] == ["年份", "能源消费量（吨标准煤，当量值）", "二氧化碳排放（吨）"]
     big = [c for row in trend.iter_rows(min_row=4, min_col=2) for c in row if isinstance(c.value, float)]
-    assert big and all(c.number_format == "#,##0" for c in big if c.value >= 1000)
+    assert big and all(c.number_format == "#,##0" for c in big if c.value >= 10000)

@@ -10,3 +10,10 @@ def test_targets_keep_every_written_digit():
     assert exact(Decimal("100.000000")) == "100"
     assert exact(Decimal("441")) == "441"
     assert exact(None) == "—"
+
+
+def test_exact_targets_get_thousands_separators():
+    assert exact(Decimal("1150000")) == "1,150,000"
+    assert exact(Decimal("5000.25")) == "5,000.25"
+    assert exact(Decimal("-12345.5")) == "-12,345.5"
+    assert exact(Decimal("999.5")) == "999.5"

@@ -131,6 +131,26 @@ def format_co2_10kt(co2_t: Any) -> str:
     return format_number(number / 10000, digits=2, unit="万吨CO₂")
 
 
+def excel_number_format(value: Any) -> str | None:
+    """The Excel cell format that shows ``value`` by the same rule as :func:`format_number`.
+
+    ``None`` for what is not a figure, and for integers below 10 000 (years, counts: shown
+    as they are, 2025 not 2,025). Exports keep numbers as numbers; only the format differs.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return None
+    a = abs(float(value))
+    if isinstance(value, int):
+        return "#,##0" if a >= 10000 else None
+    if a >= 10000:
+        return "#,##0"
+    if a >= 100:
+        return "#,##0.0"
+    if a >= 1:
+        return "#,##0.00"
+    return "0.0000" if a else None
+
+
 #: Comparators as stored (``>=``) and as a person reads them (``≥``).
 COMPARATOR_SYMBOLS: dict[str, str] = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}
 

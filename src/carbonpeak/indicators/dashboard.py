@@ -398,7 +398,7 @@ def export_workbook(d: Dashboard, *, region_name: str, plan_title: str) -> bytes
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
-    from carbonpeak.core.formatting import comparator_symbol
+    from carbonpeak.core.formatting import comparator_symbol, excel_number_format
 
     wb = Workbook()
     header_fill = PatternFill("solid", fgColor="E2EFE6")
@@ -420,14 +420,9 @@ def export_workbook(d: Dashboard, *, region_name: str, plan_title: str) -> bytes
         for row in rows:
             ws.append(row)
             for cell in ws[ws.max_row]:
-                if isinstance(cell.value, float):
-                    cell.number_format = "#,##0.00" if abs(cell.value) < 1000 else "#,##0"
-                elif (
-                    isinstance(cell.value, int)
-                    and not isinstance(cell.value, bool)
-                    and abs(cell.value) >= 10000
-                ):
-                    cell.number_format = "#,##0"
+                number_format = excel_number_format(cell.value)
+                if number_format:
+                    cell.number_format = number_format
         for i, h in enumerate(headers, start=1):
             ws.column_dimensions[ws.cell(3, i).column_letter].width = max(10, min(40, len(h) * 2 + 4))
         ws.freeze_panes = "A4"

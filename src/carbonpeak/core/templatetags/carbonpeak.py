@@ -30,6 +30,12 @@ def number(value, unit: str = "") -> str:
 
 
 @register.filter
+def fixed(value, digits: int = 2) -> str:
+    """``{{ 8372|fixed:2 }}`` -> ``8,372.00``: fixed decimals (operands of a shown formula)."""
+    return formatting.format_number(value, digits=int(digits))
+
+
+@register.filter
 def percent(value, digits: int = 1) -> str:
     """``{{ 38.84|percent }}`` -> ``38.8%``."""
     return formatting.format_percent(value, digits)

@@ -40,10 +40,15 @@ def pct(value, digits: int = 1) -> str:
 
 @register.filter
 def exact(value) -> str:
-    """A target as committed, every written digit kept: 99.867 stays 99.867, 135.5 stays 135.5."""
+    """A target as committed, every written digit kept: 99.867 stays 99.867, 1150000 reads 1,150,000."""
     if value is None or value == "":
         return "—"
     text = format(value.normalize(), "f") if isinstance(value, Decimal) else repr(float(value))
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    return text
+    whole, dot, frac = text.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    digits = whole.lstrip("-")
+    if digits.isdigit() and len(digits) > 3:
+        whole = sign + f"{int(digits):,}"
+    return whole + dot + frac
