@@ -123,3 +123,22 @@ def test_no_none_after_a_date_when_submitted_by_the_system(department_client, de
     page = department_client.get(reverse("supervision:report_detail", args=[report.pk])).content.decode()
     assert "None" not in page
     assert "系统" in page
+
+
+def test_pending_review_count_links_to_the_tasks_waiting_for_review(
+    office_client, department_user, plan, period
+):
+    """Issue 16: the 待审核报告 count was not a link and there was no pending-review filter."""
+    report = services.start_report(actor=department_user, task=plan.t1, period=period)
+    services.save_report(
+        actor=department_user, report=report, status="lagging", narrative="滞后", key_figures=[]
+    )
+    services.submit_report(actor=department_user, report=report)
+    page = office_client.get(reverse("supervision:index")).content.decode()
+    card = page.split('id="card-pending"', 1)[1].split("</a>", 1)[0]
+    assert card.startswith(' href="?flag=pending')
+    assert '<div class="value">1</div>' in card
+    filtered = office_client.get(reverse("supervision:index") + "?flag=pending").content.decode()
+    table = filtered.split('id="task-table"', 1)[1]
+    assert table.count("<tr>") - 1 == 1  # header row + the one task with a submitted report
+    assert plan.t1.title in table

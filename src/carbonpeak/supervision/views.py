@@ -94,6 +94,14 @@ def _index_rows(request: AuthenticatedHttpRequest):
         rows = [r for r in rows if r.report_missing]
     elif flt == "mine" and request.user.department_id:
         rows = [r for r in rows if r.lead and r.lead.pk == request.user.department_id]
+    elif flt == "pending":
+        # Tasks with a report waiting for review (any period): where the 待审核报告 card leads.
+        pending = set(
+            ProgressReport.objects.filter(state=ProgressReport.State.SUBMITTED, task__in=tasks).values_list(
+                "task_id", flat=True
+            )
+        )
+        rows = [r for r in rows if r.task.pk in pending]
     return plan, period, rows, flt
 
 
