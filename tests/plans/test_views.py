@@ -54,7 +54,17 @@ def test_ledger_export_layout(sample_plan, leader_client):
     assert response.status_code == 200
     wb = load_workbook(io.BytesIO(response.content))
     ws = wb.active
-    assert [c.value for c in ws[2]] == ["序号", "重点任务", "主要内容", "牵头单位", "配合单位", "完成时限"]
+    assert [c.value for c in ws[2]] == [
+        "序号",
+        "重点任务",
+        "主要内容",
+        "牵头单位",
+        "配合单位",
+        "完成时限",
+        "进展状态（导入时不读取）",
+        "最近一次报告",
+        "下次报送截止",
+    ]
     codes = [row[0] for row in ws.iter_rows(min_row=3, values_only=True) if row[0] and "." in str(row[0])]
     assert len(codes) == 38
 

@@ -9,6 +9,9 @@ direction only; see docs/architecture.md).
   a section to an enterprise's page (monitoring adds meters and monthly use).
 - :data:`target_status_providers`: callables ``(target) -> str | None`` giving a
   plan target's barometer level (indicators registers one; supervision reads it).
+- :data:`task_progress_providers`: callables ``(tasks) -> {task_id: TaskLedgerInfo}`` giving
+  each task's status, last report and next reporting deadline for the ledger
+  (supervision registers one; the plans app's ledger page and export read it).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any
 dashboard_cards: list[Callable[[Any, Any], dict[str, Any] | None]] = []
 enterprise_panels: list[Callable[[Any, Any], dict[str, Any] | None]] = []
 target_status_providers: list[Callable[[Any], str | None]] = []
+task_progress_providers: list[Callable[[Any], dict[int, dict[str, Any]]]] = []
 
 
 def register(hooks: list[Callable[..., Any]], func: Callable[..., Any]) -> Callable[..., Any]:

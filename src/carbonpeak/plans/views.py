@@ -61,7 +61,17 @@ def ledger(request: AuthenticatedHttpRequest) -> HttpResponse:
         department=department,
         role=role or None,
     )
-    rows = [{"task": t, "leads": services.leads(t), "cooperating": services.cooperating(t)} for t in tasks]
+    task_list = list(tasks)
+    info = ledger_excel.task_ledger_info(task_list)
+    rows = [
+        {
+            "task": t,
+            "leads": services.leads(t),
+            "cooperating": services.cooperating(t),
+            "progress": info.get(t.pk, {}),
+        }
+        for t in task_list
+    ]
     context = {
         "plan": plan,
         "rows": rows,
