@@ -265,3 +265,22 @@ def test_new_department_is_created_only_when_chosen(sample_plan, office_client):
     )
     assert created.status_code == 302
     assert Department.objects.filter(name="县数据资源局").exists()
+
+
+def test_ledger_keyword_search(sample_plan, department_client):
+    """Issue 16: keyword search on the ledger (task number, wording or responsible unit)."""
+    html = department_client.get(f"/plans/ledger/?plan={sample_plan.pk}&q=1.1").content.decode()
+    assert html.count('class="task-row"') == 1 and 'data-code="1.1"' in html
+    expected = {
+        t.code
+        for t in Task.objects.filter(action__plan=sample_plan)
+        if "森林" in t.title
+        or "森林" in t.text
+        or any("森林" in a.department.name for a in t.assignments.select_related("department"))
+    }
+    html = department_client.get(f"/plans/ledger/?plan={sample_plan.pk}&q=森林").content.decode()
+    assert 0 < len(expected) < 38
+    assert html.count('class="task-row"') == len(expected)
+    assert 'value="森林"' in html
+    none = department_client.get(f"/plans/ledger/?plan={sample_plan.pk}&q=不存在的词语").content.decode()
+    assert none.count('class="task-row"') == 0 and "没有符合筛选条件的任务" in none

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -72,7 +73,11 @@ def dashboard_export(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @rule_required(VIEW)
 def indicator_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    rows = services.indicator_rows(_visible_indicators(request))
+    keyword = request.GET.get("q", "").strip()[:100]
+    indicators = _visible_indicators(request)
+    for word in keyword.split():
+        indicators = indicators.filter(Q(name__icontains=word) | Q(responsible__name__icontains=word))
+    rows = services.indicator_rows(indicators)
     status = request.GET.get("status", "")
     if request.GET.get("warn") == "1":
         rows = [r for r in rows if r.status in (engine.AT_RISK, engine.LAGGING)]
@@ -87,6 +92,7 @@ def indicator_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "sparks": _sparks(rows),
             "statuses": STATUS_FILTERS,
             "status": status,
+            "q": keyword,
             "warn": request.GET.get("warn") == "1",
             "mine": request.GET.get("mine") == "1",
             "illustrative": illustrative,

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from carbonpeak.core import audit
 from carbonpeak.core.formatting import comparator_symbol
@@ -531,9 +531,21 @@ def ledger_tasks(
     action_number: int | None = None,
     department: Department | None = None,
     role: str | None = None,
+    keyword: str = "",
 ) -> QuerySet[Task]:
-    """Tasks of ``plan`` filtered for the ledger, with actions and departments preloaded."""
+    """Tasks of ``plan`` filtered for the ledger, with actions and departments preloaded.
+
+    ``keyword`` matches the task number, title, text or a responsible department's name.
+    """
     qs = Task.objects.filter(action__plan=plan).select_related("action")
+    for word in keyword.split():
+        qs = qs.filter(
+            Q(code=word)
+            | Q(title__icontains=word)
+            | Q(text__icontains=word)
+            | Q(assignments__department__name__icontains=word)
+            | Q(assignments__department__short_name__icontains=word)
+        )
     if action_number is not None:
         qs = qs.filter(action__number=action_number)
     if department is not None:

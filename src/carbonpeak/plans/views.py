@@ -54,12 +54,14 @@ def ledger(request: AuthenticatedHttpRequest) -> HttpResponse:
     action = request.GET.get("action", "")
     department_id = request.GET.get("department", "")
     role = request.GET.get("role", "")
+    keyword = request.GET.get("q", "").strip()[:100]
     department = Department.objects.filter(pk=int(department_id)).first() if department_id.isdigit() else None
     tasks = services.ledger_tasks(
         plan,
         action_number=int(action) if action.isdigit() else None,
         department=department,
         role=role or None,
+        keyword=keyword,
     )
     task_list = list(tasks)
     info = ledger_excel.task_ledger_info(task_list)
@@ -80,7 +82,7 @@ def ledger(request: AuthenticatedHttpRequest) -> HttpResponse:
         .distinct()
         .order_by("order", "name"),
         "roles": Assignment.Role.choices,
-        "selected": {"action": action, "department": department_id, "role": role},
+        "selected": {"action": action, "department": department_id, "role": role, "q": keyword},
     }
     return render(request, "plans/ledger.html", context)
 
