@@ -33,4 +33,9 @@
   }
   window.addEventListener("beforeprint", resizeCharts);
   window.addEventListener("afterprint", resizeCharts);
+  // Print preview and PDF rendering switch the media without beforeprint.
+  if (window.matchMedia) {
+    var print = window.matchMedia("print");
+    if (print.addEventListener) print.addEventListener("change", resizeCharts);
+  }
 })();
