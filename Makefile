@@ -1,5 +1,8 @@
 # carbonpeak — the two commands of the README's quick start:
-#   make run    set up, load the sample plan and data, serve http://127.0.0.1:8000
+#   make run    set up, load the sample plan and data, serve http://127.0.0.1:8000 with gunicorn
+#               (DEBUG off, static files served by the application, a random secret key
+#               generated into ./var/secret_key on the first run)
+#   make dev    the same data, served by Django's development server with DEBUG on
 #   make test   set up, lint (ruff) and type-check (mypy, whole package), run the whole suite
 #               on SQLite (with browser tests) and on PostgreSQL
 PYTHON ?= python3
@@ -10,7 +13,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-sqlite test-postgres setup system-deps lint typecheck clean
+.PHONY: run dev test test-sqlite test-postgres setup system-deps lint typecheck clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,10 +30,18 @@ system-deps:
 	@bash scripts/install-system-deps.sh
 
 run: setup
+	$(BIN)/carbonpeak ensure_secret_key
 	$(BIN)/carbonpeak migrate --noinput
+	$(BIN)/carbonpeak collectstatic --noinput --verbosity 0
 	$(BIN)/carbonpeak load_samples
 	$(BIN)/carbonpeak ensure_admin
-	$(BIN)/carbonpeak runserver $(HOST):$(PORT)
+	$(BIN)/carbonpeak serve --bind $(HOST):$(PORT)
+
+dev: setup
+	CARBONPEAK_DEBUG=1 $(BIN)/carbonpeak migrate --noinput
+	CARBONPEAK_DEBUG=1 $(BIN)/carbonpeak load_samples
+	CARBONPEAK_DEBUG=1 $(BIN)/carbonpeak ensure_admin
+	CARBONPEAK_DEBUG=1 $(BIN)/carbonpeak runserver $(HOST):$(PORT)
 
 test: setup system-deps
 	$(MAKE) lint

@@ -148,3 +148,37 @@ def test_delete_asks_for_confirmation(office_client, dataset):
 
 def test_empty_state(leader_client):
     assert "还没有核算数据集" in leader_client.get("/accounting/").content.decode()
+
+
+def test_trace_cites_standard_and_clause_with_verification_not_transcription_sites(office_client):
+    """Issue 16: the trace page names GB/T 2589 / GB/T 32150 / the MEE notice and the check status."""
+    _upload(office_client, ENERGY.encode())
+    ds = Dataset.objects.get()
+    page = office_client.get(f"/accounting/datasets/{ds.pk}/trace/").content.decode()
+    assert "GB/T 2589《综合能耗计算通则》附录A 表A.1" in page
+    assert "生态环境部、国家统计局公告" in page or "GB/T 32150-2015" in page
+    assert "原文未直接核对" in page
+    for site in ("msthinker", "mdjjksjc", "qq94", "huatuo6", "nimonik", "transcribed"):
+        assert site not in page
+
+
+def test_factor_source_descriptions():
+    from carbonpeak.engine.factor_sources import describe
+
+    grid = describe(
+        {
+            "kind": "grid",
+            "key": "湖南",
+            "source": "MEE & NBS 公告2024年第33号《关于发布2022年电力二氧化碳排放因子的公告》(2024-12-20); "
+            "https://www.mee.gov.cn/xxgk2018/xxgk/xxgk01/202412/t20241226_1099413.html",
+            "verification": "secondary_2plus",
+        }
+    )
+    assert (
+        grid.citation
+        == "生态环境部、国家统计局公告2024年第33号《关于发布2022年电力二氧化碳排放因子的公告》（2024-12-20）"
+    )
+    assert grid.official_url.startswith("https://www.mee.gov.cn/")
+    assert "两个以上" in grid.verification_note
+    local = describe({"kind": "grid", "key": "湖南", "source": "省厅", "verification": "user"})
+    assert local.citation == "省厅" and "本地录入" in local.verification_note

@@ -202,3 +202,14 @@ def test_admin_account_change_is_audited(office_user, department_user):
         object_type="accounts.User", object_id=str(department_user.pk), note="后台修改"
     ).get()
     assert entry.before["role"] == "department" and entry.after["role"] == "leader"
+
+
+def test_new_account_form_preselects_the_least_privileged_role(office_client):
+    """Issue 16: the form used to preselect 碳达峰办管理员 (the first choice, all rights)."""
+    import re
+
+    html = office_client.get("/accounts/manage/new/").content.decode()
+    selected = re.findall(r'<option value="(\w+)"[^>]*selected', html)
+    assert selected == ["department"]
+    options = re.findall(r'<option value="(department|enterprise|leader|office)"', html)
+    assert options == ["department", "enterprise", "leader", "office"]

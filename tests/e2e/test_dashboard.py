@@ -111,3 +111,53 @@ def test_indicator_detail_chart_and_entry(transactional_db, django_user_model, p
     assert "待碳达峰办审核" in page.inner_text(".messages")
     assert Observation.objects.get(indicator=ind, year=2024).state == "pending"
     assert page.console_errors == []
+
+
+def test_dashboard_prints_on_a4_without_collapsing_the_indicator_table(county, page, login, live_server):
+    """Issue 16: at A4 width the indicator table collapsed (one character per line).
+
+    Printed as the browser prints it (print media at A4 width, 210 mm - 2 x 10 mm margins
+    = 718 CSS px): navigation and buttons are gone, the table fits the page, no column
+    is squeezed below a readable width and no row grows into a tall column of
+    characters. ``page.pdf`` then renders real A4 pages.
+    """
+    login(county)
+    page.set_viewport_size({"width": 718, "height": 1000})
+    page.goto(f"{live_server.url}/indicators/dashboard/")
+    page.wait_for_load_state("networkidle")
+    page.emulate_media(media="print")
+    layout = page.evaluate(
+        """() => {
+            const table = document.querySelector('.dash-grid .card.full table.data');
+            const visible = el => el && getComputedStyle(el).display !== 'none';
+            const heads = Array.from(table.querySelectorAll('thead th')).filter(visible);
+            const rows = Array.from(table.querySelectorAll('tbody tr'));
+            return {
+                pageWidth: document.documentElement.clientWidth,
+                tableRight: table.getBoundingClientRect().right,
+                tableWidth: table.getBoundingClientRect().width,
+                headWidths: heads.map(th => [th.textContent.trim(), th.getBoundingClientRect().width]),
+                maxRowHeight: Math.max(...rows.map(r => r.getBoundingClientRect().height)),
+                rows: rows.length,
+                topbar: visible(document.querySelector('.topbar')),
+                exportButton: visible(document.getElementById('dashboard-export')),
+                scope: document.getElementById('dash-scope').textContent,
+            };
+        }"""
+    )
+    assert layout["rows"] > 5
+    narrow = [(name, round(w)) for name, w in layout["headWidths"] if w < 30]
+    assert narrow == [], (narrow, layout)
+    assert layout["headWidths"][0][1] >= 0.15 * layout["tableWidth"], layout  # the indicator names
+    assert layout["maxRowHeight"] < 90, layout
+    assert layout["tableRight"] <= layout["pageWidth"] + 1, layout
+    assert layout["tableWidth"] >= 0.9 * layout["pageWidth"], layout
+    assert not layout["topbar"] and not layout["exportButton"]
+    assert "岳阳县" in layout["scope"]
+    pdf = page.pdf(
+        format="A4",
+        print_background=True,
+        margin={"top": "12mm", "bottom": "12mm", "left": "10mm", "right": "10mm"},
+    )
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") >= 2
+    assert page.console_errors == []

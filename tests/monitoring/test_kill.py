@@ -46,6 +46,8 @@ def test_acknowledged_readings_survive_sigkill(tmp_path):
             "CARBONPEAK_DATA_DIR": str(tmp_path),
             "CARBONPEAK_METER_STORE": str(tmp_path / "store"),
             "PYTHONUNBUFFERED": "1",
+            # DEBUG is off by default: the server refuses to start without a key of its own.
+            "CARBONPEAK_SECRET_KEY": "kill-test-" + "k" * 50,
         }
     )
     out = subprocess.run(

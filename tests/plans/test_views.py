@@ -54,7 +54,17 @@ def test_ledger_export_layout(sample_plan, leader_client):
     assert response.status_code == 200
     wb = load_workbook(io.BytesIO(response.content))
     ws = wb.active
-    assert [c.value for c in ws[2]] == ["序号", "重点任务", "主要内容", "牵头单位", "配合单位", "完成时限"]
+    assert [c.value for c in ws[2]] == [
+        "序号",
+        "重点任务",
+        "主要内容",
+        "牵头单位",
+        "配合单位",
+        "完成时限",
+        "进展状态（导入时不读取）",
+        "最近一次报告",
+        "下次报送截止",
+    ]
     codes = [row[0] for row in ws.iter_rows(min_row=3, values_only=True) if row[0] and "." in str(row[0])]
     assert len(codes) == 38
 
@@ -215,3 +225,72 @@ def test_targets_show_the_responsible_department(sample_plan, leader_client):
     assert "责任部门" in header
     col = header.index("责任部门")
     assert any(r[col] == "县发展和改革局" for r in rows[3:])
+
+
+def test_unknown_department_in_ledger_needs_an_explicit_choice(sample_plan, office_client):
+    """Issue 16: a typo used to become a new department after one click on 确认导入."""
+    data = _edited_ledger(sample_plan, {"2.2": {3: "县林业具"}})  # typo of 县林业局
+    response = office_client.post(
+        "/plans/ledger/import/", {"file": SimpleUploadedFile("台账.xlsx", data), "plan": sample_plan.pk}
+    )
+    html = response.content.decode()
+    assert 'name="department:县林业具" required' in html
+    assert '<option value="">— 请选择 —</option>' in html
+    token = response.context["token"]
+    departments_before = Department.objects.count()
+    task = Task.objects.get(code="2.2", action__plan=sample_plan)
+    leads_before = list(task.assignments.filter(role="lead").values_list("department__name", flat=True))
+
+    refused = office_client.post(
+        "/plans/ledger/import/", {"confirm": "1", "token": token, "plan": sample_plan.pk}
+    )
+    assert refused.status_code == 400
+    assert "请逐一选择" in refused.content.decode()
+    assert Department.objects.count() == departments_before
+    assert (
+        list(task.assignments.filter(role="lead").values_list("department__name", flat=True)) == leads_before
+    )
+
+    mapped = office_client.post(
+        "/plans/ledger/import/",
+        {"confirm": "1", "token": token, "plan": sample_plan.pk, "department:县林业具": "县林业局"},
+    )
+    assert mapped.status_code == 302
+    assert Department.objects.count() == departments_before
+    assert not Department.objects.filter(name="县林业具").exists()
+    assert list(task.assignments.filter(role="lead").values_list("department__name", flat=True)) == [
+        "县林业局"
+    ]
+
+
+def test_new_department_is_created_only_when_chosen(sample_plan, office_client):
+    data = _edited_ledger(sample_plan, {"2.2": {3: "县数据资源局"}})
+    response = office_client.post(
+        "/plans/ledger/import/", {"file": SimpleUploadedFile("台账.xlsx", data), "plan": sample_plan.pk}
+    )
+    token = response.context["token"]
+    created = office_client.post(
+        "/plans/ledger/import/",
+        {"confirm": "1", "token": token, "plan": sample_plan.pk, "department:县数据资源局": "__new__"},
+    )
+    assert created.status_code == 302
+    assert Department.objects.filter(name="县数据资源局").exists()
+
+
+def test_ledger_keyword_search(sample_plan, department_client):
+    """Issue 16: keyword search on the ledger (task number, wording or responsible unit)."""
+    html = department_client.get(f"/plans/ledger/?plan={sample_plan.pk}&q=1.1").content.decode()
+    assert html.count('class="task-row"') == 1 and 'data-code="1.1"' in html
+    expected = {
+        t.code
+        for t in Task.objects.filter(action__plan=sample_plan)
+        if "森林" in t.title
+        or "森林" in t.text
+        or any("森林" in a.department.name for a in t.assignments.select_related("department"))
+    }
+    html = department_client.get(f"/plans/ledger/?plan={sample_plan.pk}&q=森林").content.decode()
+    assert 0 < len(expected) < 38
+    assert html.count('class="task-row"') == len(expected)
+    assert 'value="森林"' in html
+    none = department_client.get(f"/plans/ledger/?plan={sample_plan.pk}&q=不存在的词语").content.decode()
+    assert none.count('class="task-row"') == 0 and "没有符合筛选条件的任务" in none

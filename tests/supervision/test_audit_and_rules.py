@@ -75,3 +75,70 @@ def test_missing_reports_chased_for_the_latest_closed_round_only(plan, departmen
     keys = set(ReminderLog.objects.filter(kind="report_missing").values_list("period_key", flat=True))
     assert keys == {f"period:{past_period.pk}"}
     assert f"period:{older.pk}" not in keys
+
+
+def test_audit_log_names_objects_in_chinese(office_client, department_user, plan, period):
+    """Issue 16: ``scenarios.ScenarioVersion #3`` in the log; now the model's Chinese name."""
+    report = services.start_report(actor=department_user, task=plan.t1, period=period)
+    services.save_report(
+        actor=department_user, report=report, status="lagging", narrative="滞后", key_figures=[]
+    )
+    page = office_client.get(reverse("supervision:audit")).content.decode()
+    table = page.split('id="audit-table"', 1)[1]
+    assert "supervision.ProgressReport" not in table
+    assert f"进展报告（编号 {report.pk}）" in table
+    options = page.split('name="type"', 1)[1].split("</select>", 1)[0]
+    assert ">supervision.ProgressReport<" not in options
+    rows = list(
+        load_workbook(
+            io.BytesIO(office_client.get(reverse("supervision:audit_export")).content)
+        ).active.iter_rows(values_only=True)
+    )
+    assert all("." not in (r[3] or "") for r in rows[1:])
+
+
+def test_audit_changes_use_field_names_and_no_python_notation(office_client, department_user, plan, period):
+    report = services.start_report(actor=department_user, task=plan.t1, period=period)
+    services.save_report(
+        actor=department_user, report=report, status="lagging", narrative="滞后", key_figures=[]
+    )
+    page = office_client.get(reverse("supervision:audit") + "?action=update").content.decode()
+    table = page.split('id="audit-table"', 1)[1]
+    assert "None" not in table and "&#x27;" not in table and "{" not in table
+    assert '<tr><td>进展状态</td><td class="muted">推进中</td><td>滞后</td></tr>' in table
+    assert "lagging" not in table
+
+
+def test_no_none_after_a_date_when_submitted_by_the_system(department_client, department_user, plan, period):
+    """Issue 16: ``2026-12-04 03:59 None`` under a report submitted by the sample loader (no user)."""
+    from carbonpeak.supervision.models import ProgressReport, ReportVersion
+
+    report = services.start_report(actor=department_user, task=plan.t1, period=period)
+    services.save_report(
+        actor=department_user, report=report, status="lagging", narrative="滞后", key_figures=[]
+    )
+    services.submit_report(actor=department_user, report=report)
+    ReportVersion.objects.update(submitted_by=None)
+    ProgressReport.objects.update(submitted_by=None)
+    page = department_client.get(reverse("supervision:report_detail", args=[report.pk])).content.decode()
+    assert "None" not in page
+    assert "系统" in page
+
+
+def test_pending_review_count_links_to_the_tasks_waiting_for_review(
+    office_client, department_user, plan, period
+):
+    """Issue 16: the 待审核报告 count was not a link and there was no pending-review filter."""
+    report = services.start_report(actor=department_user, task=plan.t1, period=period)
+    services.save_report(
+        actor=department_user, report=report, status="lagging", narrative="滞后", key_figures=[]
+    )
+    services.submit_report(actor=department_user, report=report)
+    page = office_client.get(reverse("supervision:index")).content.decode()
+    card = page.split('id="card-pending"', 1)[1].split("</a>", 1)[0]
+    assert card.startswith(' href="?flag=pending')
+    assert '<div class="value">1</div>' in card
+    filtered = office_client.get(reverse("supervision:index") + "?flag=pending").content.decode()
+    table = filtered.split('id="task-table"', 1)[1]
+    assert table.count("<tr>") - 1 == 1  # header row + the one task with a submitted report
+    assert plan.t1.title in table

@@ -23,6 +23,7 @@ from carbonpeak.core.excel import table_workbook, xlsx_response
 from carbonpeak.core.permissions import can, rule_required
 from carbonpeak.engine import accounting_templates as tpl
 from carbonpeak.engine.accounting import AccountingError, AccountingResult, structure_rows
+from carbonpeak.engine.factor_sources import describe as describe_factor_source
 from carbonpeak.engine.factors import FactorError, FactorSet
 from carbonpeak.engine.targets import INDICATOR_LABELS
 
@@ -411,14 +412,14 @@ def _export_table(
                     t["converted"]["base_unit"],
                     t["kgce_factor"]["value"],
                     t["kgce_factor"]["unit"],
-                    t["kgce_factor"]["source"],
+                    _cited(t["kgce_factor"]),
                     t["energy_tce"],
                     t["energy_tce_equal_value"],
                     t["converted"]["quantity_accounting"],
                     t["converted"]["accounting_unit"],
                     t["co2_factor"]["value"],
                     t["co2_factor"]["unit"],
-                    t["co2_factor"]["source"],
+                    _cited(t["co2_factor"]),
                     t["co2_t"],
                     t["energy_formula"],
                     t["co2_formula"],
@@ -488,15 +489,21 @@ def _factor_table(factors: list[Any]) -> tuple[list[str], list[list[Any]]]:
             f.year if f.year is not None else "所有年份",
             f.value,
             f.unit,
-            f.source,
+            _cited(f.to_dict(), with_note=False),
             f.version,
-            f.verification,
+            describe_factor_source(f.to_dict()).verification_note,
             ORIGIN_LABELS.get(f.origin, f.origin),
             "；".join(x for x in (f.assumption, f.note) if x),
         ]
         for f in factors
     ]
     return headers, rows
+
+
+def _cited(factor: dict[str, Any], *, with_note: bool = True) -> str:
+    """The standard or notice and clause of a factor (its verification note in brackets)."""
+    note = describe_factor_source(factor)
+    return f"{note.citation}（{note.verification_note}）" if with_note else note.citation
 
 
 @rule_required("accounting.view")

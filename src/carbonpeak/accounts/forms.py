@@ -56,7 +56,18 @@ class AccountForm(forms.Form):
         error_messages={"invalid": "账号只能包含字母、数字和 @ . + - _。"},
     )
     display_name = forms.CharField(label="姓名", max_length=50, required=False)
-    role = forms.ChoiceField(label="角色", choices=Role.choices)
+    # Least privileged first and preselected: a new account never defaults to the office's
+    # full rights; granting them is an explicit choice.
+    role = forms.ChoiceField(
+        label="角色",
+        choices=[
+            (Role.DEPARTMENT, Role.DEPARTMENT.label),
+            (Role.ENTERPRISE, Role.ENTERPRISE.label),
+            (Role.LEADER, f"{Role.LEADER.label}（只读全部数据）"),
+            (Role.OFFICE, f"{Role.OFFICE.label}（最高权限）"),
+        ],
+        initial=Role.DEPARTMENT,
+    )
     # Choices are the acting office's own departments and enterprises (set in __init__;
     # the models are reached through User's foreign keys, accounts imports neither app).
     department: forms.ModelChoiceField = forms.ModelChoiceField(

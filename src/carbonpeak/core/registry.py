@@ -20,6 +20,9 @@ direction only; see docs/architecture.md).
 - :data:`peak_outlook_lines`: callables ``(region) -> dict | None`` giving a line shown
   beside the peak outlook and never part of the peak judgement (sinks: the annual forest
   sink and net emissions); dict keys ``label``, ``text``, ``url``.
+- :data:`task_progress_providers`: callables ``(tasks) -> {task_id: TaskLedgerInfo}`` giving
+  each task's status, last report and next reporting deadline for the ledger
+  (supervision registers one; the plans app's ledger page and export read it).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ enterprise_panels: list[Callable[[Any, Any], dict[str, Any] | None]] = []
 target_status_providers: list[Callable[[Any], str | None]] = []
 target_series_providers: list[Callable[[Any], list[dict[str, Any]]]] = []
 peak_outlook_lines: list[Callable[[Any], dict[str, Any] | None]] = []
+task_progress_providers: list[Callable[[Any], dict[int, dict[str, Any]]]] = []
 
 
 def register(hooks: list[Callable[..., Any]], func: Callable[..., Any]) -> Callable[..., Any]:

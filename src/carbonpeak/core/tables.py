@@ -42,6 +42,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from carbonpeak.core.errors import RowError, TableError, UserError
+from carbonpeak.core.formatting import excel_number_format
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_XLSX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -401,6 +402,10 @@ def _workbook(
     for row in rows:
         values = [safe_cell_value(v) for v in row]
         ws.append(values)
+        for cell in ws[ws.max_row]:
+            number_format = excel_number_format(cell.value)
+            if number_format:
+                cell.number_format = number_format  # thousands separators, as on the pages
         for i, value in enumerate(values):
             if i < len(widths):
                 widths[i] = min(80, max(widths[i], len(str(value if value is not None else "")) + 2))

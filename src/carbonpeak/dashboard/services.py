@@ -143,6 +143,8 @@ def _peak_outlook(region: Any) -> dict[str, Any] | None:
         "illustrative": bool(get("illustrative", False)),
         "probability": prob,
         "scenario": get("scenario_name", None) or get("scenario", None),
+        "official": bool(get("official", False)),
+        "history_note": get("history_note", None),
         "url": get("url", None) or _first_url("scenarios:index", "scenarios:list"),
     }
 
@@ -279,8 +281,11 @@ def _monitoring(region: Any) -> dict[str, Any] | None:
     Counted in the database rather than through monitoring's per-enterprise summary,
     which reads the meter store and grows with the data.
     """
+    # Both counts distinct: the filtered count joins the meters, and a plain Count("id")
+    # over that join counted meters (7 shown for 3 enterprises).
     ent = Enterprise.objects.in_region(region).aggregate(
-        total=Count("id"), monitored=Count("id", filter=Q(meters__isnull=False), distinct=True)
+        total=Count("id", distinct=True),
+        monitored=Count("id", filter=Q(meters__isnull=False), distinct=True),
     )
     if not ent["total"]:
         return None
@@ -374,3 +379,157 @@ def chart_payload(d: Dashboard) -> dict[str, Any]:
         "structure": d.structure,
         "tasks": {k: v for k, v in d.tasks.items() if k != "counts"} if d.tasks else None,
     }
+
+
+# --------------------------------------------------------------------------- Excel export
+
+
+def export_workbook(d: Dashboard, *, region_name: str, plan_title: str) -> bytes:
+    """The dashboard's figures as an Excel workbook (one sheet per section, Chinese headers, units).
+
+    Figures are written as numbers (thousands separators through the cell format), never
+    as text, so they can be summed; each sheet says where its figures come from.
+    """
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    from carbonpeak.core.formatting import comparator_symbol, excel_number_format
+
+    wb = Workbook()
+    header_fill = PatternFill("solid", fgColor="E2EFE6")
+
+    def sheet(
+        title: str, headers: list[str], rows: list[list[Any]], note: str = "", first: bool = False
+    ) -> None:
+        ws = wb.active if first else wb.create_sheet()
+        assert ws is not None
+        ws.title = title[:31]
+        ws.append([f"{region_name} · {title}"])
+        ws["A1"].font = Font(bold=True, size=13)
+        ws.append([note or f"实施方案：{plan_title}"])
+        ws.cell(2, 1).font = Font(italic=True, color="666666")
+        ws.append(headers)
+        for cell in ws[3]:
+            cell.font = Font(bold=True)
+            cell.fill = header_fill
+        for row in rows:
+            ws.append(row)
+            for cell in ws[ws.max_row]:
+                number_format = excel_number_format(cell.value)
+                if number_format:
+                    cell.number_format = number_format
+        for i, h in enumerate(headers, start=1):
+            ws.column_dimensions[ws.cell(3, i).column_letter].width = max(10, min(40, len(h) * 2 + 4))
+        ws.freeze_panes = "A4"
+
+    peak = d.peak or {}
+    summary: list[list[Any]] = [
+        ["行政区划", region_name, ""],
+        ["实施方案", plan_title, ""],
+        ["导出时间", timezone.localtime().strftime("%Y-%m-%d %H:%M"), ""],
+        ["数据说明", "含示例数据，仅供演示" if d.illustrative else "", ""],
+        [
+            "达峰展望情景",
+            peak.get("scenario") or "情景预测尚未运行",
+            "官方达峰展望" if peak.get("official") else "未指定官方展望",
+        ],
+        ["预计达峰年份", peak.get("peak_year") or ("未达峰" if peak else ""), "年"],
+        [
+            "峰值排放",
+            round(float(peak["peak_co2_t"]) / 10000, 2) if peak.get("peak_co2_t") else None,
+            "万吨CO₂",
+        ],
+        ["2030年前达峰概率", peak.get("probability"), "（0–1）"],
+        ["情景起点", peak.get("history_note") or "", ""],
+        ["指标预警（有风险、滞后）", len(d.warnings), "项"],
+    ]
+    if d.tasks:
+        summary += [["重点任务", d.tasks["total"], "项"], ["其中已完成", d.tasks["completed"], "项"]]
+        summary += [[f"其中{k}", v, "项"] for k, v in d.tasks["counts"].items() if k != "已完成"]
+    if d.monitoring:
+        summary += [
+            ["重点用能单位", d.monitoring["enterprises"], "家"],
+            ["已接入在线监测", d.monitoring["monitored"], "家"],
+            ["未处理告警", d.monitoring["alarms"], "条"],
+        ]
+    sheet("概要", ["项目", "数值", "单位/说明"], summary, first=True)
+
+    indicator_rows: list[list[Any]] = []
+    for r in d.rows:
+        i, a = r.indicator, r.assessment
+        indicator_rows.append(
+            [
+                i.name,
+                i.unit,
+                i.responsible.name if i.responsible_id and i.responsible else "",
+                i.baseline_year,
+                float(i.baseline_value) if i.baseline_value is not None else None,
+                f"{comparator_symbol(i.comparator)} {i.target_value.normalize():f}"
+                if i.target_value is not None
+                else "无",
+                i.target_year,
+                a.latest.value if a.latest else None,
+                a.latest.t if a.latest else None,
+                round(a.progress_pct, 1) if a.progress_pct is not None else None,
+                a.projection.value if a.projection else None,
+                r.status,
+            ]
+        )
+    sheet(
+        "指标一览",
+        [
+            "指标",
+            "单位",
+            "责任部门",
+            "基准年",
+            "基准值",
+            "目标",
+            "目标年",
+            "最新值",
+            "最新值所属期（年）",
+            "完成进度（%）",
+            "目标年预计值",
+            "状态",
+        ],
+        indicator_rows,
+    )
+    if d.trends:
+        sheet(
+            "能耗与碳排放",
+            ["年份", "能源消费量（吨标准煤，当量值）", "二氧化碳排放（吨）"],
+            [
+                [y, e, c]
+                for y, e, c in zip(d.trends["years"], d.trends["energy_tce"], d.trends["co2_t"], strict=True)
+            ],
+            note="来源：能耗与碳排放核算" if d.trends.get("source") == "accounting" else "来源：核算类指标",
+        )
+    if d.tasks:
+        statuses = [s["name"] for s in d.tasks["series_action"]]
+        sheet(
+            "任务完成情况",
+            ["行动", "行动名称", *[f"{s}（项）" for s in statuses]],
+            [
+                [a, title, *[s["data"][k] for s in d.tasks["series_action"]]]
+                for k, (a, title) in enumerate(zip(d.tasks["actions"], d.tasks["action_titles"], strict=True))
+            ],
+        )
+    if d.overdue is not None:
+        sheet(
+            "逾期与滞后任务",
+            ["任务编号", "任务", "牵头部门", "情况", "原因"],
+            [
+                [
+                    it["task"].code,
+                    it["task"].title,
+                    it["department"],
+                    "逾期" if it["overdue"] else "滞后",
+                    it["reasons"],
+                ]
+                for it in d.overdue
+            ],
+        )
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

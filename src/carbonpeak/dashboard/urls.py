@@ -6,6 +6,7 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("export.xlsx", views.export, name="export"),
     path("city/", views.city, name="city"),
     path("city.xlsx", views.city_export, name="city_export"),
     path("region/<str:code>/", views.drill_down, name="drill_down"),

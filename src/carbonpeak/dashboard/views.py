@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from carbonpeak.core.excel import xlsx_response
 from carbonpeak.core.models import Region
@@ -31,8 +32,21 @@ def index(request: HttpRequest) -> HttpResponse:
             "sparks": _sparks(data.rows),
             "charts": dashboard_data.chart_payload(data),
             "city_view": region is not None and region.level != "county",
+            "region_name": region.name if region is not None else "",
+            "plan_title": f"《{data.plan.title}》" if data.plan else "尚未导入实施方案",
         },
     )
+
+
+@rule_required("dashboard.view")
+def export(request: HttpRequest) -> HttpResponse:
+    """The dashboard's figures as a workbook (one sheet per section)."""
+    region = getattr(request, "region", None)
+    data = dashboard_data.build(region=region, user=request.user)
+    region_name = region.name if region is not None else ""
+    plan_title = f"《{data.plan.title}》" if data.plan else "尚未导入实施方案"
+    content = dashboard_data.export_workbook(data, region_name=region_name, plan_title=plan_title)
+    return xlsx_response(content, f"{region_name}领导驾驶舱-{timezone.localdate()}.xlsx")
 
 
 @rule_required("dashboard.view_city")

@@ -17,21 +17,29 @@ Two value kinds are handled:
 
 Status rule (all thresholds are module constants)
 -------------------------------------------------
-With ``A`` the latest observation, ``P`` the value projected to the target year
-and ``meets(x)`` the comparator applied to ``x`` and ``T``:
+With ``A`` the latest observation (at time ``t_n``), ``P`` the value projected to the
+target year, ``p`` the progress of ``A`` (:func:`progress_pct`) and ``meets(x)`` the
+comparator applied to ``x`` and ``T``:
 
 1. no observation                                   -> ``待填报`` (no data)
-2. ``meets(A)``                                     -> ``已达成`` (achieved)
+2. ``meets(A)`` and (``t_n >= t_T`` or ``p >= 100``) -> ``已达成`` (achieved)
 3. the latest observation is at or after ``t_T``    -> ``滞后`` (target year passed, not met)
 4. ``meets(P)``                                     -> ``正常`` (on track)
 5. ``|P - T| <= RISK_BAND * |T|``                   -> ``有风险`` (at risk)
 6. otherwise                                        -> ``滞后`` (lagging)
 
-``meets`` is ``x >= T`` for ``>=``, ``x <= T`` for ``<=`` and
-``|x - T| <= EQUAL_TOLERANCE * |T|`` for ``=``. The 10 % band is the NDRC
-barometer's yellow/red boundary (发改办环资〔2020〕901号, warning_rules.md §1):
-"未完成 … 差距在10%以内" is yellow, more than 10 % is red. When ``T == 0`` the band is
-taken relative to the required change ``|T - B|`` instead.
+``meets`` is ``x >= T`` for ``>=`` and for ``=``, ``x <= T`` for ``<=``. The ``=``
+comparator is the plan's "稳定在 / 保持在" (hold a level): 森林覆盖率 "稳定在39%" is
+held only at or above 39 (38.84 is not 已达成).
+
+The ``p >= 100`` condition keeps status and completion in agreement: a ceiling that
+allows growth (能源消费总量 "控制在 … 以内" with ``T > B``) is under its cap long
+before the target year while only part of the allowance is used (completion 39 %);
+it is then rated by its projection (``正常`` while the projection stays under the
+cap), and ``已达成`` only once the target year is reached within the cap.
+The 10 % band is the NDRC barometer's yellow/red boundary (发改办环资〔2020〕901号,
+warning_rules.md §1): "未完成 … 差距在10%以内" is yellow, more than 10 % is red. When
+``T == 0`` the band is taken relative to the required change ``|T - B|`` instead.
 """
 
 from __future__ import annotations
@@ -42,8 +50,6 @@ from dataclasses import dataclass
 
 #: Relative shortfall of the projection (fraction of ``|T|``) still rated 有风险 rather than 滞后.
 RISK_BAND = 0.10
-#: Relative tolerance (fraction of ``|T|``) within which an ``=`` target counts as met.
-EQUAL_TOLERANCE = 0.005
 #: Number of observations from which the projection is a least-squares trend.
 TREND_MIN_POINTS = 3
 
@@ -179,13 +185,11 @@ def period_time(year: int, quarter: int | None = None) -> float:
 def meets(value: float, target: float, comparator: str) -> bool:
     """Whether ``value`` satisfies ``comparator`` against ``target``.
 
-    ``=`` is met within :data:`EQUAL_TOLERANCE` × ``|target|`` (or exactly, for a zero target).
+    ``=`` (稳定在 / 保持在: hold a level) is met at or above the level.
     """
-    if comparator == GTE:
-        return value >= target
     if comparator == LTE:
         return value <= target
-    return abs(value - target) <= EQUAL_TOLERANCE * abs(target)
+    return value >= target
 
 
 def _to_space(value: float, kind: str) -> float:
@@ -357,7 +361,9 @@ def assess(spec: IndicatorSpec, points: Sequence[Point]) -> Assessment:
     target = spec.target_value
     progress = progress_pct(spec, latest.value)
     expected = target_path_value(spec, latest.t)
-    if meets(latest.value, target, spec.comparator):
+    if meets(latest.value, target, spec.comparator) and (
+        latest.t >= spec.target_year or progress is None or progress >= 100
+    ):
         status = ACHIEVED
         shortfall = 0.0
     else:

@@ -6,8 +6,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts.typing import AuthenticatedHttpRequest
@@ -41,9 +43,15 @@ def _region(request: HttpRequest) -> Any:
     return getattr(request, "region", None)
 
 
+
+
 @rule_required(VIEW)
 def indicator_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    rows = services.indicator_rows(_visible_indicators(request))
+    keyword = request.GET.get("q", "").strip()[:100]
+    indicators = _visible_indicators(request)
+    for word in keyword.split():
+        indicators = indicators.filter(Q(name__icontains=word) | Q(responsible__name__icontains=word))
+    rows = services.indicator_rows(indicators)
     status = request.GET.get("status", "")
     if request.GET.get("warn") == "1":
         rows = [r for r in rows if r.status in (engine.AT_RISK, engine.LAGGING)]
@@ -63,6 +71,7 @@ def indicator_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "sparks": _sparks(rows),
             "statuses": STATUS_FILTERS,
             "status": status,
+            "q": keyword,
             "warn": request.GET.get("warn") == "1",
             "mine": request.GET.get("mine") == "1",
             "illustrative": illustrative,

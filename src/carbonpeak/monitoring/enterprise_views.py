@@ -47,6 +47,13 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status:
         rows = [r for r in rows if r["key_unit_status"] == status]
+    keyword = request.GET.get("q", "").strip()[:100]
+    for word in keyword.split():
+        rows = [
+            r
+            for r in rows
+            if any(word.lower() in str(r.get(k) or "").lower() for k in ("name", "uscc", "park", "township"))
+        ]
     return render(
         request,
         "enterprises/index.html",
@@ -54,6 +61,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
             "rows": rows,
             "year": year,
             "status": status,
+            "q": keyword,
             "any_sample": any(r["is_sample"] for r in rows),
             "sample_note": SAMPLE_NOTE,
             "can_edit": can(request.user, "enterprises.edit"),

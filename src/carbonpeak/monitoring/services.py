@@ -29,6 +29,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from carbonpeak.core import audit
+from carbonpeak.core.formatting import format_number, format_percent
 from carbonpeak.engine import budget as budget_engine
 from carbonpeak.engine import meters as meter_engine
 from carbonpeak.enterprises.models import Enterprise
@@ -1421,14 +1422,26 @@ def consistency_rows(*, enterprise: Enterprise, year: int) -> list[dict[str, Any
     return out
 
 
+def consistency_message(row: Mapping[str, Any]) -> str:
+    """The alarm text of one reported-versus-metered comparison, figures written for people.
+
+    ``2025-03 天然气：报表 1,045,900 m³，在线监测 968,422 m³，偏差 7.4%，超过5%``
+    """
+    dev = row["deviation_pct"]
+    limit = format_percent(budget_engine.CONSISTENCY_MAX_PCT, 0)
+    text = f"偏差 {format_percent(dev)}，超过{limit}" if dev is not None else (row["note"] or "无法比对")
+    unit = row["unit"]
+    reported = format_number(row["reported"], unit=unit)
+    metered = format_number(row["metered"], unit=unit) if row["metered"] is not None else "无数据"
+    return f"{row['month']} {row['carrier']}：报表 {reported}，在线监测 {metered}，{text}"
+
+
 def _check_consistency(*, year: int) -> int:
     created = 0
     for ent in Enterprise.objects.filter(reported_statistics__year=year).distinct():
         for row in consistency_rows(enterprise=ent, year=year):
             if row["ok"]:
                 continue
-            dev = row["deviation_pct"]
-            text = f"偏差 {dev:.1f}%，超过5%" if dev is not None else (row["note"] or "无法比对")
             if _upsert_alarm(
                 key=f"consistency:{ent.pk}:{row['month']}:{row['carrier']}",
                 enterprise_id=ent.pk,
@@ -1436,7 +1449,7 @@ def _check_consistency(*, year: int) -> int:
                 kind=Alarm.Kind.CONSISTENCY,
                 severity=Alarm.Severity.WARNING,
                 period=row["month"],
-                message=f"{row['month']} {row['carrier']}：报表 {row['reported']:g} {row['unit']}，在线监测 {row['metered'] if row['metered'] is not None else '—'}，{text}",
+                message=consistency_message(row),
                 detail={k: row[k] for k in ("reported", "metered", "deviation_pct")},
             ):
                 created += 1

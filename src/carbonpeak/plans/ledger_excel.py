@@ -12,20 +12,35 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils.exceptions import InvalidFileException
 
+from carbonpeak.core import registry
 from carbonpeak.core.numerals import cn_number as _cn_number
 from carbonpeak.engine.deadlines import DeadlineError, parse_due
 from carbonpeak.engine.departments import DepartmentRegistry
-from carbonpeak.plans.models import Plan
+from carbonpeak.plans.models import Plan, Task
 from carbonpeak.plans.services import TaskSpec, cooperating, leads, ledger_tasks
 
 HEADERS = ("序号", "重点任务", "主要内容", "牵头单位", "配合单位", "完成时限")
-_WIDTHS = (8, 26, 90, 26, 40, 14)
+#: Columns after the editable six: where each task stands (from the progress reports); an
+#: import reads only the first six columns, so these never change the plan.
+PROGRESS_HEADERS = ("进展状态（导入时不读取）", "最近一次报告", "下次报送截止")
+_WIDTHS = (8, 26, 90, 26, 40, 14, 14, 22, 14)
+
+
+def task_ledger_info(tasks: list[Task]) -> dict[int, dict[str, Any]]:
+    """Status, last report and next deadline per task, from the apps that track progress."""
+    info: dict[int, dict[str, Any]] = {}
+    for provider in registry.task_progress_providers:
+        for task_id, values in provider(tasks).items():
+            info.setdefault(task_id, {}).update(values)
+    return info
+
+
 _CODE = re.compile(r"^\s*(\d+)\s*[.．]\s*(\d+)\s*$")
 _SPLIT = re.compile(r"[、，,；;\n]+")
 
@@ -37,23 +52,26 @@ def export_ledger(plan: Plan) -> bytes:
     ws.title = "任务台账"
     thin = Side(style="thin", color="999999")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    tasks = list(ledger_tasks(plan))
+    info = task_ledger_info(tasks)
+    ncols = len(HEADERS) + len(PROGRESS_HEADERS)
     ws.append([f"{plan.title} 任务台账"])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append(list(HEADERS))
+    ws.append([*HEADERS, *PROGRESS_HEADERS])
     for cell in ws[2]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="E2EFE6")
         cell.border = border
         cell.alignment = Alignment(horizontal="center", vertical="center")
     current_action = None
-    for task in ledger_tasks(plan):
+    for task in tasks:
         if task.action_id != current_action:
             current_action = task.action_id
             ws.append([f"（{_cn_number(task.action.number)}）{task.action.title}"])
             row = ws.max_row
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(HEADERS))
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
             ws.cell(row, 1).font = Font(bold=True)
             ws.cell(row, 1).fill = PatternFill("solid", fgColor="F3F6F4")
         ws.append(
@@ -64,6 +82,7 @@ def export_ledger(plan: Plan) -> bytes:
                 "、".join(d.name for d in leads(task)),
                 "、".join(d.name for d in cooperating(task)),
                 task.due_text or (task.due_date.isoformat() if task.due_date else ""),
+                *_progress_cells(info.get(task.pk, {})),
             ]
         )
         for cell in ws[ws.max_row]:
@@ -75,6 +94,16 @@ def export_ledger(plan: Plan) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _progress_cells(values: dict[str, Any]) -> list[str]:
+    last = values.get("last_report")
+    nxt = values.get("next_deadline")
+    return [
+        values.get("status", ""),
+        f"{last.isoformat()}（{values.get('last_report_period', '')}）" if last else "尚未报送",
+        nxt.isoformat() if nxt else "",
+    ]
 
 
 @dataclass(frozen=True)

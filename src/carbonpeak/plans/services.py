@@ -7,16 +7,17 @@ created, changed or deleted task and target (side effects are listed per functio
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from carbonpeak.core import audit
+from carbonpeak.core.formatting import comparator_symbol
 from carbonpeak.core.models import Region
 from carbonpeak.core.regions import home_region
 from carbonpeak.engine.deadlines import parse_due
@@ -227,7 +228,7 @@ def _target_key(indicator: str, year: int | None, comparator: str, task_code: st
 
 
 def _target_label(indicator: str, comparator: str, value_text: str, unit: str, year: int | None) -> str:
-    return f"{f'{year}年' if year else ''}{indicator} {comparator} {value_text}{unit}"
+    return f"{f'{year}年' if year else ''}{indicator} {comparator_symbol(comparator)} {value_text}{unit}"
 
 
 def diff_tasks(
@@ -530,9 +531,21 @@ def ledger_tasks(
     action_number: int | None = None,
     department: Department | None = None,
     role: str | None = None,
+    keyword: str = "",
 ) -> QuerySet[Task]:
-    """Tasks of ``plan`` filtered for the ledger, with actions and departments preloaded."""
+    """Tasks of ``plan`` filtered for the ledger, with actions and departments preloaded.
+
+    ``keyword`` matches the task number, title, text or a responsible department's name.
+    """
     qs = Task.objects.filter(action__plan=plan).select_related("action")
+    for word in keyword.split():
+        qs = qs.filter(
+            Q(code=word)
+            | Q(title__icontains=word)
+            | Q(text__icontains=word)
+            | Q(assignments__department__name__icontains=word)
+            | Q(assignments__department__short_name__icontains=word)
+        )
     if action_number is not None:
         qs = qs.filter(action__number=action_number)
     if department is not None:
@@ -561,19 +574,66 @@ def cooperating(task: Task) -> list[Department]:
     return [a.department for a in task.assignments.all() if a.role == Assignment.Role.COOPERATING]
 
 
+#: In ``department_choices``: create the unknown name as a new department.
+NEW_DEPARTMENT = "__new__"
+
+
+class DepartmentChoiceMissing(ValueError):
+    """A ledger names a department that does not exist and nobody decided what it is."""
+
+
+def _resolve_new_departments(
+    specs: Sequence[TaskSpec], new_names: Sequence[str], choices: Mapping[str, str], known: set[str]
+) -> list[TaskSpec]:
+    """``specs`` with each unknown department name replaced by the chosen existing one.
+
+    Every unknown name needs an explicit choice: :data:`NEW_DEPARTMENT` or the name of an
+    existing department (a typo such as 县发改委 for 县发展和改革局).
+    """
+    missing = [n for n in new_names if not choices.get(n)]
+    if missing:
+        raise DepartmentChoiceMissing(
+            "以下单位不在部门名录中，请逐一选择“新建部门”或对应的已有部门后再导入：" + "、".join(missing)
+        )
+    mapping: dict[str, str] = {}
+    for name in new_names:
+        choice = choices[name]
+        if choice == NEW_DEPARTMENT:
+            continue
+        if choice not in known:
+            raise DepartmentChoiceMissing(f"为“{name}”选择的部门“{choice}”不在部门名录中")
+        mapping[name] = choice
+
+    def fix(names: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(mapping.get(n, n) for n in names))
+
+    return [replace(s, lead=fix(s.lead), cooperating=fix(s.cooperating)) for s in specs]
+
+
 @transaction.atomic
 def import_ledger(
-    plan: Plan, specs: Sequence[TaskSpec], *, user: Any = None, apply_changes: bool = True
+    plan: Plan,
+    specs: Sequence[TaskSpec],
+    *,
+    user: Any = None,
+    apply_changes: bool = True,
+    department_choices: Mapping[str, str] | None = None,
 ) -> PlanDiff:
     """Apply an edited ledger (titles, contents, departments, deadlines) to ``plan``.
 
-    Tasks missing from the file are left as they are. Side effects: updates Task and
-    Assignment rows, creates new Department rows; one audit entry per changed task.
+    Tasks missing from the file are left as they are. A department name not in the
+    directory is applied only with an explicit choice in ``department_choices``
+    (``{name: NEW_DEPARTMENT}`` creates it, ``{name: existing name}`` maps it);
+    otherwise :class:`DepartmentChoiceMissing` is raised and nothing is written.
+    Side effects: updates Task and Assignment rows, creates the chosen new Department
+    rows; one audit entry per changed task.
     """
     diff = PlanDiff()
     known = set(Department.objects.in_region(plan.region).values_list("name", flat=True))
     names = [n for s in specs for n in (*s.lead, *s.cooperating)]
     diff.new_departments = [n for n in dict.fromkeys(names) if n not in known]
+    if apply_changes and diff.new_departments:
+        specs = _resolve_new_departments(specs, diff.new_departments, department_choices or {}, known)
     diff.tasks_added, _, diff.tasks_changed = diff_tasks(_current_specs(plan), specs, remove_missing=False)
     if apply_changes and not diff.is_empty:
         _apply_task_specs(

@@ -68,6 +68,7 @@ def ledger(request: AuthenticatedHttpRequest) -> HttpResponse:
     action = request.GET.get("action", "")
     department_id = request.GET.get("department", "")
     role = request.GET.get("role", "")
+    keyword = request.GET.get("q", "").strip()[:100]
     department = (
         _departments(request).filter(pk=int(department_id)).first() if department_id.isdigit() else None
     )
@@ -76,8 +77,19 @@ def ledger(request: AuthenticatedHttpRequest) -> HttpResponse:
         action_number=int(action) if action.isdigit() else None,
         department=department,
         role=role or None,
+        keyword=keyword,
     )
-    rows = [{"task": t, "leads": services.leads(t), "cooperating": services.cooperating(t)} for t in tasks]
+    task_list = list(tasks)
+    info = ledger_excel.task_ledger_info(task_list)
+    rows = [
+        {
+            "task": t,
+            "leads": services.leads(t),
+            "cooperating": services.cooperating(t),
+            "progress": info.get(t.pk, {}),
+        }
+        for t in task_list
+    ]
     context = {
         "plan": plan,
         "rows": rows,
@@ -87,7 +99,7 @@ def ledger(request: AuthenticatedHttpRequest) -> HttpResponse:
         .distinct()
         .order_by("order", "name"),
         "roles": Assignment.Role.choices,
-        "selected": {"action": action, "department": department_id, "role": role},
+        "selected": {"action": action, "department": department_id, "role": role, "q": keyword},
     }
     return render(request, "plans/ledger.html", context)
 
@@ -151,7 +163,22 @@ def ledger_import(request: AuthenticatedHttpRequest) -> HttpResponse:
         if errors:
             messages.error(request, "文件有错误，未导入。")
             return redirect("plans:ledger_import")
-        diff = services.import_ledger(plan, specs, user=request.user)
+        choices = {
+            k.removeprefix("department:"): str(request.POST.get(k, ""))
+            for k in request.POST
+            if k.startswith("department:")
+        }
+        try:
+            diff = services.import_ledger(plan, specs, user=request.user, department_choices=choices)
+        except services.DepartmentChoiceMissing as exc:
+            preview = services.import_ledger(plan, specs, apply_changes=False)
+            context.update(
+                {"diff": preview, "token": request.POST.get("token", ""), "choice_error": str(exc)}
+            )
+            context["departments"] = (
+                Department.objects.in_region(plan.region).order_by("name").values_list("name", flat=True)
+            )
+            return render(request, "plans/ledger_import.html", context, status=400)
         path.unlink(missing_ok=True)
         messages.success(request, f"已导入任务台账：修改 {len(diff.tasks_changed)} 项任务。")
         return redirect("plans:ledger")
@@ -171,6 +198,9 @@ def ledger_import(request: AuthenticatedHttpRequest) -> HttpResponse:
             context.update({"errors": errors, "token": token})
             if not errors:
                 context["diff"] = services.import_ledger(plan, specs, apply_changes=False)
+                context["departments"] = (
+                    Department.objects.in_region(plan.region).order_by("name").values_list("name", flat=True)
+                )
             else:
                 path.unlink(missing_ok=True)
             return render(request, "plans/ledger_import.html", context, status=400 if errors else 200)

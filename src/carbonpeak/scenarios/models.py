@@ -31,6 +31,11 @@ class Scenario(models.Model):
         help_text="楔形图以此情景为基准",
     )
     illustrative = models.BooleanField("示例数据", default=False)
+    official = models.BooleanField(
+        "官方展望",
+        default=False,
+        help_text="碳达峰办确定的、驾驶舱和报告采用的达峰展望；每个行政区划至多一个",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -38,7 +43,10 @@ class Scenario(models.Model):
         verbose_name_plural = "情景"
         ordering = ["kind", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "name"], name="uniq_scenario_name_per_region")
+            models.UniqueConstraint(fields=["region", "name"], name="uniq_scenario_name_per_region"),
+            models.UniqueConstraint(
+                fields=["region"], condition=models.Q(official=True), name="one_official_scenario_per_region"
+            ),
         ]
 
     region_field = "region"

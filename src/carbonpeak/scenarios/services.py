@@ -232,6 +232,40 @@ def set_baseline(*, user: Any, scenario: Scenario, baseline: Scenario | None) ->
     return scenario
 
 
+@transaction.atomic
+def set_official(*, user: Any, scenario: Scenario) -> Scenario:
+    """Mark ``scenario`` as its region's official outlook (官方展望); the previous one is unmarked.
+
+    The dashboard's peak card and reports use the official scenario; without one they
+    fall back to a policy scenario and say that none was chosen. Side effects: updates
+    the ``official`` flag of the region's scenarios; one audit entry per change.
+    """
+    if scenario.current is None or not scenario.current.results:
+        raise SpecError("该情景尚未计算，不能作为官方展望", "official")
+    previous = list(
+        Scenario.objects.select_for_update()
+        .filter(region_id=scenario.region_id, official=True)
+        .exclude(pk=scenario.pk)
+    )
+    for old in previous:
+        old.official = False
+        old.save(update_fields=["official"])
+        audit.record(
+            user=user, action="update", instance=old, before={"official": True}, after={"official": False}
+        )
+    if not scenario.official:
+        scenario.official = True
+        scenario.save(update_fields=["official"])
+        audit.record(
+            user=user,
+            action="update",
+            instance=scenario,
+            before={"official": False},
+            after={"official": True},
+        )
+    return scenario
+
+
 # --- measures ------------------------------------------------------------------------
 
 
@@ -470,33 +504,53 @@ def load_scenario_file(path: Path) -> dict[str, Any]:
     return spec_mod.load_toml(path)
 
 
+def history_note(version: ScenarioVersion) -> str:
+    """Where a scenario's starting point comes from, for the pages that show its path."""
+    head = version.assumptions.get("scenario", {}) if isinstance(version.assumptions, dict) else {}
+    base_year = head.get("base_year", "")
+    if head.get("history") == "accounting":
+        return f"起点取自本平台能耗与碳排放核算结果（{base_year}年），与核算页面的历史排放一致"
+    return f"起点为情景文件自带的{base_year}年基准数据（未取自本平台核算结果，可能与核算页面的历史排放不同）"
+
+
 def peak_outlook(region: Any = None) -> dict[str, Any] | None:
-    """Peak outlook for dashboards: the policy scenario's current result (else any scenario).
+    """Peak outlook for dashboards: the official scenario's current result.
+
+    Without an official scenario (or before it is computed) the policy scenario's
+    result is shown (else any computed scenario) with ``official`` False, so the page
+    can say that the office has not chosen one. ``region`` is the region whose
+    scenarios are read (``None``: the home region).
 
     Returns ``{scenario_name, peak_year, peak_co2_t, peaked, peaks_by_2030,
-    p_peak_by_2030, illustrative, url}`` or None when nothing is computed.
+    p_peak_by_2030, illustrative, official, history_note, url}`` or None when
+    nothing is computed.
     """
     from django.urls import reverse
 
+    scenarios = Scenario.objects.in_region(region)
     order = [Scenario.Kind.POLICY, Scenario.Kind.ENHANCED, Scenario.Kind.BASELINE]
-    for kind in order:
-        for scenario in (
-            Scenario.objects.in_region(region).filter(kind=kind).order_by("-illustrative", "name")
-        ):
-            version = scenario.current
-            if version is None or not version.results:
-                continue
-            r = version.results
-            return {
-                "scenario_name": scenario.name,
-                "peak_year": r["peak_year"] if r["peaked"] else None,
-                "peak_co2_t": r["peak_co2_t"],
-                "peaked": r["peaked"],
-                "peaks_by_2030": r["peaks_by_2030"],
-                "p_peak_by_2030": r["montecarlo"].get("p_peak_by_2030"),
-                "illustrative": scenario.illustrative,
-                "url": reverse("scenarios:detail", args=[scenario.pk]),
-            }
+    candidates = list(scenarios.filter(official=True)) + [
+        s
+        for kind in order
+        for s in scenarios.filter(kind=kind, official=False).order_by("-illustrative", "name")
+    ]
+    for scenario in candidates:
+        version = scenario.current
+        if version is None or not version.results:
+            continue
+        r = version.results
+        return {
+            "scenario_name": scenario.name,
+            "peak_year": r["peak_year"] if r["peaked"] else None,
+            "peak_co2_t": r["peak_co2_t"],
+            "peaked": r["peaked"],
+            "peaks_by_2030": r["peaks_by_2030"],
+            "p_peak_by_2030": r["montecarlo"].get("p_peak_by_2030"),
+            "illustrative": scenario.illustrative,
+            "official": scenario.official,
+            "history_note": history_note(version),
+            "url": reverse("scenarios:detail", args=[scenario.pk]),
+        }
     return None
 
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/recompute/", views.recompute, name="recompute"),
     path("<int:pk>/baseline/", views.set_baseline, name="set_baseline"),
+    path("<int:pk>/official/", views.set_official, name="set_official"),
     path("<int:pk>/measures/new/", views.measure_form, name="measure_new"),
     path("<int:pk>/measures/<int:mid>/edit/", views.measure_form, name="measure_edit"),
     path("<int:pk>/measures/<int:mid>/delete/", views.measure_delete, name="measure_delete"),

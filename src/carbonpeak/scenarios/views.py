@@ -79,6 +79,7 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request,
         "scenarios/detail.html",
         {
+            "history_note": services.history_note(version),
             "scenario": scenario,
             "version": version,
             "is_current": is_current,
@@ -335,6 +336,19 @@ def set_baseline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, "已更新对照基准情景。")
+    return redirect("scenarios:detail", pk=scenario.pk)
+
+
+@rule_required(MANAGE)
+@require_POST
+def set_official(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    scenario = get_object_or_404(Scenario, pk=pk)
+    try:
+        services.set_official(user=request.user, scenario=scenario)
+    except SpecError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已将“{scenario.name}”定为官方达峰展望，驾驶舱改用此情景。")
     return redirect("scenarios:detail", pk=scenario.pk)
 
 

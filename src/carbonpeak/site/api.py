@@ -8,11 +8,20 @@ from __future__ import annotations
 
 import importlib
 
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
+
+from carbonpeak.core import api_errors
 
 api = NinjaAPI(
-    title="carbonpeak API", version="1", description="县域碳达峰实施管理平台接口", urls_namespace="api"
+    title="carbonpeak API",
+    version="1",
+    description="县域碳达峰实施管理平台接口",
+    urls_namespace="api",
+    # Swagger UI from the assets django-ninja ships (served by this site: "ninja" is in
+    # INSTALLED_APPS); no online validator badge, which would call an outside host.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
+api_errors.install(api)
 
 for _app in (
     "plans",

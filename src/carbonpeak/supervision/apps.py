@@ -15,3 +15,8 @@ class SupervisionConfig(AppConfig):
         register(NavItem("考核排名", "supervision:assessment", 32, staff))
         register(NavItem("通知", "supervision:notifications", 33, staff))
         register(NavItem("审计日志", "supervision:audit", 910, ("office",)))
+
+        from carbonpeak.core import registry
+        from carbonpeak.supervision.services import ledger_info
+
+        registry.register(registry.task_progress_providers, ledger_info)

@@ -9,6 +9,8 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
+from carbonpeak.core.formatting import excel_number_format
+
 
 def workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], note: str = "") -> bytes:
     from openpyxl import Workbook
@@ -24,6 +26,10 @@ def workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], 
     for row in rows:
         values = list(row)
         ws.append(values)
+        for cell in ws[ws.max_row]:
+            number_format = excel_number_format(cell.value)
+            if number_format:
+                cell.number_format = number_format
         for i, v in enumerate(values[: len(widths)]):
             widths[i] = min(60, max(widths[i], len(str(v or "")) + 2))
     for i, w in enumerate(widths):

@@ -584,6 +584,44 @@ class TaskProgress:
         return STATUS_LABELS.get(self.derived.status.value, self.derived.status.value)
 
 
+def ledger_info(tasks: Iterable[Task], *, today: dt.date | None = None) -> dict[int, dict[str, Any]]:
+    """Per task, what the ledger shows beside the plan's wording (registered in core.registry).
+
+    ``{"status": "推进中", "last_report": date | None, "last_report_period": "2026年第一季度",
+    "next_deadline": date | None}``: the effective status (an office override wins), the
+    submission date of the latest submitted report, and the reporting deadline of the
+    earliest period that has not passed and has no submitted report for the task.
+    """
+    today = today or timezone.localdate()
+    tasks = list(tasks)
+    if not tasks:
+        return {}
+    rows = task_progress(tasks, today=today)
+    plan_ids = {t.action.plan_id for t in tasks}
+    upcoming: dict[int, list[ReportingPeriod]] = defaultdict(list)
+    for p in ReportingPeriod.objects.filter(plan_id__in=plan_ids, deadline__gte=today).order_by("deadline"):
+        upcoming[p.plan_id].append(p)
+    submitted = set(
+        ProgressReport.objects.filter(task__in=tasks, first_submitted_at__isnull=False).values_list(
+            "task_id", "period_id"
+        )
+    )
+    out: dict[int, dict[str, Any]] = {}
+    for r in rows:
+        t = r.task
+        rep = r.latest_report
+        nxt = next((p for p in upcoming[t.action.plan_id] if (t.pk, p.pk) not in submitted), None)
+        out[t.pk] = {
+            "status": r.status_label,
+            "last_report": timezone.localdate(rep.first_submitted_at)
+            if rep and rep.first_submitted_at
+            else None,
+            "last_report_period": rep.period.label if rep else "",
+            "next_deadline": nxt.deadline if nxt else None,
+        }
+    return out
+
+
 def task_progress(
     tasks: Iterable[Task], *, period: ReportingPeriod | None = None, today: dt.date | None = None
 ) -> list[TaskProgress]:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from carbonpeak.accounts.typing import AuthenticatedHttpRequest
-from carbonpeak.core.models import AuditEntry, Notification
+from carbonpeak.core.models import AuditEntry, Notification, object_type_label
 from carbonpeak.core.permissions import can, require, rule_required
 from carbonpeak.plans.models import Plan, Task
 from carbonpeak.supervision import dispatch, exports, forms, services
@@ -79,6 +79,14 @@ def _index_rows(request: AuthenticatedHttpRequest):
         rows = [r for r in rows if r.report_missing]
     elif flt == "mine" and request.user.department_id:
         rows = [r for r in rows if r.lead and r.lead.pk == request.user.department_id]
+    elif flt == "pending":
+        # Tasks with a report waiting for review (any period): where the 待审核报告 card leads.
+        pending = set(
+            ProgressReport.objects.filter(state=ProgressReport.State.SUBMITTED, task__in=tasks).values_list(
+                "task_id", flat=True
+            )
+        )
+        rows = [r for r in rows if r.task.pk in pending]
     return plan, period, rows, flt
 
 
@@ -831,7 +839,10 @@ def _audit_rows(request: HttpRequest):
 def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     qs = _audit_rows(request)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    types = AuditEntry.objects.order_by("object_type").values_list("object_type", flat=True).distinct()
+    types = [
+        (t, object_type_label(t))
+        for t in AuditEntry.objects.order_by("object_type").values_list("object_type", flat=True).distinct()
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -861,7 +872,7 @@ def audit_export(request: AuthenticatedHttpRequest) -> HttpResponse:
                 timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
                 e.username,
                 e.get_action_display(),
-                e.object_type,
+                e.object_type_label,
                 e.object_id,
                 e.object_repr,
                 json.dumps(e.before, ensure_ascii=False) if e.before is not None else "",

@@ -7,28 +7,15 @@ from decimal import Decimal
 
 from django import template
 
+from carbonpeak.core.formatting import format_number
+
 register = template.Library()
 
 
 @register.filter
 def num(value) -> str:
-    """A figure with sensible significant digits: 1,234,567 / 135.5 / 0.4321."""
-    if value is None or value == "":
-        return "—"
-    try:
-        number = float(value) if not isinstance(value, Decimal) else float(value.normalize())
-    except (TypeError, ValueError):
-        return str(value)
-    if not math.isfinite(number):
-        return "—"
-    a = abs(number)
-    if a >= 10000:
-        return f"{number:,.0f}"
-    if a >= 100:
-        return f"{number:,.1f}".rstrip("0").rstrip(".")
-    if a >= 1:
-        return f"{number:.2f}".rstrip("0").rstrip(".")
-    return f"{number:.4f}".rstrip("0").rstrip(".") or "0"
+    """A figure with sensible significant digits: 1,234,567 / 135.5 / 0.4321 (the site-wide rule)."""
+    return format_number(value)
 
 
 @register.filter
@@ -53,10 +40,15 @@ def pct(value, digits: int = 1) -> str:
 
 @register.filter
 def exact(value) -> str:
-    """A target as committed, every written digit kept: 99.867 stays 99.867, 135.5 stays 135.5."""
+    """A target as committed, every written digit kept: 99.867 stays 99.867, 1150000 reads 1,150,000."""
     if value is None or value == "":
         return "—"
     text = format(value.normalize(), "f") if isinstance(value, Decimal) else repr(float(value))
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    return text
+    whole, dot, frac = text.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    digits = whole.lstrip("-")
+    if digits.isdigit() and len(digits) > 3:
+        whole = sign + f"{int(digits):,}"
+    return whole + dot + frac

@@ -18,6 +18,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from carbonpeak.core.cli import add_region_argument, region_option
+from carbonpeak.core.formatting import comparator_symbol
 from carbonpeak.engine.plantext import PlanParseError, parse_plan, read_document
 from carbonpeak.plans import ledger_excel, services
 from carbonpeak.plans.models import Plan
@@ -109,7 +110,7 @@ class Command(BaseCommand):
             upper = f"～{t.value_max:g}" if t.value_max is not None else ""
             stretch = "（力争）" if t.stretch and not t.indicator.endswith("（力争）") else ""
             self.stdout.write(
-                f"  {t.year or '—'} {t.indicator}{stretch} {t.comparator} {t.value_text}{upper}{t.unit}"
+                f"  {t.year or '—'} {t.indicator}{stretch} {comparator_symbol(t.comparator)} {t.value_text}{upper}{t.unit}"
             )
         for warning in parsed.warnings:
             self.stdout.write(f"提示：{warning}")
