@@ -105,7 +105,14 @@ def build(city: Region | None) -> CityDashboard:
     tasks = list(Task.objects.filter(action__plan_id__in=latest_plan.values()).select_related("action__plan"))
     completed: Counter[int] = Counter()
     total: Counter[int] = Counter()
-    for tp in supervision_services.task_progress(tasks, today=today):
+    # Target levels for the task statuses come from the indicator rows read above (no
+    # second read per county plan).
+    token = indicator_services._current_rows.set(ind_rows)
+    try:
+        progress = supervision_services.task_progress(tasks, today=today)
+    finally:
+        indicator_services._current_rows.reset(token)
+    for tp in progress:
         region_id = tp.task.action.plan.region_id
         total[region_id] += 1
         if tp.status == "completed":

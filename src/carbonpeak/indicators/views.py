@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts.typing import AuthenticatedHttpRequest
@@ -41,8 +40,6 @@ def _visible_indicators(request: AuthenticatedHttpRequest):
 def _region(request: HttpRequest) -> Any:
     """The region whose pages the user is viewing."""
     return getattr(request, "region", None)
-
-
 
 
 @rule_required(VIEW)
