@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from carbonpeak.accounts.roles import Role, role_of
 from carbonpeak.core import audit
+from carbonpeak.core.excel import append_row
 from carbonpeak.engine import indicators as engine
 from carbonpeak.indicators.models import Indicator, Observation
 
@@ -879,11 +880,11 @@ def template_workbook(indicators: Iterable[Indicator]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET_TITLE
-    ws.append(HEADERS)
+    append_row(ws, HEADERS)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for i in indicators:
-        ws.append([i.pk, i.name, i.unit, None, None, None, ""])
+        append_row(ws, [i.pk, i.name, i.unit, None, None, None, ""])
     for col, width in zip("ABCDEFG", (10, 48, 14, 8, 20, 14, 30), strict=True):
         ws.column_dimensions[col].width = width
     notes = wb.create_sheet("填写说明")
@@ -907,7 +908,8 @@ def export_workbook(rows: Sequence[IndicatorRow], observations: Iterable[Observa
     wb = Workbook()
     ws = wb.active
     ws.title = "指标"
-    ws.append(
+    append_row(
+        ws,
         [
             "指标编号",
             "指标名称",
@@ -925,11 +927,12 @@ def export_workbook(rows: Sequence[IndicatorRow], observations: Iterable[Observa
             "预计目标年值",
             "预测方法",
             "状态",
-        ]
+        ],
     )
     for row in rows:
         i, a = row.indicator, row.assessment
-        ws.append(
+        append_row(
+            ws,
             [
                 i.pk,
                 i.name,
@@ -949,12 +952,13 @@ def export_workbook(rows: Sequence[IndicatorRow], observations: Iterable[Observa
                 if a.projection
                 else "",
                 row.status,
-            ]
+            ],
         )
     ws2 = wb.create_sheet(SHEET_TITLE)
-    ws2.append([*HEADERS, "审核状态", "示例数据"])
+    append_row(ws2, [*HEADERS, "审核状态", "示例数据"])
     for o in observations:
-        ws2.append(
+        append_row(
+            ws2,
             [
                 o.indicator_id,
                 o.indicator.name,
@@ -965,7 +969,7 @@ def export_workbook(rows: Sequence[IndicatorRow], observations: Iterable[Observa
                 o.source,
                 o.get_state_display(),
                 "示例数据，仅供演示" if o.illustrative else "",
-            ]
+            ],
         )
     for sheet in (ws, ws2):
         for cell in sheet[1]:

@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils.exceptions import InvalidFileException
 
+from carbonpeak.core.excel import append_row, unescape_cell_text
 from carbonpeak.core.numerals import cn_number as _cn_number
 from carbonpeak.engine.deadlines import DeadlineError, parse_due
 from carbonpeak.engine.departments import DepartmentRegistry
@@ -37,11 +38,11 @@ def export_ledger(plan: Plan) -> bytes:
     ws.title = "任务台账"
     thin = Side(style="thin", color="999999")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    ws.append([f"{plan.title} 任务台账"])
+    append_row(ws, [f"{plan.title} 任务台账"])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append(list(HEADERS))
+    append_row(ws, HEADERS)
     for cell in ws[2]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="E2EFE6")
@@ -51,12 +52,13 @@ def export_ledger(plan: Plan) -> bytes:
     for task in ledger_tasks(plan):
         if task.action_id != current_action:
             current_action = task.action_id
-            ws.append([f"（{_cn_number(task.action.number)}）{task.action.title}"])
+            append_row(ws, [f"（{_cn_number(task.action.number)}）{task.action.title}"])
             row = ws.max_row
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(HEADERS))
             ws.cell(row, 1).font = Font(bold=True)
             ws.cell(row, 1).fill = PatternFill("solid", fgColor="F3F6F4")
-        ws.append(
+        append_row(
+            ws,
             [
                 task.code,
                 task.title,
@@ -64,7 +66,7 @@ def export_ledger(plan: Plan) -> bytes:
                 "、".join(d.name for d in leads(task)),
                 "、".join(d.name for d in cooperating(task)),
                 task.due_text or (task.due_date.isoformat() if task.due_date else ""),
-            ]
+            ],
         )
         for cell in ws[ws.max_row]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -124,7 +126,7 @@ def read_ledger(
     seen: set[str] = set()
     for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
         cells = [c for c in row[: len(HEADERS)]] + [None] * (len(HEADERS) - len(row[: len(HEADERS)]))
-        code_cell, title, text, lead_cell, coop_cell, due_cell = cells
+        code_cell, title, text, lead_cell, coop_cell, due_cell = (unescape_cell_text(c) for c in cells)
         if all(c is None or str(c).strip() == "" for c in cells):
             continue
         code_text = str(code_cell).strip() if code_cell is not None else ""
