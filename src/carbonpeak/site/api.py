@@ -10,9 +10,12 @@ import importlib
 
 from ninja import NinjaAPI
 
+from carbonpeak.core import api_errors
+
 api = NinjaAPI(
     title="carbonpeak API", version="1", description="县域碳达峰实施管理平台接口", urls_namespace="api"
 )
+api_errors.install(api)
 
 for _app in ("plans", "supervision", "accounting", "indicators", "enterprises", "monitoring", "scenarios"):
     try:
