@@ -91,7 +91,14 @@ def import_workbook(*, data: bytes, filename: str, user: Any) -> ImportReport:
     """
     import openpyxl
 
+    from carbonpeak.engine.filetypes import RejectedFile, check_zip_container
+
     report = ImportReport()
+    try:
+        check_zip_container(data, filename)
+    except RejectedFile as exc:
+        report.errors.append(str(exc))
+        raise ImportFailed(report) from None
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:

@@ -1000,6 +1000,12 @@ def import_observations(*, data: bytes, filename: str, user: Any) -> ImportResul
     name = filename or "上传文件"
     if not name.lower().endswith(".xlsx"):
         raise IndicatorInputError(f"文件“{name}”不是 .xlsx 格式的 Excel 文件，请使用下载的模板")
+    from carbonpeak.engine.filetypes import RejectedFile, check_zip_container
+
+    try:
+        check_zip_container(data, name)
+    except RejectedFile as exc:
+        raise IndicatorInputError(str(exc)) from None
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a broken or non-Excel file

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts.roles import Role, role_of
 from carbonpeak.accounts.typing import AuthenticatedHttpRequest
+from carbonpeak.core import uploads
 from carbonpeak.core.excel import xlsx_response
 from carbonpeak.core.permissions import rule_required
 from carbonpeak.engine import indicators as engine
@@ -168,6 +169,11 @@ def import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         upload = request.FILES.get("file")
         if upload is None:
             messages.error(request, "请选择要上传的 Excel 文件。")
+        elif (upload.size or 0) > uploads.INDICATOR_OBSERVATIONS_MB * uploads.MIB:
+            messages.error(
+                request,
+                uploads.size_error(upload.name or "", upload.size or 0, uploads.INDICATOR_OBSERVATIONS_MB),
+            )
         else:
             try:
                 result = services.import_observations(

@@ -559,6 +559,12 @@ def ingest_excel(*, enterprise: Enterprise, file: Any, user: Any, filename: str 
     """Readings from an .xlsx sheet with header row 计量点编码/meter, 时间/ts, 读数/value."""
     import openpyxl
 
+    from carbonpeak.engine.filetypes import RejectedFile, check_zip_container
+
+    try:
+        check_zip_container(file, filename)
+    except RejectedFile as exc:
+        raise IngestError(str(exc)) from None
     try:
         wb = openpyxl.load_workbook(file, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file

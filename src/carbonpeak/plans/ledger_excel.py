@@ -22,6 +22,7 @@ from carbonpeak.core.excel import append_row, unescape_cell_text
 from carbonpeak.core.numerals import cn_number as _cn_number
 from carbonpeak.engine.deadlines import DeadlineError, parse_due
 from carbonpeak.engine.departments import DepartmentRegistry
+from carbonpeak.engine.filetypes import RejectedFile, check_zip_container
 from carbonpeak.plans.models import Plan
 from carbonpeak.plans.services import TaskSpec, cooperating, leads, ledger_tasks
 
@@ -103,6 +104,10 @@ def read_ledger(
     normalised through ``registry``; a task must keep at least one lead department.
     """
     data = stream if isinstance(stream, bytes) else stream.read()
+    try:
+        check_zip_container(data, "任务台账")
+    except RejectedFile as exc:
+        raise LedgerFileError(str(exc)) from None
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:

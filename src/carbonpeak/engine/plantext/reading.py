@@ -114,6 +114,12 @@ def _read_docx(data: bytes, name: str) -> str:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    from carbonpeak.engine.filetypes import RejectedFile, check_zip_container
+
+    try:
+        check_zip_container(data, name)
+    except RejectedFile as exc:
+        raise PlanParseError(str(exc)) from None
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
