@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from carbonpeak.accounts.roles import Role
+from carbonpeak.core.roles import Role
 from tests.conftest import PASSWORD
 
 PAYLOAD = "<img src=x onerror=alert(1)>"
