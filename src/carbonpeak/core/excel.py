@@ -18,7 +18,14 @@ from django.http import HttpResponse
 
 from carbonpeak.core.tables import FORMULA_LEADERS, safe_cell_value, table_workbook
 
-__all__ = ["XLSX_MIME", "append_row", "safe_cell_value", "table_workbook", "unescape_cell_text", "xlsx_response"]
+__all__ = [
+    "XLSX_MIME",
+    "append_row",
+    "safe_cell_value",
+    "table_workbook",
+    "unescape_cell_text",
+    "xlsx_response",
+]
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
