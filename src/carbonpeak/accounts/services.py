@@ -30,10 +30,10 @@ class AccountError(Exception):
 
 
 def generate_password(length: int = 12) -> str:
-    """A random initial password with letters and digits (meets the length and numeric validators)."""
+    """A random initial password: upper- and lower-case letters and digits (meets every validator)."""
     while True:
         pw = "".join(secrets.choice(_ALPHABET) for _ in range(length))
-        if any(c.isdigit() for c in pw) and any(c.isalpha() for c in pw):
+        if any(c.isdigit() for c in pw) and any(c.isupper() for c in pw) and any(c.islower() for c in pw):
             return pw
 
 
