@@ -14,7 +14,7 @@ import re
 import secrets
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -555,8 +555,19 @@ def _record_corrections(
     return len(meter_id)
 
 
-def ingest_excel(*, enterprise: Enterprise, file: Any, user: Any, filename: str = "") -> IngestResult:
-    """Readings from an .xlsx sheet with header row 计量点编码/meter, 时间/ts, 读数/value."""
+def ingest_excel(
+    *,
+    enterprise: Enterprise,
+    file: Any,
+    user: Any,
+    filename: str = "",
+    progress: Callable[[int, int], None] | None = None,
+) -> IngestResult:
+    """Readings from an .xlsx sheet with header row 计量点编码/meter, 时间/ts, 读数/value.
+
+    ``progress(rows_read, total_rows)`` is called every 5,000 rows read (total from the
+    sheet's dimension; 0 when the file does not say) — used by background import jobs.
+    """
     import openpyxl
 
     from carbonpeak.engine.filetypes import RejectedFile, check_zip_container
@@ -577,7 +588,10 @@ def ingest_excel(*, enterprise: Enterprise, file: Any, user: Any, filename: str 
     columns = _map_header([str(h or "").strip() for h in header], filename)
     rows: list[dict[str, Any]] = []
     numbers: list[int] = []
+    total = max(0, (ws.max_row or 1) - 1)
     for line, values in enumerate(it, start=2):
+        if progress is not None and (line - 1) % 5000 == 0:
+            progress(line - 1, total)
         if values is None or all(v in (None, "") for v in values):
             continue
         row = {key: values[idx] if idx < len(values) else None for key, idx in columns.items()}
