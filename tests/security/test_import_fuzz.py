@@ -9,7 +9,9 @@ the JSON ingest API).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import itertools
 import json
 import re
 
@@ -236,8 +238,19 @@ def _stored() -> int:
             "SELECT count(*) FROM (SELECT DISTINCT meter_id, ts FROM read_parquet($f, hive_partitioning=false))",
             params={"f": files},
         )
-        .fetchone()[0]
+        .fetchall()[0][0]
     )
+
+
+_MINUTES = itertools.count()
+
+
+def _valid_row() -> list:
+    """A reading that must be stored, so the fuzz runs also exercise the storing path."""
+    ts = dt.datetime(2025, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=8))) + dt.timedelta(
+        minutes=15 * next(_MINUTES)
+    )
+    return ["E01-01", ts.isoformat(), 1.5]
 
 
 def _check_result(result, before: int) -> None:
@@ -256,6 +269,7 @@ def test_meter_reading_files(meter, office_user, tmp_path, rows, as_xlsx):
     before = _stored()
     batches = IngestBatch.objects.count()
     header = ["meter", "ts", "value"]
+    rows = [_valid_row(), *rows]
     try:
         if as_xlsx:
             result = services.ingest_excel(
@@ -275,6 +289,7 @@ def test_meter_reading_files(meter, office_user, tmp_path, rows, as_xlsx):
         assert _stored() == before and IngestBatch.objects.count() == batches
         return
     _check_result(result, before)
+    assert result.accepted >= 1 and _stored() > before  # the valid row is stored
 
 
 JSON = st.recursive(
