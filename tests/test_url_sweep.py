@@ -48,6 +48,7 @@ ENTERPRISE_NAMES = {
     "monitoring:tokens",
     "monitoring:reported",
     "monitoring:meter",
+    "monitoring:job",  # its own enterprise's background imports
     "monitoring:alarms",  # filtered to the user's own enterprise
     "monitoring:alarms_export",  # idem
     "evaluation:my_disclosures",  # its own enterprise's disclosures, grades and classes

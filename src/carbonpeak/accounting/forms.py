@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from django import forms
 
+from carbonpeak.core import uploads
 from carbonpeak.engine.factors import DATASETS
 
-_FILE_HELP = "CSV（UTF-8 或 GBK）或 Excel（.xlsx）"
+_FILE_HELP = f"CSV（UTF-8 或 GBK）或 Excel（.xlsx），不超过 {uploads.ACCOUNTING_FILE_MB} MB"
+_CAP = [uploads.max_upload_size(uploads.ACCOUNTING_FILE_MB)]
 
 
 class UploadForm(forms.Form):
     name = forms.CharField(
         label="数据集名称", max_length=200, required=False, help_text="留空则用能源数据文件名"
     )
-    energy = forms.FileField(label="能源消费数据（ENERGY）", help_text=_FILE_HELP)
-    economy = forms.FileField(label="经济数据（ECONOMY）", help_text=_FILE_HELP)
-    targets = forms.FileField(label="目标（TARGETS，可选）", required=False)
-    factors = forms.FileField(label="用户因子（FACTORS，可选）", required=False)
-    exclusions = forms.FileField(label="扣除项（EXCLUSIONS，可选）", required=False)
+    energy = forms.FileField(label="能源消费数据（ENERGY）", help_text=_FILE_HELP, validators=_CAP)
+    economy = forms.FileField(label="经济数据（ECONOMY）", help_text=_FILE_HELP, validators=_CAP)
+    targets = forms.FileField(label="目标（TARGETS，可选）", required=False, validators=_CAP)
+    factors = forms.FileField(label="用户因子（FACTORS，可选）", required=False, validators=_CAP)
+    exclusions = forms.FileField(label="扣除项（EXCLUSIONS，可选）", required=False, validators=_CAP)
     region = forms.CharField(label="电网因子地区", initial="湖南省", max_length=50)
     base_year = forms.IntegerField(label="基准年", initial=2020, min_value=1990, max_value=2100)
     dataset = forms.ChoiceField(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 from carbonpeak.core.fields import region_fk
 from carbonpeak.core.roles import Role
@@ -42,6 +45,7 @@ class User(AbstractUser):
     must_change_password = models.BooleanField("须修改初始密码", default=False)
     failed_login_count = models.PositiveIntegerField("连续登录失败次数", default=0)
     locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "账号"
@@ -49,3 +53,14 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def set_password(self, raw_password: str | None) -> None:
+        """Set the password and remember when (the expiry policy counts from here)."""
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def password_expired(self, *, max_age_days: int) -> bool:
+        """True when the password is older than ``max_age_days`` (0 = never expires)."""
+        if max_age_days <= 0 or self.password_changed_at is None:
+            return False
+        return timezone.now() - self.password_changed_at > dt.timedelta(days=max_age_days)

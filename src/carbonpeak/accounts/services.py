@@ -4,12 +4,14 @@ password reset, and the failed-login lock-out. Every change is audited."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 import secrets
 import string
+import time
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F
+from django.db import OperationalError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from carbonpeak.accounts.models import User
@@ -28,10 +30,10 @@ class AccountError(Exception):
 
 
 def generate_password(length: int = 12) -> str:
-    """A random initial password with letters and digits (meets the length and numeric validators)."""
+    """A random initial password: upper- and lower-case letters and digits (meets every validator)."""
     while True:
         pw = "".join(secrets.choice(_ALPHABET) for _ in range(length))
-        if any(c.isdigit() for c in pw) and any(c.isalpha() for c in pw):
+        if any(c.isdigit() for c in pw) and any(c.isupper() for c in pw) and any(c.islower() for c in pw):
             return pw
 
 
@@ -170,20 +172,46 @@ def locked_until(username: str, now: dt.datetime | None = None) -> dt.datetime |
 
 
 def register_failed_login(username: str) -> bool:
-    """Count a failed login; lock the account when the threshold is reached. Returns True if now locked."""
+    """Count a failed login; lock the account when the threshold is reached. Returns True if now locked.
+
+    Every failed attempt counts, also when many arrive at once: the count is one
+    ``UPDATE … SET failed_login_count = failed_login_count + 1`` (no read-modify-write),
+    the lock is a conditional ``UPDATE`` on the counted value, and on SQLite a transaction
+    that meets a locked database is retried (``LOGIN_DB_RETRIES``, short growing pauses)
+    instead of turning the login page into a server error.
+    """
+    for attempt in range(LOGIN_DB_RETRIES):
+        try:
+            return _count_failed_login(username)
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == LOGIN_DB_RETRIES - 1:
+                raise
+            time.sleep(0.02 * (attempt + 1) + random.random() * 0.05)  # noqa: S311 (jitter, not crypto)
+    return False  # pragma: no cover - the loop returns or raises
+
+
+#: How often a failed-login count is retried when SQLite reports "database is locked".
+LOGIN_DB_RETRIES = 20
+
+
+def _count_failed_login(username: str) -> bool:
     now = timezone.now()
     with transaction.atomic():
-        user = User.objects.select_for_update().filter(username=username).first()
-        if user is None:
-            return False
-        if user.locked_until and user.locked_until > now:
-            return True
-        User.objects.filter(pk=user.pk).update(failed_login_count=F("failed_login_count") + 1)
-        user.refresh_from_db(fields=["failed_login_count"])
-        if user.failed_login_count >= LOCKOUT_THRESHOLD:
-            user.locked_until = now + dt.timedelta(minutes=LOCKOUT_MINUTES)
-            user.failed_login_count = 0
-            user.save(update_fields=["locked_until", "failed_login_count"])
+        # The write comes first: the transaction never upgrades a read lock to a write
+        # lock, so SQLite's busy timeout applies instead of an immediate "locked" error.
+        counted = (
+            User.objects.filter(username=username)
+            .filter(Q(locked_until__isnull=True) | Q(locked_until__lte=now))
+            .update(failed_login_count=F("failed_login_count") + 1)
+        )
+        if not counted:
+            return User.objects.filter(username=username).exists()  # already locked (or no such user)
+        until = now + dt.timedelta(minutes=LOCKOUT_MINUTES)
+        locked = User.objects.filter(username=username, failed_login_count__gte=LOCKOUT_THRESHOLD).update(
+            locked_until=until, failed_login_count=0
+        )
+        if locked:
+            user = User.objects.get(username=username)
             audit.record(
                 user=None,
                 action="update",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
 from carbonpeak.accounts import services
+from carbonpeak.accounts.middleware import LAST_SEEN
 
 
 @receiver(user_login_failed)
@@ -18,3 +21,6 @@ def _on_failed(sender, credentials, request=None, **kwargs):
 @receiver(user_logged_in)
 def _on_success(sender, request, user, **kwargs):
     services.register_successful_login(user)
+    session = getattr(request, "session", None)
+    if session is not None:  # the idle timeout counts from the login (saved with the login's session)
+        session[LAST_SEEN] = time.time()

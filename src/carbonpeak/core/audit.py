@@ -12,9 +12,12 @@ import datetime as dt
 import decimal
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
 
-from carbonpeak.core.models import AuditEntry
+from carbonpeak.core.models import AuditChainHead, AuditEntry
+from carbonpeak.engine import hashchain
 
 
 def _jsonable(value: Any) -> Any:
@@ -63,14 +66,66 @@ def record(
         object_id = object_id if object_id is not None else instance.pk
         object_repr = object_repr if object_repr is not None else str(instance)
     authenticated = user is not None and getattr(user, "is_authenticated", False)
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
+        at=timezone.now(),
         user=user if authenticated else None,
         username=getattr(user, "username", "") if authenticated else "系统",
         action=action,
         object_type=object_type or "",
         object_id=str(object_id if object_id is not None else ""),
         object_repr=(object_repr or "")[:300],
-        before=_jsonable(before) if before is not None else None,
-        after=_jsonable(after) if after is not None else None,
+        before=_minimise(_jsonable(before)) if before is not None else None,
+        after=_minimise(_jsonable(after)) if after is not None else None,
         note=note[:500],
     )
+    with transaction.atomic():
+        # Write first (the head's counter), then read: the append holds the write lock
+        # before it reads the previous hash, so two appends never link to the same one.
+        AuditChainHead.objects.filter(pk=1).update(entries=F("entries") + 1)
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"entries": 1})
+        entry.prev_hash = head.hash or hashchain.GENESIS
+        entry.hash = hashchain.entry_hash(entry.prev_hash, entry.chain_payload())
+        entry.save()
+        head.hash = entry.hash
+        head.save(update_fields=["hash"])
+    return entry
+
+
+#: Fields holding personal data (phone numbers) that the append-only audit log keeps
+#: only masked: the log can never be deleted, so it must not become a copy of them.
+PERSONAL_FIELDS = ("phone", "contact_phone", "mobile")
+
+
+def mask_phone(value: Any) -> Any:
+    """``13812345678`` → ``138****5678``; short or empty values become ``****``/unchanged."""
+    if not isinstance(value, str) or not value:
+        return value
+    digits = value.strip()
+    return digits[:3] + "****" + digits[-4:] if len(digits) >= 8 else "****"
+
+
+def _minimise(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: mask_phone(v) if k in PERSONAL_FIELDS else _minimise(v) for k, v in data.items()}
+    return data
+
+
+def verify() -> tuple[int, AuditEntry | None]:
+    """Check the whole chain in id order: (entries checked, first entry that does not fit or None)."""
+    entries = AuditEntry.objects.order_by("id")
+    checked = 0
+    prev = hashchain.GENESIS
+    for entry in entries.iterator(chunk_size=2000):
+        if entry.prev_hash != prev or hashchain.entry_hash(prev, entry.chain_payload()) != entry.hash:
+            return checked, entry
+        prev = entry.hash
+        checked += 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and head.hash and head.hash != prev:
+        return checked, _missing_tail()
+    return checked, None
+
+
+def _missing_tail() -> AuditEntry:
+    """A stand-in for entries removed from the end of the chain (the head remembers them)."""
+    return AuditEntry(object_repr="（末尾的审计记录缺失：链头哈希与最后一条不符）")

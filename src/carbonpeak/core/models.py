@@ -9,6 +9,39 @@ from django.apps import apps
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
+
+
+def audit_chain_payload(entry: Any) -> dict[str, Any]:
+    """What an audit entry's hash covers; also used by the migration that chains old entries."""
+    import datetime as dt
+
+    at = entry.at.astimezone(dt.UTC).isoformat() if entry.at else None
+    return {
+        "at": at,
+        "username": entry.username,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "object_repr": entry.object_repr,
+        "before": entry.before,
+        "after": entry.after,
+        "note": entry.note,
+    }
+
+
+class AuditLogIsAppendOnly(Exception):
+    """Raised when code tries to change or delete an audit entry (MLPS: 审计记录不可篡改)."""
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    """Audit entries can be added and read; ``update()`` and ``delete()`` are refused."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise AuditLogIsAppendOnly("审计日志只能追加，不能修改")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditLogIsAppendOnly("审计日志只能追加，不能删除")
 
 
 def object_type_label(object_type: str) -> str:
@@ -23,8 +56,12 @@ def object_type_label(object_type: str) -> str:
 class AuditEntry(models.Model):
     """One create, change or delete of an audited object: who, when, before and after.
 
-    Entries are written only through :func:`carbonpeak.core.audit.record` and are never
-    edited from the UI (the admin registers them read-only).
+    Entries are written only through :func:`carbonpeak.core.audit.record` and are
+    append-only: ``save()`` of an existing entry, ``delete()`` and the queryset's
+    ``update()``/``delete()`` raise :class:`AuditLogIsAppendOnly`; the admin is
+    read-only. Each entry carries ``hash`` = SHA-256 of the previous entry's hash and
+    its own content (:mod:`carbonpeak.engine.hashchain`), so a change made behind the
+    ORM's back (SQL on the database file) is found by ``carbonpeak audit verify``.
     """
 
     class Action(models.TextChoices):
@@ -32,7 +69,7 @@ class AuditEntry(models.Model):
         UPDATE = "update", "修改"
         DELETE = "delete", "删除"
 
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -44,6 +81,10 @@ class AuditEntry(models.Model):
     before = models.JSONField("修改前", null=True, blank=True)
     after = models.JSONField("修改后", null=True, blank=True)
     note = models.CharField("说明", max_length=500, blank=True)
+    prev_hash = models.CharField("前一条哈希", max_length=64, blank=True, editable=False)
+    hash = models.CharField("本条哈希", max_length=64, blank=True, editable=False, db_index=True)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "审计日志"
@@ -57,6 +98,29 @@ class AuditEntry(models.Model):
     def object_type_label(self) -> str:
         """The object's kind in Chinese (情景版本), never the programmer's ``app.Model``."""
         return object_type_label(self.object_type)
+
+    def chain_payload(self) -> dict[str, Any]:
+        """The content the hash covers (every field a reader relies on, not the user FK)."""
+        return audit_chain_payload(self)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise AuditLogIsAppendOnly("审计日志只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditLogIsAppendOnly("审计日志只能追加，不能删除")
+
+
+class AuditChainHead(models.Model):
+    """The last hash of the audit chain; one row, locked by every append (no forks)."""
+
+    hash = models.CharField(max_length=64, blank=True)
+    entries = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "审计链头"
+        verbose_name_plural = "审计链头"
 
 
 class Region(models.Model):

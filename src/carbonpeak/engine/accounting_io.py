@@ -31,6 +31,7 @@ from carbonpeak.engine.accounting import (
     EnergyRow,
     ExclusionRow,
 )
+from carbonpeak.engine.filetypes import RejectedFile, check_zip_container
 
 ENERGY_COLUMNS = ("year", "sector", "carrier", "quantity", "unit")
 ECONOMY_COLUMNS = ("year", "gdp_10k_yuan", "gdp_constant_10k_yuan", "population")
@@ -128,6 +129,10 @@ def read_table(source: str | Path | bytes, filename: str | None = None) -> Table
     is_excel = filename.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK"
     raw_rows: list[tuple[int, list[Any]]] = []
     if is_excel:
+        try:
+            check_zip_container(data, filename)
+        except RejectedFile as exc:
+            raise AccountingError(str(exc), file=filename) from None
         try:
             from openpyxl import load_workbook
 

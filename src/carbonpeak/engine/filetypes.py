@@ -117,3 +117,75 @@ def zip_member_names(data: bytes | IO[bytes]) -> list[str]:
             return zf.namelist()
     except (zipfile.BadZipFile, OSError, ValueError):
         return []
+
+
+#: Largest total uncompressed size of an Office (ZIP) upload [bytes]. A 200,000-row
+#: meter workbook unpacks to about 30 MB; a "zip bomb" to gigabytes.
+MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024
+#: Largest compression ratio (uncompressed / compressed) of one member larger than
+#: :data:`RATIO_CHECK_FROM_BYTES`. Spreadsheet XML compresses 5-20 times; bombs 1,000 times.
+MAX_COMPRESSION_RATIO = 200
+#: Members smaller than this [bytes] are not ratio-checked (tiny parts compress extremely).
+RATIO_CHECK_FROM_BYTES = 1024 * 1024
+#: Most members an Office upload may have.
+MAX_ZIP_MEMBERS = 10_000
+
+
+def check_zip_container(
+    data: bytes | IO[bytes],
+    name: str,
+    *,
+    max_uncompressed_bytes: int = MAX_UNCOMPRESSED_BYTES,
+    max_ratio: float = MAX_COMPRESSION_RATIO,
+) -> None:
+    """Refuse an .xlsx/.docx whose unpacked size or compression ratio is out of bounds.
+
+    Reads only the ZIP central directory (declared sizes; :mod:`zipfile` refuses a member
+    whose data inflates beyond its declared size), so a bomb is refused in milliseconds,
+    before openpyxl or python-docx inflates anything. A file that is not a ZIP archive is
+    left to the reader (which reports it as not an Excel/Word file).
+
+    Parameters
+    ----------
+    data : bytes or binary file
+        The uploaded file (a file object is rewound afterwards).
+    name : str
+        The file name, for the message.
+    max_uncompressed_bytes : int
+        Limit of the members' total uncompressed size [bytes].
+    max_ratio : float
+        Limit of one member's compression ratio [-].
+
+    Raises
+    ------
+    RejectedFile
+        With a Chinese message naming the file and the reason.
+    """
+    label = name or "（未命名文件）"
+    source = io.BytesIO(data) if isinstance(data, bytes) else data
+    start = source.tell()
+    try:
+        with zipfile.ZipFile(source) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    finally:
+        source.seek(start)
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise RejectedFile(
+            f"文件“{label}”内含 {len(infos)} 个部件，超过 {MAX_ZIP_MEMBERS} 个的上限，已拒收。"
+        )
+    total = sum(i.file_size for i in infos)
+    if total > max_uncompressed_bytes:
+        raise RejectedFile(
+            f"文件“{label}”解压后为 {total / 1024 / 1024:.0f} MB，超过 {max_uncompressed_bytes / 1024 / 1024:.0f} MB 的上限，"
+            "已拒收；请拆分为多个文件后上传。"
+        )
+    for info in infos:
+        if info.file_size >= RATIO_CHECK_FROM_BYTES and info.file_size > max_ratio * max(
+            info.compress_size, 1
+        ):
+            raise RejectedFile(
+                f"文件“{label}”的压缩比异常（部件 {info.filename} 压缩比超过 {max_ratio:.0f} 倍），"
+                "疑似压缩炸弹，已拒收。"
+            )

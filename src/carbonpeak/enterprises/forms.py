@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from carbonpeak.core import uploads
 from carbonpeak.engine.uscc import check_uscc
 from carbonpeak.enterprises.models import Enterprise
 from carbonpeak.enterprises.services import validate_industry_code
@@ -41,4 +42,8 @@ class EnterpriseForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Excel 文件（.xlsx）")
+    file = forms.FileField(
+        label="Excel 文件（.xlsx）",
+        help_text=f"不超过 {uploads.ENTERPRISE_REGISTRY_MB} MB",
+        validators=[uploads.max_upload_size(uploads.ENTERPRISE_REGISTRY_MB)],
+    )

@@ -7,7 +7,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 
 from carbonpeak.core import audit
 from carbonpeak.engine.uscc import check_uscc
@@ -91,7 +91,14 @@ def import_workbook(*, data: bytes, filename: str, user: Any) -> ImportReport:
     """
     import openpyxl
 
+    from carbonpeak.engine.filetypes import RejectedFile, check_zip_container
+
     report = ImportReport()
+    try:
+        check_zip_container(data, filename)
+    except RejectedFile as exc:
+        report.errors.append(str(exc))
+        raise ImportFailed(report) from None
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:
@@ -148,8 +155,17 @@ def import_workbook(*, data: bytes, filename: str, user: Any) -> ImportReport:
                 except decimal.InvalidOperation:
                     report.errors.append(f"{where}：“{raw}”不是数字")
                     continue
-                if num < 0 or not num.is_finite():
+                if not num.is_finite():
+                    report.errors.append(f"{where}：“{raw}”不是数字")
+                    continue
+                if num < 0:
                     report.errors.append(f"{where}：不能为负数")
+                    continue
+                field_ = Enterprise._meta.get_field(f)
+                assert isinstance(field_, models.DecimalField)
+                limit = decimal.Decimal(10) ** ((field_.max_digits or 14) - (field_.decimal_places or 0))
+                if num >= limit:
+                    report.errors.append(f"{where}：“{raw}”超出范围（应小于 {limit:,.0f}）")
                     continue
                 values[f] = num.quantize(decimal.Decimal("0.01"))
             elif f == "annual_energy_year":

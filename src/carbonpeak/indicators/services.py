@@ -30,6 +30,7 @@ from carbonpeak.accounting import services as accounting_services
 from carbonpeak.accounting.models import Dataset
 from carbonpeak.core import audit
 from carbonpeak.core import notify as notify_mod
+from carbonpeak.core.excel import append_row
 from carbonpeak.core.models import Notification
 from carbonpeak.core.regions import home_region, home_region_code
 from carbonpeak.core.roles import Role, role_of
@@ -958,11 +959,11 @@ def template_workbook(indicators: Iterable[Indicator]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET_TITLE
-    ws.append(HEADERS)
+    append_row(ws, HEADERS)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for i in indicators:
-        ws.append([i.pk, i.name, i.unit, None, None, None, ""])
+        append_row(ws, [i.pk, i.name, i.unit, None, None, None, ""])
     for col, width in zip("ABCDEFG", (10, 48, 14, 8, 20, 14, 30), strict=True):
         ws.column_dimensions[col].width = width
     notes = wb.create_sheet("填写说明")
@@ -986,7 +987,8 @@ def export_workbook(rows: Sequence[IndicatorRow], observations: Iterable[Observa
     wb = Workbook()
     ws = wb.active
     ws.title = "指标"
-    ws.append(
+    append_row(
+        ws,
         [
             "指标编号",
             "指标名称",
@@ -1004,11 +1006,12 @@ def export_workbook(rows: Sequence[IndicatorRow], observations: Iterable[Observa
             "预计目标年值",
             "预测方法",
             "状态",
-        ]
+        ],
     )
     for row in rows:
         i, a = row.indicator, row.assessment
-        ws.append(
+        append_row(
+            ws,
             [
                 i.pk,
                 i.name,
@@ -1028,12 +1031,13 @@ def export_workbook(rows: Sequence[IndicatorRow], observations: Iterable[Observa
                 if a.projection
                 else "",
                 row.status,
-            ]
+            ],
         )
     ws2 = wb.create_sheet(SHEET_TITLE)
-    ws2.append([*HEADERS, "审核状态", "示例数据"])
+    append_row(ws2, [*HEADERS, "审核状态", "示例数据"])
     for o in observations:
-        ws2.append(
+        append_row(
+            ws2,
             [
                 o.indicator_id,
                 o.indicator.name,
@@ -1044,7 +1048,7 @@ def export_workbook(rows: Sequence[IndicatorRow], observations: Iterable[Observa
                 o.source,
                 o.get_state_display(),
                 "示例数据，仅供演示" if o.illustrative else "",
-            ]
+            ],
         )
     for sheet in (ws, ws2):
         for cell in sheet[1]:
@@ -1075,6 +1079,12 @@ def import_observations(*, data: bytes, filename: str, user: Any) -> ImportResul
     name = filename or "上传文件"
     if not name.lower().endswith(".xlsx"):
         raise IndicatorInputError(f"文件“{name}”不是 .xlsx 格式的 Excel 文件，请使用下载的模板")
+    from carbonpeak.engine.filetypes import RejectedFile, check_zip_container
+
+    try:
+        check_zip_container(data, name)
+    except RejectedFile as exc:
+        raise IndicatorInputError(str(exc)) from None
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a broken or non-Excel file

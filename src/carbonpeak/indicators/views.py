@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts.typing import AuthenticatedHttpRequest
+from carbonpeak.core import uploads
 from carbonpeak.core.excel import xlsx_response
 from carbonpeak.core.permissions import can, rule_required
 from carbonpeak.core.roles import Role, role_of
@@ -181,6 +182,11 @@ def import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         upload = request.FILES.get("file")
         if upload is None:
             messages.error(request, "请选择要上传的 Excel 文件。")
+        elif (upload.size or 0) > uploads.INDICATOR_OBSERVATIONS_MB * uploads.MIB:
+            messages.error(
+                request,
+                uploads.size_error(upload.name or "", upload.size or 0, uploads.INDICATOR_OBSERVATIONS_MB),
+            )
         else:
             try:
                 result = services.import_observations(

@@ -111,11 +111,14 @@ def _batch_schema() -> dict[str, Any]:
 
 @router.post(
     "/readings",
-    response={200: IngestOut, 207: IngestOut, 400: ErrorOut, 422: IngestOut},
+    response={200: IngestOut, 207: IngestOut, 400: ErrorOut, 401: ErrorOut, 413: ErrorOut, 422: IngestOut},
     summary="上传计量读数（批量）",
     description=(
         "接收一批读数（请求体见下，JSON）。合格读数全部保存，不合格读数逐条返回错误（序号、字段、中文说明）并拒收："
-        "全部合格返回 200，部分合格返回 207，全部不合格返回 422；请求体不是合法 JSON 或缺少 readings 列表返回 400。"
+        "全部合格返回 200，部分合格返回 207，全部不合格返回 422；请求体不是合法 JSON 或缺少 readings 列表返回 400；"
+        "令牌缺失或无效返回 401；请求体超过上限（默认 50 MiB）返回 413，请分批上传。所有错误都是 JSON，含中文 detail。"
+        "读数只接受数字或纯数字文本（如 12.5、-3、1e3）：千位分隔符、下划线、NaN、Infinity、布尔值按行拒收；"
+        "meter_id 只接受正整数。"
         "响应返回时，被接收的读数已写入磁盘（fsync），进程随即中断也不会丢失。"
         "同一计量点同一时间重复上报只计一次；值不同时以后到者为准，并记录更正。"
         "令牌只能写入本企业的计量点，其他企业的计量点按行拒收。"

@@ -7,7 +7,11 @@ class MonitoringConfig(AppConfig):
     verbose_name = "能耗在线监测"
 
     def ready(self) -> None:
+        from carbonpeak.core import backup
         from carbonpeak.core.navigation import NavItem, register
+        from carbonpeak.monitoring.backup import component
+
+        backup.register(component())
 
         register(
             NavItem("在线监测告警", "monitoring:alarms", order=61, roles=("office", "leader", "enterprise"))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from carbonpeak.core import uploads
 from carbonpeak.engine.energy import (
     IncompatibleUnitError,
     UnknownUnitError,
@@ -52,7 +53,11 @@ class ReplacementForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="读数文件（.csv 或 .xlsx）")
+    file = forms.FileField(
+        label="读数文件（.csv 或 .xlsx）",
+        help_text=f"不超过 {uploads.METER_READINGS_MB} MB",
+        validators=[uploads.max_upload_size(uploads.METER_READINGS_MB)],
+    )
 
 
 class TokenForm(forms.Form):

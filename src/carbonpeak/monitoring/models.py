@@ -269,3 +269,65 @@ class ReportedStatistic(models.Model):
     region_field = "enterprise__region"
     enterprise_path = "enterprise"
     objects = RegionScopedManager()
+
+
+class ImportJob(models.Model):
+    """A large meter-reading workbook imported in the background, with its progress.
+
+    The upload page stores the file and creates the job; a worker thread in the web
+    process (or ``carbonpeak monitoring jobs``) claims it, reports rows read, then stores
+    the readings through the same ``ingest_rows`` as any upload. See docs/monitoring.md.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "处理中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name="企业", on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    filename = models.CharField("文件名", max_length=200)
+    path = models.CharField("暂存文件", max_length=500)
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    total_rows = models.PositiveIntegerField("总行数（估计）", default=0)
+    rows_read = models.PositiveIntegerField("已读行数", default=0)
+    result = models.JSONField("结果", null=True, blank=True)
+    error = models.CharField("错误", max_length=500, blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("最近进度时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    region_field = "enterprise__region"
+    enterprise_path = "enterprise"
+    objects = RegionScopedManager()
+
+    class Meta:
+        verbose_name = "读数导入任务"
+        verbose_name_plural = "读数导入任务"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename}（{self.get_status_display()}）"
+
+    @property
+    def percent(self) -> int | None:
+        """Share of rows read [%]; None while the total is unknown."""
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total_rows:
+            return None
+        return min(99, int(100 * self.rows_read / self.total_rows))

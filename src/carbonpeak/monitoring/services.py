@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import re
 import secrets
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -69,7 +70,19 @@ MSG = {
     "ts_old": "读数时间早于2000年",
     "value_missing": "缺少读数",
     "value_bad": "读数不是有效数字",
+    "value_format": (
+        "读数不是有效数字：只能写阿拉伯数字、小数点、正负号或科学计数法（如 12.5、-3、1e3），"
+        "不能含千位分隔符、下划线、空格或全角数字，也不能是 NaN、Infinity"
+    ),
+    "value_range": "读数数字超出可表示的范围（绝对值应小于 1e308）",
+    "meter_id_bad": "计量点ID应为正整数（如 12），不能是小数、布尔值或带分隔符的文本",
 }
+
+#: A reading written as text: ASCII digits, one optional sign, decimal point, exponent.
+#: Python's float() also takes "1_000", "nan", "inf" and full-width digits; a data logger
+#: sending those means something else (or nothing), so they are row errors, not numbers.
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_INTEGER = re.compile(r"[0-9]+")
 
 
 # --------------------------------------------------------------------------- store
@@ -193,15 +206,52 @@ def _parse_ts(raw: Any) -> dt.datetime | None:
 
 
 def _parse_value(raw: Any) -> float:
+    """A reading as float; ``ValueError`` (message key in ``args[0]``) for anything else.
+
+    Accepts a JSON/Excel number or a plain decimal text (see ``_DECIMAL``); rejects
+    booleans, NaN and infinities, and integers too large for a double (``OverflowError``
+    of ``float()`` on a 400-digit integer became a server error).
+    """
+    if isinstance(raw, bool):
+        raise ValueError("value_bad")
+    if isinstance(raw, (int, float)):
+        try:
+            value = float(raw)
+        except OverflowError:
+            raise ValueError("value_range") from None
+    elif isinstance(raw, str) and _DECIMAL.fullmatch(raw.strip()):
+        value = float(raw.strip())
+        if not math.isfinite(value):
+            raise ValueError("value_range")
+    elif isinstance(raw, str):
+        try:  # something Python would read as a number ("1,2,3" once became 123): explain the form
+            float(raw.strip().replace(",", "").replace(" ", ""))
+        except ValueError:
+            raise ValueError("value_bad") from None
+        raise ValueError("value_format")
+    else:
+        raise ValueError("value_bad")
+    if not math.isfinite(value):
+        raise ValueError("value_bad")
+    return value
+
+
+def _parse_meter_id(raw: Any) -> int:
+    """A meter id: a positive JSON integer (4.0 from a spreadsheet too) or digits as text.
+
+    ``4.7`` used to become meter 4 and ``true`` meter 1; both are errors now.
+    """
     if isinstance(raw, bool):
         raise ValueError
-    if isinstance(raw, (int, float)):
-        value = float(raw)
-    elif isinstance(raw, str) and raw.strip():
-        value = float(raw.strip().replace(",", ""))
+    if isinstance(raw, int):
+        value = raw
+    elif isinstance(raw, float) and math.isfinite(raw) and raw.is_integer():
+        value = int(raw)
+    elif isinstance(raw, str) and _INTEGER.fullmatch(raw.strip()):
+        value = int(raw.strip())
     else:
         raise ValueError
-    if not math.isfinite(value):
+    if value <= 0:
         raise ValueError
     return value
 
@@ -260,9 +310,10 @@ def ingest_rows(
             meter = meters.get(str(code).strip())
         elif mid not in (None, ""):
             try:
-                meter = by_id.get(int(mid))
-            except (TypeError, ValueError):
-                meter = None
+                meter = by_id.get(_parse_meter_id(mid))
+            except ValueError:
+                errors.append(RowError(n, "meter_id", MSG["meter_id_bad"]))
+                continue
         else:
             errors.append(RowError(n, "meter", MSG["meter_missing"]))
             continue
@@ -297,8 +348,8 @@ def ingest_rows(
             continue
         try:
             value = _parse_value(raw_value)
-        except (TypeError, ValueError):
-            errors.append(RowError(n, "value", MSG["value_bad"]))
+        except ValueError as exc:
+            errors.append(RowError(n, "value", MSG[exc.args[0]]))
             continue
         reading_us = int(ts.timestamp() * 1_000_000)
         accepted[(meter.pk, reading_us)] = value
@@ -371,7 +422,10 @@ def _rows_fast_path(
         return None
     if not all(type(v) is float or type(v) is int for v in raw_values):
         return None
-    values = np.array(raw_values, dtype=np.float64)
+    try:
+        values = np.array(raw_values, dtype=np.float64)
+    except OverflowError:  # an integer beyond a double: the row loop reports it
+        return None
     if not np.isfinite(values).all():
         return None
     ts_us = np.array([int(s.timestamp() * 1_000_000) for s in stamps], dtype=np.int64)
@@ -502,10 +556,27 @@ def _record_corrections(
     return len(meter_id)
 
 
-def ingest_excel(*, enterprise: Enterprise, file: Any, user: Any, filename: str = "") -> IngestResult:
-    """Readings from an .xlsx sheet with header row 计量点编码/meter, 时间/ts, 读数/value."""
+def ingest_excel(
+    *,
+    enterprise: Enterprise,
+    file: Any,
+    user: Any,
+    filename: str = "",
+    progress: Callable[[int, int], None] | None = None,
+) -> IngestResult:
+    """Readings from an .xlsx sheet with header row 计量点编码/meter, 时间/ts, 读数/value.
+
+    ``progress(rows_read, total_rows)`` is called every 5,000 rows read (total from the
+    sheet's dimension; 0 when the file does not say) — used by background import jobs.
+    """
     import openpyxl
 
+    from carbonpeak.engine.filetypes import RejectedFile, check_zip_container
+
+    try:
+        check_zip_container(file, filename)
+    except RejectedFile as exc:
+        raise IngestError(str(exc)) from None
     try:
         wb = openpyxl.load_workbook(file, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file
@@ -518,7 +589,10 @@ def ingest_excel(*, enterprise: Enterprise, file: Any, user: Any, filename: str 
     columns = _map_header([str(h or "").strip() for h in header], filename)
     rows: list[dict[str, Any]] = []
     numbers: list[int] = []
+    total = max(0, (ws.max_row or 1) - 1)
     for line, values in enumerate(it, start=2):
+        if progress is not None and (line - 1) % 5000 == 0:
+            progress(line - 1, total)
         if values is None or all(v in (None, "") for v in values):
             continue
         row = {key: values[idx] if idx < len(values) else None for key, idx in columns.items()}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -20,7 +21,7 @@ from carbonpeak.core.excel import table_workbook, xlsx_response
 from carbonpeak.core.permissions import can, rule_required
 from carbonpeak.core.roles import Role, role_of
 from carbonpeak.enterprises.models import Enterprise
-from carbonpeak.monitoring import services
+from carbonpeak.monitoring import jobs, services
 from carbonpeak.monitoring.forms import (
     CloseAlarmForm,
     MeterForm,
@@ -29,7 +30,7 @@ from carbonpeak.monitoring.forms import (
     TokenForm,
     UploadForm,
 )
-from carbonpeak.monitoring.models import Alarm, ApiToken, IngestBatch, Meter, ReportedStatistic
+from carbonpeak.monitoring.models import Alarm, ApiToken, ImportJob, IngestBatch, Meter, ReportedStatistic
 
 
 def _enterprise(request: HttpRequest, pk: int, **_kwargs: object) -> Enterprise:
@@ -192,6 +193,9 @@ def upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         f = form.cleaned_data["file"]
         name = f.name
         try:
+            if name.lower().endswith(".xlsx") and f.size > jobs.BACKGROUND_FROM_BYTES:
+                job = jobs.submit_excel(enterprise=enterprise, upload=f, user=request.user, filename=name)
+                return redirect("monitoring:job", pk=job.pk)
             if name.lower().endswith(".xlsx"):
                 result = services.ingest_excel(
                     enterprise=enterprise, file=f, user=request.user, filename=name
@@ -258,3 +262,17 @@ def reported(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect("monitoring:reported", pk=enterprise.pk)
     rows = ReportedStatistic.objects.filter(enterprise=enterprise).order_by("-year", "-month", "carrier")
     return render(request, "monitoring/reported.html", {"enterprise": enterprise, "rows": rows, "form": form})
+
+
+def _job(request: HttpRequest, pk: Any) -> ImportJob:
+    return get_object_or_404(ImportJob.objects.visible_to(request.user).select_related("enterprise"), pk=pk)
+
+
+@rule_required("monitoring.manage_enterprise_data", _job)
+def job(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
+    """Progress and result of a background import (refreshes itself while it runs)."""
+    job = _job(request, pk)
+    running = job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
+    return render(
+        request, "monitoring/job.html", {"job": job, "running": running, "enterprise": job.enterprise}
+    )

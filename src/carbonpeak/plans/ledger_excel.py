@@ -19,9 +19,11 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils.exceptions import InvalidFileException
 
 from carbonpeak.core import registry
+from carbonpeak.core.excel import append_row, unescape_cell_text
 from carbonpeak.core.numerals import cn_number as _cn_number
 from carbonpeak.engine.deadlines import DeadlineError, parse_due
 from carbonpeak.engine.departments import DepartmentRegistry
+from carbonpeak.engine.filetypes import RejectedFile, check_zip_container
 from carbonpeak.plans.models import Plan, Task
 from carbonpeak.plans.services import TaskSpec, cooperating, leads, ledger_tasks
 
@@ -55,11 +57,11 @@ def export_ledger(plan: Plan) -> bytes:
     tasks = list(ledger_tasks(plan))
     info = task_ledger_info(tasks)
     ncols = len(HEADERS) + len(PROGRESS_HEADERS)
-    ws.append([f"{plan.title} 任务台账"])
+    append_row(ws, [f"{plan.title} 任务台账"])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append([*HEADERS, *PROGRESS_HEADERS])
+    append_row(ws, [*HEADERS, *PROGRESS_HEADERS])
     for cell in ws[2]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="E2EFE6")
@@ -69,12 +71,13 @@ def export_ledger(plan: Plan) -> bytes:
     for task in tasks:
         if task.action_id != current_action:
             current_action = task.action_id
-            ws.append([f"（{_cn_number(task.action.number)}）{task.action.title}"])
+            append_row(ws, [f"（{_cn_number(task.action.number)}）{task.action.title}"])
             row = ws.max_row
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
             ws.cell(row, 1).font = Font(bold=True)
             ws.cell(row, 1).fill = PatternFill("solid", fgColor="F3F6F4")
-        ws.append(
+        append_row(
+            ws,
             [
                 task.code,
                 task.title,
@@ -83,7 +86,7 @@ def export_ledger(plan: Plan) -> bytes:
                 "、".join(d.name for d in cooperating(task)),
                 task.due_text or (task.due_date.isoformat() if task.due_date else ""),
                 *_progress_cells(info.get(task.pk, {})),
-            ]
+            ],
         )
         for cell in ws[ws.max_row]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -131,6 +134,10 @@ def read_ledger(
     """
     data = stream if isinstance(stream, bytes) else stream.read()
     try:
+        check_zip_container(data, "任务台账")
+    except RejectedFile as exc:
+        raise LedgerFileError(str(exc)) from None
+    try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise LedgerFileError("无法读取该文件：请上传由本平台导出并编辑后的 .xlsx 任务台账") from exc
@@ -153,7 +160,7 @@ def read_ledger(
     seen: set[str] = set()
     for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
         cells = [c for c in row[: len(HEADERS)]] + [None] * (len(HEADERS) - len(row[: len(HEADERS)]))
-        code_cell, title, text, lead_cell, coop_cell, due_cell = cells
+        code_cell, title, text, lead_cell, coop_cell, due_cell = (unescape_cell_text(c) for c in cells)
         if all(c is None or str(c).strip() == "" for c in cells):
             continue
         code_text = str(code_cell).strip() if code_cell is not None else ""

@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 
+from carbonpeak.core import uploads
 from carbonpeak.engine import measures as measures_engine
 from carbonpeak.engine.projection import LEVERS
 from carbonpeak.scenarios import spec
@@ -158,7 +159,9 @@ def apply_entries(data: dict[str, Any], posted: dict[str, str]) -> tuple[dict[st
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label="情景文件（TOML）", help_text="格式见“情景文件说明”；可先下载现有情景的 TOML 修改"
+        label="情景文件（TOML）",
+        help_text="格式见“情景文件说明”；可先下载现有情景的 TOML 修改",
+        validators=[uploads.max_upload_size(uploads.SCENARIO_TOML_MB)],
     )
     note = forms.CharField(label="说明", max_length=300, required=False)
 

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from carbonpeak.accounts.typing import AuthenticatedHttpRequest
-from carbonpeak.core.excel import table_workbook, xlsx_response
+from carbonpeak.core.excel import append_row, table_workbook, xlsx_response
 from carbonpeak.core.permissions import can, rule_required
 from carbonpeak.engine import lmdi
 from carbonpeak.engine.measures import KINDS as MEASURE_KINDS
@@ -196,11 +196,11 @@ def add_sheets(data: bytes, sheets: list[tuple[str, list[str], list[list[Any]]]]
     wb = load_workbook(io.BytesIO(data))
     for title, headers, rows in sheets:
         ws = wb.create_sheet(title[:31])
-        ws.append(headers)
+        append_row(ws, headers)
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            ws.append(row)
+            append_row(ws, row)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

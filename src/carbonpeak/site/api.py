@@ -12,6 +12,8 @@ from ninja import NinjaAPI, Swagger
 
 from carbonpeak.core import api_errors
 
+from carbonpeak.core import api_errors
+
 api = NinjaAPI(
     title="carbonpeak API",
     version="1",

@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "carbonpeak.core.middleware.ContentSecurityPolicyMiddleware",
+    "carbonpeak.core.api_errors.ApiJsonErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -113,6 +114,8 @@ MIDDLEWARE = [
     "carbonpeak.core.regions.RegionMiddleware",
     "carbonpeak.accounts.middleware.ForcePasswordChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "carbonpeak.accounts.middleware.SessionIdleTimeoutMiddleware",
+    "carbonpeak.accounts.middleware.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -164,7 +167,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "carbonpeak.accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
 ]
+# MLPS level 3 (docs/security.md): passwords expire, idle sessions end.
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("CARBONPEAK_PASSWORD_MAX_AGE_DAYS", "90"))
+SESSION_IDLE_TIMEOUT_MINUTES = int(os.environ.get("CARBONPEAK_SESSION_IDLE_MINUTES", "30"))
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -14,7 +14,7 @@ class SupervisionConfig(AppConfig):
         register(NavItem("督办单", "supervision:notices", 31, staff))
         register(NavItem("考核排名", "supervision:assessment", 32, staff))
         register(NavItem("通知", "supervision:notifications", 33, staff))
-        register(NavItem("审计日志", "supervision:audit", 910, ("office",)))
+        register(NavItem("审计日志", "supervision:audit", 910, ("office", "auditor")))
 
         from carbonpeak.core import registry
         from carbonpeak.supervision.services import ledger_info

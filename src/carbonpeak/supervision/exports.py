@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
 from carbonpeak.core.formatting import excel_number_format
+from carbonpeak.core.excel import append_row
 
 
 def workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], note: str = "") -> bytes:
@@ -19,13 +20,13 @@ def workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], 
     wb = Workbook()
     ws = wb.active
     ws.title = title[:31]
-    ws.append(list(headers))
+    append_row(ws, headers)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     widths = [len(str(h)) * 2 + 2 for h in headers]
     for row in rows:
         values = list(row)
-        ws.append(values)
+        append_row(ws, values)
         for cell in ws[ws.max_row]:
             number_format = excel_number_format(cell.value)
             if number_format:
@@ -36,7 +37,7 @@ def workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], 
         ws.column_dimensions[ws.cell(row=1, column=i + 1).column_letter].width = w
     if note:
         ws.append([])
-        ws.append([note])
+        append_row(ws, [note])
     ws.freeze_panes = "A2"
     buf = io.BytesIO()
     wb.save(buf)

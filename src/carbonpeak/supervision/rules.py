@@ -18,6 +18,7 @@ from carbonpeak.core.roles import (
     in_own_region,
     in_region_below,
     in_scope,
+    is_auditor,
     is_department_user,
     is_leader,
     is_office,
@@ -128,4 +129,6 @@ rules.add_perm("supervision.close_notice", is_office & issued_here & notice_open
 rules.add_perm("supervision.view_assessment", (is_office | is_leader | is_department_user) & in_scope)
 rules.add_perm("supervision.edit_weights", own_office)
 rules.add_perm("supervision.dispatch_report", is_reader)
-rules.add_perm("supervision.view_audit", own_office)
+# MLPS separation of duties: the auditor (审计管理员) reads the audit log; the system and
+# security administrators do not (docs/security.md). Nobody can change or delete it.
+rules.add_perm("supervision.view_audit", own_office | is_auditor)

@@ -18,6 +18,12 @@
     charts.push(chart);
     return chart;
   }
+  // Tooltip formatters return HTML: every string that came from a user (task and action titles,
+  // indicator names and units, department names) goes through esc() first.
+  var ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+  function esc(v) {
+    return String(v === null || v === undefined ? "" : v).replace(/[&<>"']/g, function (ch) { return ESCAPES[ch]; });
+  }
   function fmt(v) {
     if (v === null || v === undefined) return "—";
     var a = Math.abs(v);
@@ -54,7 +60,7 @@
     if (c.projection.length) series.push({ name: "按趋势预计", type: "line", data: c.projection, symbol: "none", lineStyle: { type: "dotted", width: 2 } });
     if (c.target) series.push({ name: "目标", type: "scatter", data: [c.target], symbol: "diamond", symbolSize: 14 });
     make(el, {
-      tooltip: { trigger: "item", formatter: function (p) { return p.seriesName + "<br>" + p.value[0] + "：" + fmt(p.value[1]) + " " + c.unit; } },
+      tooltip: { trigger: "item", formatter: function (p) { return esc(p.seriesName) + "<br>" + esc(p.value[0]) + "：" + esc(fmt(p.value[1])) + " " + esc(c.unit); } },
       legend: { top: 0 },
       grid: { left: 60, right: 20, top: 40, bottom: 30 },
       xAxis: yearAxis(),
@@ -112,7 +118,7 @@
       if ((el = document.getElementById("chart-tasks-action"))) {
         make(el, {
           tooltip: { trigger: "axis", axisPointer: { type: "shadow" },
-                     formatter: function (ps) { var i = ps[0].dataIndex; return d.tasks.action_titles[i] + "<br>" + ps.map(function (p) { return p.marker + p.seriesName + "：" + p.value; }).join("<br>"); } },
+                     formatter: function (ps) { var i = ps[0].dataIndex; return esc(d.tasks.action_titles[i]) + "<br>" + ps.map(function (p) { return p.marker + esc(p.seriesName) + "：" + esc(p.value); }).join("<br>"); } },
           legend: { top: 0 },
           grid: { left: 35, right: 10, top: 35, bottom: 25 },
           xAxis: { type: "category", data: d.tasks.actions },

@@ -31,11 +31,20 @@ class Command(BaseCommand):
             "check", help="检查停报、完整率、突变、负增量、长期不变、报表一致性、预算进度并生成告警"
         )
         check.add_argument("--json", action="store_true", help="以 JSON 输出新增告警数")
+        sub.add_parser(
+            "jobs", help="运行排队中的后台读数导入任务，并重新排队处理进程已中断的任务（适合 cron 每 5 分钟）"
+        )
 
     def handle(self, *args, **opts):
         action = opts["action"]
         if action == "ingest":
             return self._ingest(opts)
+        if action == "jobs":
+            from carbonpeak.monitoring import jobs
+
+            ran = jobs.run_pending()
+            self.stdout.write(f"后台导入任务：本次处理 {ran} 个")
+            return None
         if action == "compact":
             try:
                 stats = services.get_store().compact()

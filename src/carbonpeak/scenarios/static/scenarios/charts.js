@@ -5,6 +5,10 @@
     var el = document.getElementById(id);
     return el ? JSON.parse(el.textContent) : null;
   }
+  var ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+  function esc(v) { // tooltip formatters return HTML: escape every label that is not ours
+    return String(v === null || v === undefined ? "" : v).replace(/[&<>"']/g, function (ch) { return ESCAPES[ch]; });
+  }
   function wan(v) { return v === null || v === undefined ? null : Math.round(v / 100) / 100; } // t -> 万吨, 2 dp
   function chart(id) {
     var el = document.getElementById(id);
@@ -41,7 +45,7 @@
     c.setOption({
       tooltip: { trigger: "axis", formatter: function (ps) {
         var i = ps[0].dataIndex, y = years[i];
-        return y + "年<br>P5：" + wan(d.fan[y].p5) + " 万吨<br>P50：" + wan(d.fan[y].p50) + " 万吨<br>P95：" + wan(d.fan[y].p95) + " 万吨<br>情景路径：" + wan(d.total[i]) + " 万吨";
+        return esc(y) + "年<br>P5：" + wan(d.fan[y].p5) + " 万吨<br>P50：" + wan(d.fan[y].p50) + " 万吨<br>P95：" + wan(d.fan[y].p95) + " 万吨<br>情景路径：" + wan(d.total[i]) + " 万吨";
       } },
       legend: { top: 0, data: ["P5–P95 区间", "中位数 P50", "情景路径"] },
       grid: { top: 50, left: 60, right: 20, bottom: 30 },
@@ -113,9 +117,9 @@
     c.setOption({
       tooltip: { trigger: "axis", formatter: function (ps) {
         var i = ps[0].dataIndex;
-        if (i === 0) return labels[i] + "：" + wan(d.start) + " 万吨";
-        if (i === labels.length - 1) return labels[i] + "：" + wan(d.end) + " 万吨";
-        return labels[i] + "：" + (d.values[i - 1] >= 0 ? "+" : "") + wan(d.values[i - 1]) + " 万吨";
+        if (i === 0) return esc(labels[i]) + "：" + wan(d.start) + " 万吨";
+        if (i === labels.length - 1) return esc(labels[i]) + "：" + wan(d.end) + " 万吨";
+        return esc(labels[i]) + "：" + (d.values[i - 1] >= 0 ? "+" : "") + wan(d.values[i - 1]) + " 万吨";
       } },
       grid: { top: 30, left: 60, right: 20, bottom: 80 },
       xAxis: { type: "category", data: labels, axisLabel: { interval: 0, rotate: 20 } }, yAxis: unit,
