@@ -12,8 +12,6 @@ from ninja import NinjaAPI, Swagger
 
 from carbonpeak.core import api_errors
 
-from carbonpeak.core import api_errors
-
 api = NinjaAPI(
     title="carbonpeak API",
     version="1",

@@ -9,8 +9,8 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
-from carbonpeak.core.formatting import excel_number_format
 from carbonpeak.core.excel import append_row
+from carbonpeak.core.formatting import excel_number_format
 
 
 def workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], note: str = "") -> bytes:
