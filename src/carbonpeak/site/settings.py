@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "carbonpeak.enterprises",
     "carbonpeak.monitoring",
     "carbonpeak.scenarios",
+    "carbonpeak.credits",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,7 @@ _APP_PREFIXES = {
     "enterprises": "enterprises/",
     "monitoring": "monitoring/",
     "scenarios": "scenarios/",
+    "credits": "credits/",
 }
 for _app, _prefix in _APP_PREFIXES.items():
     try:

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class CreditsConfig(AppConfig):
+    name = "carbonpeak.credits"
+    label = "credits"
+    verbose_name = "碳普惠"
+
+    def ready(self) -> None:
+        from carbonpeak.core.navigation import NavItem, register
+
+        register(NavItem("碳普惠", "credits:office", order=75, roles=("office", "leader")))

@@ -1,0 +1,394 @@
+"""Partner ingest: signed batches of activity records, assessed and credited in one transaction.
+
+Signature: ``X-Partner-Key`` (the partner's key id), ``X-Timestamp`` (Unix seconds) and
+``X-Signature`` = hex HMAC-SHA256 of ``"<timestamp>." + body`` under the partner secret.
+A timestamp more than :data:`REPLAY_WINDOW_S` from the platform clock is refused, so a
+captured request cannot be replayed later; inside the window a replay is harmless
+because records are idempotent by ``(partner, record_id)``.
+
+The partner secret is never stored: it is derived from the platform key, the key id and
+a per-partner salt (:func:`partner_secret`), shown to the office once and rotated by a
+new salt.
+
+Durability: a batch is one transaction: activities, ledger entries (chain lock held),
+batch record and alarms commit together before the response is sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import math
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from carbonpeak.core import audit
+from carbonpeak.core.errors import UserError
+from carbonpeak.credits.models import (
+    Activity,
+    ActivityType,
+    IngestBatch,
+    LedgerEntry,
+    Methodology,
+    Partner,
+    PartnerAlarm,
+    Resident,
+)
+from carbonpeak.credits.services import ledger
+from carbonpeak.credits.services.keys import keyed_hash
+from carbonpeak.credits.services.methodologies import engine_versions
+from carbonpeak.credits.services.residents import phone_hash
+from carbonpeak.engine import carbon_inclusive as ci
+
+REPLAY_WINDOW_S = 300
+MAX_RECORDS = 5000
+MAX_ERRORS_REPORTED = 1000
+#: A reject-rate alarm needs a batch of at least this many records (platform rule).
+ALARM_MIN_RECORDS = 20
+FRAUD_REASONS = frozenset({"duplicate", "overlap", "end_before_start", "future"})
+_ACTIVITY_TYPES = frozenset(ActivityType.values)
+
+
+class SignatureError(UserError):
+    """The request is not signed by an active partner within the replay window (HTTP 401)."""
+
+
+# ----------------------------------------------------------------------------- partners
+def partner_secret(partner: Partner) -> str:
+    return keyed_hash("partner", f"{partner.key_id}:{partner.secret_salt}")
+
+
+def sign(secret: str, timestamp: str | int, body: bytes) -> str:
+    """Hex HMAC-SHA256 of ``"<timestamp>." + body`` (what a partner puts in X-Signature)."""
+    return hmac.new(secret.encode(), str(timestamp).encode() + b"." + body, hashlib.sha256).hexdigest()
+
+
+def create_partner(
+    *, region: Any, name: str, kind: str, activity_types: list[str], user: Any, contact: str = ""
+) -> tuple[Partner, str]:
+    """Register a partner; returns it and its secret (shown once). Side effects: row, audit."""
+    name = name.strip()
+    if not name:
+        raise UserError("请填写合作方名称")
+    bad = [t for t in activity_types if t not in _ACTIVITY_TYPES]
+    if bad or not activity_types:
+        raise UserError("请选择合作方可上报的活动类型")
+    with transaction.atomic():
+        p = Partner.objects.create(
+            region=region,
+            name=name,
+            kind=kind,
+            activity_types=list(activity_types),
+            key_id="cip_" + secrets.token_hex(8),
+            secret_salt=secrets.token_hex(16),
+            contact=contact.strip(),
+        )
+        audit.record(user=user, action="create", instance=p, after={"name": name, "key_id": p.key_id})
+    return p, partner_secret(p)
+
+
+def rotate_secret(*, partner: Partner, user: Any) -> str:
+    """A new secret (the old one stops working at once). Side effects: row, audit."""
+    with transaction.atomic():
+        partner.secret_salt = secrets.token_hex(16)
+        partner.save(update_fields=["secret_salt"])
+        audit.record(user=user, action="update", instance=partner, note="更换接口密钥")
+    return partner_secret(partner)
+
+
+def set_active(*, partner: Partner, active: bool, user: Any) -> None:
+    with transaction.atomic():
+        partner.active = active
+        partner.save(update_fields=["active"])
+        audit.record(user=user, action="update", instance=partner, after={"active": active})
+
+
+def _raise_alarm(partner: Partner, kind: str, message: str) -> None:
+    """One open alarm per partner and kind: a repeat updates its message."""
+    updated = PartnerAlarm.objects.filter(partner=partner, kind=kind, closed_at__isnull=True).update(
+        message=message[:300]
+    )
+    if not updated:
+        PartnerAlarm.objects.create(partner=partner, kind=kind, message=message[:300])
+
+
+def authenticate(
+    *, key_id: str | None, timestamp: str | None, signature: str | None, body: bytes, now: dt.datetime | None = None
+) -> Partner:
+    """The partner that signed this request. Raises SignatureError (Chinese) otherwise."""
+    if not key_id or not timestamp or not signature:
+        raise SignatureError("缺少 X-Partner-Key、X-Timestamp 或 X-Signature 请求头")
+    partner = Partner.objects.select_related("region").filter(key_id=key_id.strip()).first()
+    if partner is None or not partner.active:
+        raise SignatureError("接口密钥ID无效或合作方已停用")
+    try:
+        ts = int(timestamp)
+    except ValueError:
+        raise SignatureError("X-Timestamp 应为 Unix 时间戳（秒）") from None
+    now = now or timezone.now()
+    if abs(now.timestamp() - ts) > REPLAY_WINDOW_S:
+        raise SignatureError(f"X-Timestamp 与平台时间相差超过{REPLAY_WINDOW_S}秒，请校准时钟后重新签名")
+    if not hmac.compare_digest(sign(partner_secret(partner), timestamp, body), signature.strip().lower()):
+        with transaction.atomic():
+            _raise_alarm(partner, PartnerAlarm.Kind.AUTH, f"{now:%Y-%m-%d %H:%M} 收到签名不正确的请求")
+        raise SignatureError("签名不正确：应为 HMAC-SHA256(密钥, 时间戳 + \".\" + 请求体) 的十六进制")
+    return partner
+
+
+# ----------------------------------------------------------------------------- records
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    record_id: str
+    field: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "record_id": self.record_id, "field": self.field, "message": self.message}
+
+
+@dataclass
+class IngestResult:
+    batch_id: int | None
+    received: int
+    credited: int = 0
+    capped: int = 0
+    rejected: int = 0
+    repeated: int = 0
+    points: int = 0
+    reduction_kg: float = 0.0
+    errors: list[RowError] = field(default_factory=list)
+    results: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _time(value: Any) -> dt.datetime:
+    if not isinstance(value, str):
+        raise ValueError("应为 ISO 8601 时间字符串")
+    t = parse_datetime(value)
+    if t is None:
+        raise ValueError("不是有效的 ISO 8601 时间")
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=ci.BEIJING)
+    return t
+
+
+def _parse(i: int, row: Any, allowed: set[str]) -> tuple[dict[str, Any] | None, RowError | None]:
+    if not isinstance(row, dict):
+        return None, RowError(i, "", "", "记录应为 JSON 对象")
+    rid = row.get("record_id")
+    rid_s = str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else ""
+    if not rid_s or len(rid_s) > 64:
+        return None, RowError(i, "", "record_id", "缺少合作方记录号（1-64个字符）")
+
+    def err(f: str, m: str) -> tuple[None, RowError]:
+        return None, RowError(i, rid_s, f, m)
+
+    atype = row.get("activity_type")
+    if atype not in _ACTIVITY_TYPES:
+        return err("activity_type", "活动类型无效")
+    if atype not in allowed:
+        return err("activity_type", "本合作方无权上报该类活动")
+    phone = row.get("phone")
+    if not isinstance(phone, str) or len(phone) != 11 or not phone.isdigit():
+        return err("phone", "应为居民注册的11位手机号码")
+    try:
+        start = _time(row.get("start"))
+    except ValueError as e:
+        return err("start", f"开始时间{e}")
+    end = None
+    if row.get("end") is not None:
+        try:
+            end = _time(row["end"])
+        except ValueError as e:
+            return err("end", f"结束时间{e}")
+    elif atype in ("bus", "metro", "cycling", "ebike", "nev", "walking"):
+        return err("end", "出行记录须有结束时间")
+    q = row.get("quantity")
+    if isinstance(q, bool) or not isinstance(q, (int, float)) or not math.isfinite(q):
+        return err("quantity", "活动量应为数字")
+    ev = row.get("evidence", {})
+    if not isinstance(ev, dict):
+        return err("evidence", "evidence 应为 JSON 对象")
+    return {
+        "row": i,
+        "record_id": rid_s,
+        "phone_hash": phone_hash(phone),
+        "activity_type": atype,
+        "start": start,
+        "end": end,
+        "quantity": float(q),
+        "evidence": ev,
+    }, None
+
+
+def ingest(*, partner: Partner, rows: list[Any], now: dt.datetime | None = None) -> IngestResult:
+    """Assess and credit a batch of activity records from ``partner``.
+
+    Per record: a parse error is reported and nothing stored; a record id already
+    received is reported as ``repeated`` with its earlier outcome and not stored again;
+    every other record is stored with its assessment (credited, capped, rejected by a
+    fraud rule or for lack of a methodology) and credited records get a ledger entry.
+
+    Side effects (one transaction): Activity rows, LedgerEntry rows (chain lock held),
+    one IngestBatch, partner.last_seen_at, at most one alarm per kind.
+    """
+    now = now or timezone.now()
+    if len(rows) > MAX_RECORDS:
+        raise UserError(f"每批最多 {MAX_RECORDS} 条记录，本批 {len(rows)} 条")
+    result = IngestResult(batch_id=None, received=len(rows))
+    allowed = set(partner.activity_types)
+    parsed: list[dict[str, Any]] = []
+    seen_ids: set[str] = set()
+    for i, row in enumerate(rows):
+        rec, error = _parse(i, row, allowed)
+        if error is not None:
+            result.errors.append(error)
+        elif rec is not None:
+            if rec["record_id"] in seen_ids:
+                result.errors.append(RowError(i, rec["record_id"], "record_id", "本批内记录号重复"))
+                continue
+            seen_ids.add(rec["record_id"])
+            parsed.append(rec)
+    region = partner.region
+    methodologies = {m.activity_type: m for m in Methodology.objects.filter(region=region)}
+    versions = engine_versions(region)
+
+    with transaction.atomic():
+        head = ledger.lock_chain(region)
+        # Idempotency: records already received keep their first outcome.
+        earlier = {
+            rid: status
+            for rid, status in Activity.objects.filter(
+                partner=partner, record_id__in=[r["record_id"] for r in parsed]
+            ).values_list("record_id", "status")
+        }
+        residents = dict(
+            Resident.objects.filter(
+                phone_hash__in={r["phone_hash"] for r in parsed}, withdrawn_at__isnull=True, region=region
+            ).values_list("phone_hash", "id")
+        )
+        fresh: list[dict[str, Any]] = []
+        for r in parsed:
+            if r["record_id"] in earlier:
+                result.repeated += 1
+                result.results.append(
+                    {"row": r["row"], "record_id": r["record_id"], "status": "repeated", "earlier": earlier[r["record_id"]]}
+                )
+                continue
+            rid = residents.get(r["phone_hash"])
+            if rid is None:
+                result.errors.append(RowError(r["row"], r["record_id"], "phone", "该手机号未开通本县碳普惠账户或已撤回同意"))
+                continue
+            m = methodologies.get(r["activity_type"])
+            missing = [k for k in (m.evidence_required if m else []) if k not in r["evidence"]]
+            if missing:
+                result.errors.append(
+                    RowError(r["row"], r["record_id"], "evidence", "缺少证明字段：" + "、".join(missing))
+                )
+                continue
+            r["resident_id"] = rid
+            fresh.append(r)
+
+        acts = [
+            ci.Activity(r["row"], r["resident_id"], r["activity_type"], r["start"], r["end"], r["quantity"])
+            for r in fresh
+        ]
+        prior: list[ci.Activity] = []
+        counted: dict[tuple, float] = defaultdict(float)
+        if acts:
+            lo = min(a.start for a in acts) - dt.timedelta(days=2)
+            hi = max(a.end or a.start for a in acts) + dt.timedelta(days=2)
+            for pk, res, atype, s, e, q, vid, cq in Activity.objects.filter(
+                resident_id__in={a.resident for a in acts},
+                started_at__gte=lo,
+                started_at__lt=hi,
+                status__in=(Activity.Status.CREDITED, Activity.Status.CAPPED),
+            ).values_list("pk", "resident_id", "activity_type", "started_at", "ended_at", "quantity", "version_id", "counted_quantity"):
+                prior.append(ci.Activity(("db", pk), res, atype, s, e, q))
+                if vid is not None:
+                    counted[(res, vid, ci.beijing_day(s))] += cq
+        assessments = ci.assess(acts, versions=versions, now=now, prior=prior, counted_today=counted)
+
+        batch = IngestBatch.objects.create(
+            partner=partner, received_at=now, received=len(rows), credited=0, capped=0, rejected=0, repeated=0
+        )
+        objs = []
+        fraud_hits = 0
+        for r, a in zip(fresh, assessments, strict=True):
+            objs.append(
+                Activity(
+                    region_id=region.pk,
+                    partner_id=partner.pk,
+                    batch_id=batch.pk,
+                    record_id=r["record_id"],
+                    resident_id=r["resident_id"],
+                    activity_type=r["activity_type"],
+                    started_at=r["start"],
+                    ended_at=r["end"],
+                    quantity=r["quantity"],
+                    evidence=r["evidence"],
+                    version_id=a.version_key,
+                    status=a.status,
+                    reason=a.reason,
+                    counted_quantity=a.counted_quantity,
+                    baseline_kg=a.baseline_kg,
+                    project_kg=a.project_kg,
+                    reduction_kg=a.reduction_kg,
+                    points=a.points,
+                )
+            )
+            if a.status == ci.CREDITED:
+                result.credited += 1
+            elif a.status == ci.CAPPED:
+                result.capped += 1
+            else:
+                result.rejected += 1
+                fraud_hits += a.reason in FRAUD_REASONS
+            if a.status != ci.CREDITED:
+                result.results.append(
+                    {"row": r["row"], "record_id": r["record_id"], "status": a.status, "reason": a.reason, "message": a.message}
+                )
+        Activity.objects.bulk_create(objs, batch_size=1000)
+        entries = [
+            LedgerEntry(
+                kind=LedgerEntry.Kind.CREDIT,
+                resident_id=o.resident_id,
+                points=o.points,
+                reduction_kg=o.reduction_kg,
+                activity_id=o.pk,
+                version_id=o.version_id,
+            )
+            for o in objs
+            if o.status != Activity.Status.REJECTED and (o.points or o.reduction_kg)
+        ]
+        ledger.append(head, entries, now=now)
+        result.points = sum(e.points for e in entries)
+        result.reduction_kg = sum(e.reduction_kg for e in entries)
+        IngestBatch.objects.filter(pk=batch.pk).update(
+            credited=result.credited, capped=result.capped, rejected=result.rejected + len(result.errors), repeated=result.repeated
+        )
+        Partner.objects.filter(pk=partner.pk).update(last_seen_at=now)
+        bad = result.rejected + len(result.errors)
+        considered = len(rows) - result.repeated
+        if considered >= ALARM_MIN_RECORDS and bad * 100 >= partner.alarm_reject_pct * considered:
+            _raise_alarm(
+                partner,
+                PartnerAlarm.Kind.REJECT_RATE,
+                f"{now:%Y-%m-%d %H:%M} 批次#{batch.pk}：{considered} 条中拒收 {bad} 条（{bad * 100 / considered:.1f}%），"
+                f"超过阈值 {partner.alarm_reject_pct:g}%",
+            )
+        if fraud_hits:
+            _raise_alarm(
+                partner,
+                PartnerAlarm.Kind.FRAUD,
+                f"{now:%Y-%m-%d %H:%M} 批次#{batch.pk}：{fraud_hits} 条记录触发重复、时间重叠或时间异常规则",
+            )
+        result.batch_id = batch.pk
+    return result
