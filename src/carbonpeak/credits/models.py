@@ -10,6 +10,8 @@ its ledger entries so that totals are kept.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -234,18 +236,28 @@ class Activity(models.Model):
         REJECTED = "rejected", "未通过核验"
         REVERSED = "reversed", "已冲正"
 
-    region = region_fk()
-    partner = models.ForeignKey(Partner, verbose_name="合作方", on_delete=models.PROTECT, related_name="+")
-    batch = models.ForeignKey(IngestBatch, on_delete=models.PROTECT, related_name="+")
+    # Indexes: only those the ingest path and the pages use (each index costs every insert).
+    region = region_fk(db_index=False)
+    partner = models.ForeignKey(
+        Partner, verbose_name="合作方", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    batch = models.ForeignKey(IngestBatch, on_delete=models.PROTECT, related_name="+", db_index=False)
     record_id = models.CharField("合作方记录号", max_length=64)
-    resident = models.ForeignKey(Resident, verbose_name="居民", on_delete=models.PROTECT, related_name="activities")
+    resident = models.ForeignKey(
+        Resident, verbose_name="居民", on_delete=models.PROTECT, related_name="activities", db_index=False
+    )
     activity_type = models.CharField("活动类型", max_length=20, choices=ActivityType.choices)
     started_at = models.DateTimeField("开始时间")
     ended_at = models.DateTimeField("结束时间", null=True, blank=True)
     quantity = models.FloatField("活动量")
     evidence = models.JSONField("证明", default=dict, blank=True)
     version = models.ForeignKey(
-        MethodologyVersion, verbose_name="方法学版本", null=True, on_delete=models.PROTECT, related_name="+"
+        MethodologyVersion,
+        verbose_name="方法学版本",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     status = models.CharField("状态", max_length=10, choices=Status.choices)
     reason = models.CharField("原因", max_length=20, blank=True)
@@ -328,6 +340,36 @@ class ChainHead(models.Model):
     hash = models.CharField(max_length=64)
 
 
+def ledger_payload(
+    *,
+    seq: int,
+    region_id: int,
+    kind: str,
+    resident_id: int,
+    points: int,
+    reduction_kg: float,
+    activity_id: int | None,
+    version_id: int | None,
+    redemption_id: int | None,
+    note: str,
+    created_at: dt.datetime,
+) -> dict:
+    """What a ledger entry's hash covers (no personal data: the resident by id only)."""
+    return {
+        "seq": seq,
+        "region": region_id,
+        "kind": kind,
+        "resident": resident_id,
+        "points": points,
+        "reduction_kg": reduction_kg,
+        "activity": activity_id,
+        "version": version_id,
+        "redemption": redemption_id,
+        "note": note,
+        "created_at": created_at.astimezone(dt.UTC).isoformat(),
+    }
+
+
 class LedgerEntry(models.Model):
     """An append-only ledger entry. Balances are sums of entries; entries are never edited.
 
@@ -344,15 +386,21 @@ class LedgerEntry(models.Model):
         REDEMPTION = "redemption", "兑换"
         EXPIRY = "expiry", "过期"
 
-    region = region_fk()
+    region = region_fk(db_index=False)  # (region, seq) is unique and indexed
     seq = models.BigIntegerField("序号")
     kind = models.CharField("类型", max_length=12, choices=Kind.choices)
-    resident = models.ForeignKey(Resident, verbose_name="居民", on_delete=models.PROTECT, related_name="ledger")
+    resident = models.ForeignKey(
+        Resident, verbose_name="居民", on_delete=models.PROTECT, related_name="ledger", db_index=False
+    )
     points = models.IntegerField("积分变动")
     reduction_kg = models.FloatField("减排量变动（kgCO2）", default=0)
     activity = models.ForeignKey(Activity, null=True, on_delete=models.PROTECT, related_name="+")
-    version = models.ForeignKey(MethodologyVersion, null=True, on_delete=models.PROTECT, related_name="+")
-    redemption = models.ForeignKey(Redemption, null=True, on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(
+        MethodologyVersion, null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    redemption = models.ForeignKey(
+        Redemption, null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     note = models.CharField("说明", max_length=200, blank=True)
     created_at = models.DateTimeField("记账时间")
     prev_hash = models.CharField(max_length=64)
@@ -367,19 +415,19 @@ class LedgerEntry(models.Model):
 
     def payload(self) -> dict:
         """The content the hash covers (no personal data: residents by id only)."""
-        return {
-            "seq": self.seq,
-            "region": self.region_id,
-            "kind": self.kind,
-            "resident": self.resident_id,
-            "points": self.points,
-            "reduction_kg": self.reduction_kg,
-            "activity": self.activity_id,
-            "version": self.version_id,
-            "redemption": self.redemption_id,
-            "note": self.note,
-            "created_at": self.created_at.isoformat(),
-        }
+        return ledger_payload(
+            seq=self.seq,
+            region_id=self.region_id,
+            kind=self.kind,
+            resident_id=self.resident_id,
+            points=self.points,
+            reduction_kg=self.reduction_kg,
+            activity_id=self.activity_id,
+            version_id=self.version_id,
+            redemption_id=self.redemption_id,
+            note=self.note,
+            created_at=self.created_at,
+        )
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

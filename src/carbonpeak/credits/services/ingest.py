@@ -27,7 +27,6 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from carbonpeak.core import audit
 from carbonpeak.core.errors import UserError
@@ -54,6 +53,26 @@ MAX_ERRORS_REPORTED = 1000
 ALARM_MIN_RECORDS = 20
 FRAUD_REASONS = frozenset({"duplicate", "overlap", "end_before_start", "future"})
 _ACTIVITY_TYPES = frozenset(ActivityType.values)
+_ACTIVITY_COLUMNS = (
+    "region_id",
+    "partner_id",
+    "batch_id",
+    "record_id",
+    "resident_id",
+    "activity_type",
+    "started_at",
+    "ended_at",
+    "quantity",
+    "evidence",
+    "version_id",
+    "status",
+    "reason",
+    "counted_quantity",
+    "baseline_kg",
+    "project_kg",
+    "reduction_kg",
+    "points",
+)
 
 
 class SignatureError(UserError):
@@ -171,9 +190,10 @@ class IngestResult:
 def _time(value: Any) -> dt.datetime:
     if not isinstance(value, str):
         raise ValueError("应为 ISO 8601 时间字符串")
-    t = parse_datetime(value)
-    if t is None:
-        raise ValueError("不是有效的 ISO 8601 时间")
+    try:
+        t = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError("不是有效的 ISO 8601 时间") from None
     if t.tzinfo is None:
         t = t.replace(tzinfo=ci.BEIJING)
     return t
@@ -260,6 +280,13 @@ def ingest(*, partner: Partner, rows: list[Any], now: dt.datetime | None = None)
     methodologies = {m.activity_type: m for m in Methodology.objects.filter(region=region)}
     versions = engine_versions(region)
 
+    # Outside the chain lock: who the residents are (a withdrawal racing with this batch
+    # only means its last records are credited to the anonymous account).
+    residents = dict(
+        Resident.objects.filter(
+            phone_hash__in={r["phone_hash"] for r in parsed}, withdrawn_at__isnull=True, region=region
+        ).values_list("phone_hash", "id")
+    )
     with transaction.atomic():
         head = ledger.lock_chain(region)
         # Idempotency: records already received keep their first outcome.
@@ -269,11 +296,6 @@ def ingest(*, partner: Partner, rows: list[Any], now: dt.datetime | None = None)
                 partner=partner, record_id__in=[r["record_id"] for r in parsed]
             ).values_list("record_id", "status")
         }
-        residents = dict(
-            Resident.objects.filter(
-                phone_hash__in={r["phone_hash"] for r in parsed}, withdrawn_at__isnull=True, region=region
-            ).values_list("phone_hash", "id")
-        )
         fresh: list[dict[str, Any]] = []
         for r in parsed:
             if r["record_id"] in earlier:
@@ -319,29 +341,35 @@ def ingest(*, partner: Partner, rows: list[Any], now: dt.datetime | None = None)
         batch = IngestBatch.objects.create(
             partner=partner, received_at=now, received=len(rows), credited=0, capped=0, rejected=0, repeated=0
         )
-        objs = []
+        conn = transaction.get_connection()
+        adapt_dt = conn.ops.adapt_datetimefield_value
+        evidence_field = Activity._meta.get_field("evidence")
+        no_evidence = evidence_field.get_db_prep_save({}, conn)
+        rows_out = []
+        credits: list[tuple[str, int, int, float, Any]] = []
         fraud_hits = 0
         for r, a in zip(fresh, assessments, strict=True):
-            objs.append(
-                Activity(
-                    region_id=region.pk,
-                    partner_id=partner.pk,
-                    batch_id=batch.pk,
-                    record_id=r["record_id"],
-                    resident_id=r["resident_id"],
-                    activity_type=r["activity_type"],
-                    started_at=r["start"],
-                    ended_at=r["end"],
-                    quantity=r["quantity"],
-                    evidence=r["evidence"],
-                    version_id=a.version_key,
-                    status=a.status,
-                    reason=a.reason,
-                    counted_quantity=a.counted_quantity,
-                    baseline_kg=a.baseline_kg,
-                    project_kg=a.project_kg,
-                    reduction_kg=a.reduction_kg,
-                    points=a.points,
+            ev = r["evidence"]
+            rows_out.append(
+                (
+                    region.pk,
+                    partner.pk,
+                    batch.pk,
+                    r["record_id"],
+                    r["resident_id"],
+                    r["activity_type"],
+                    adapt_dt(r["start"]),
+                    adapt_dt(r["end"]) if r["end"] is not None else None,
+                    r["quantity"],
+                    evidence_field.get_db_prep_save(ev, conn) if ev else no_evidence,
+                    a.version_key,
+                    a.status,
+                    a.reason,
+                    a.counted_quantity,
+                    a.baseline_kg,
+                    a.project_kg,
+                    a.reduction_kg,
+                    a.points,
                 )
             )
             if a.status == ci.CREDITED:
@@ -351,26 +379,36 @@ def ingest(*, partner: Partner, rows: list[Any], now: dt.datetime | None = None)
             else:
                 result.rejected += 1
                 fraud_hits += a.reason in FRAUD_REASONS
+            if a.status != ci.REJECTED and (a.points or a.reduction_kg):
+                credits.append((r["record_id"], r["resident_id"], a.points, a.reduction_kg, a.version_key))
             if a.status != ci.CREDITED:
                 result.results.append(
                     {"row": r["row"], "record_id": r["record_id"], "status": a.status, "reason": a.reason, "message": a.message}
                 )
-        Activity.objects.bulk_create(objs, batch_size=1000)
-        entries = [
-            LedgerEntry(
-                kind=LedgerEntry.Kind.CREDIT,
-                resident_id=o.resident_id,
-                points=o.points,
-                reduction_kg=o.reduction_kg,
-                activity_id=o.pk,
-                version_id=o.version_id,
+        ledger.insert_rows(Activity._meta.db_table, _ACTIVITY_COLUMNS, rows_out)
+        ids = (
+            dict(
+                Activity.objects.filter(partner=partner, record_id__in=[c[0] for c in credits]).values_list(
+                    "record_id", "id"
+                )
             )
-            for o in objs
-            if o.status != Activity.Status.REJECTED and (o.points or o.reduction_kg)
+            if credits
+            else {}
+        )
+        entries = [
+            {
+                "kind": LedgerEntry.Kind.CREDIT,
+                "resident_id": resident_id,
+                "points": points,
+                "reduction_kg": reduction_kg,
+                "activity_id": ids[record_id],
+                "version_id": version_id,
+            }
+            for record_id, resident_id, points, reduction_kg, version_id in credits
         ]
         ledger.append(head, entries, now=now)
-        result.points = sum(e.points for e in entries)
-        result.reduction_kg = sum(e.reduction_kg for e in entries)
+        result.points = sum(e[2] for e in credits)
+        result.reduction_kg = sum(e[3] for e in credits)
         IngestBatch.objects.filter(pk=batch.pk).update(
             credited=result.credited, capped=result.capped, rejected=result.rejected + len(result.errors), repeated=result.repeated
         )

@@ -7,8 +7,10 @@ makes every stored phone hash and every partner secret invalid.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
+from typing import Any
 
 from django.conf import settings
 
@@ -20,6 +22,13 @@ def platform_key() -> bytes:
     return hashlib.sha256(("carbonpeak-credits:" + settings.SECRET_KEY).encode()).digest()
 
 
+@functools.lru_cache(maxsize=4)
+def _hmac_for(key: bytes) -> Any:
+    return hmac.new(key, digestmod=hashlib.sha256)
+
+
 def keyed_hash(purpose: str, value: str) -> str:
     """HMAC-SHA256 hex of ``value`` under the platform key, separated by ``purpose``."""
-    return hmac.new(platform_key(), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+    h = _hmac_for(platform_key()).copy()  # the keyed inner/outer state is computed once
+    h.update(f"{purpose}:{value}".encode())
+    return h.hexdigest()

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from carbonpeak.core import audit
 from carbonpeak.core.errors import UserError
-from carbonpeak.credits.models import Activity, ChainHead, LedgerEntry, Resident
+from carbonpeak.credits.models import Activity, ChainHead, LedgerEntry, Resident, ledger_payload
 from carbonpeak.engine.hashchain import GENESIS, entry_hash, verify_chain
 
 
@@ -34,30 +34,107 @@ def lock_chain(region: Any) -> ChainHead:
     return ChainHead.objects.get(region=region)
 
 
-def append(head: ChainHead, entries: list[LedgerEntry], *, now: dt.datetime | None = None) -> list[LedgerEntry]:
+_COLUMNS = (
+    "region_id",
+    "seq",
+    "kind",
+    "resident_id",
+    "points",
+    "reduction_kg",
+    "activity_id",
+    "version_id",
+    "redemption_id",
+    "note",
+    "created_at",
+    "prev_hash",
+    "hash",
+)
+
+
+def insert_rows(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert ``rows`` in bulk.
+
+    PostgreSQL: one ``COPY … FROM STDIN``. SQLite: one statement per chunk (as many rows
+    as the parameter limit allows). Both are several times faster than model
+    ``bulk_create``. Runs in the caller's transaction.
+    """
+    if not rows:
+        return
+    conn = transaction.get_connection()
+    q = conn.ops.quote_name
+    if conn.vendor == "postgresql":
+        # COPY: rows are dumped by psycopg's C dumpers, no SQL text to build or parse.
+        conn.ensure_connection()
+        raw = conn.connection.cursor()  # type: ignore[union-attr]
+        with raw.copy(f"COPY {q(table)} ({', '.join(q(c) for c in columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    limit = conn.features.max_query_params or 65535
+    per = max(1, min(1000, limit // len(columns)))
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    head = f"INSERT INTO {q(table)} ({', '.join(q(c) for c in columns)}) VALUES "
+    with conn.cursor() as cur:
+        for i in range(0, len(rows), per):
+            chunk = rows[i : i + per]
+            cur.execute(head + ", ".join([one] * len(chunk)), [v for row in chunk for v in row])
+
+
+def append(head: ChainHead, entries: list[dict[str, Any]], *, now: dt.datetime | None = None) -> list[str]:
     """Number, hash and insert ``entries`` after ``head`` (locked by :func:`lock_chain`).
 
-    Each entry needs ``kind``, ``resident_id``, ``points`` and optionally
-    ``reduction_kg``, ``activity_id``, ``version_id``, ``redemption_id``, ``note``.
-    Side effects: the entries and the new chain head are written.
+    Each entry is a dict with ``kind``, ``resident_id``, ``points`` and optionally
+    ``reduction_kg``, ``activity_id``, ``version_id``, ``redemption_id``, ``note``. The
+    hashes are computed in one pass and the rows written with one ``executemany``.
+    Side effects: the entries and the new chain head are written. Returns the hashes.
     """
     if not entries:
         return []
-    now = now or timezone.now()
-    # A stored timestamp must hash the same after a round trip through the database.
-    now = now.astimezone(dt.UTC)
+    now = (now or timezone.now()).astimezone(dt.UTC)
+    conn = transaction.get_connection()
+    db_now = conn.ops.adapt_datetimefield_value(now)
     seq, prev = head.seq, head.hash
+    rows = []
+    hashes = []
     for e in entries:
         seq += 1
-        e.seq = seq
-        e.region_id = head.region_id
-        e.created_at = now
-        e.prev_hash = prev
-        e.hash = prev = entry_hash(prev, e.payload())
-    LedgerEntry.objects.bulk_create(entries, batch_size=1000)
+        fields = {
+            "seq": seq,
+            "region_id": head.region_id,
+            "kind": e["kind"],
+            "resident_id": e["resident_id"],
+            "points": int(e["points"]),
+            "reduction_kg": float(e.get("reduction_kg") or 0.0),
+            "activity_id": e.get("activity_id"),
+            "version_id": e.get("version_id"),
+            "redemption_id": e.get("redemption_id"),
+            "note": e.get("note", ""),
+            "created_at": now,
+        }
+        h = entry_hash(prev, ledger_payload(**fields))
+        rows.append(
+            (
+                head.region_id,
+                seq,
+                fields["kind"],
+                fields["resident_id"],
+                fields["points"],
+                fields["reduction_kg"],
+                fields["activity_id"],
+                fields["version_id"],
+                fields["redemption_id"],
+                fields["note"],
+                db_now,
+                prev,
+                h,
+            )
+        )
+        hashes.append(h)
+        prev = h
+    insert_rows(LedgerEntry._meta.db_table, _COLUMNS, rows)
     ChainHead.objects.filter(pk=head.pk).update(seq=seq, hash=prev)
     head.seq, head.hash = seq, prev
-    return entries
+    return hashes
 
 
 def balance(resident: Resident) -> int:
@@ -70,7 +147,7 @@ def reduction_total_kg(resident: Resident) -> float:
     return LedgerEntry.objects.filter(resident=resident).aggregate(s=Sum("reduction_kg"))["s"] or 0.0
 
 
-def reverse_activity(*, activity: Activity, user: Any, reason: str) -> LedgerEntry:
+def reverse_activity(*, activity: Activity, user: Any, reason: str) -> None:
     """Reverse a credited activity (e.g. fraud found later): a reversal entry of the opposite sign.
 
     Side effects: one ledger entry, the activity marked reversed, one audit entry.
@@ -89,19 +166,22 @@ def reverse_activity(*, activity: Activity, user: Any, reason: str) -> LedgerEnt
         credit = LedgerEntry.objects.filter(activity=act, kind=LedgerEntry.Kind.CREDIT).first()
         if act.status == Activity.Status.REVERSED or credit is None:
             raise UserError("该活动没有可冲正的入账记录")
-        entry = LedgerEntry(
-            kind=LedgerEntry.Kind.REVERSAL,
-            resident_id=act.resident_id,
-            points=-credit.points,
-            reduction_kg=-credit.reduction_kg,
-            activity_id=act.pk,
-            version_id=credit.version_id,
-            note=reason[:200],
+        append(
+            head,
+            [
+                {
+                    "kind": LedgerEntry.Kind.REVERSAL,
+                    "resident_id": act.resident_id,
+                    "points": -credit.points,
+                    "reduction_kg": -credit.reduction_kg,
+                    "activity_id": act.pk,
+                    "version_id": credit.version_id,
+                    "note": reason[:200],
+                }
+            ],
         )
-        append(head, [entry])
         Activity.objects.filter(pk=act.pk).update(status=Activity.Status.REVERSED)
         audit.record(user=user, action="update", instance=act, after={"status": "reversed", "reason": reason})
-    return entry
 
 
 @dataclass(frozen=True)

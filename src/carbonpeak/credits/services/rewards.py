@@ -68,13 +68,13 @@ def redeem(*, resident: Resident, reward: Reward) -> Redemption:
         ledger.append(
             head,
             [
-                LedgerEntry(
-                    kind=LedgerEntry.Kind.REDEMPTION,
-                    resident_id=r.pk,
-                    points=-rw.points_cost,
-                    redemption_id=red.pk,
-                    note=rw.name[:200],
-                )
+                {
+                    "kind": LedgerEntry.Kind.REDEMPTION,
+                    "resident_id": r.pk,
+                    "points": -rw.points_cost,
+                    "redemption_id": red.pk,
+                    "note": rw.name[:200],
+                }
             ],
         )
     return red
@@ -96,13 +96,13 @@ def reverse_redemption(*, redemption: Redemption, user: Any, reason: str) -> Non
         ledger.append(
             head,
             [
-                LedgerEntry(
-                    kind=LedgerEntry.Kind.REVERSAL,
-                    resident_id=red.resident_id,
-                    points=red.points,
-                    redemption_id=red.pk,
-                    note=f"撤销兑换：{reason}"[:200],
-                )
+                {
+                    "kind": LedgerEntry.Kind.REVERSAL,
+                    "resident_id": red.resident_id,
+                    "points": red.points,
+                    "redemption_id": red.pk,
+                    "note": f"撤销兑换：{reason}"[:200],
+                }
             ],
         )
         Reward.objects.filter(pk=red.reward_id).update(stock=F("stock") + 1)
