@@ -88,7 +88,9 @@ def main() -> None:
             cur.execute("PRAGMA journal_mode")
             db += f" (journal_mode={cur.fetchone()[0]})"
     county = home_region()
-    bus = Methodology.objects.create(region=county, code="BUS", name="公交出行", activity_type="bus", unit="trip")
+    bus = Methodology.objects.create(
+        region=county, code="BUS", name="公交出行", activity_type="bus", unit="trip"
+    )
     methodologies.add_version(
         methodology=bus,
         user=None,
@@ -120,10 +122,14 @@ def main() -> None:
         batch_size=2000,
     )
     partners = [
-        ingest.create_partner(region=county, name=f"基准合作方{i}", kind="bus", activity_types=["bus"], user=None)
+        ingest.create_partner(
+            region=county, name=f"基准合作方{i}", kind="bus", activity_types=["bus"], user=None
+        )
         for i in range(PARTNERS)
     ]
-    log(f"database {db}; {residents_n:,} residents; {PARTNERS} partners × {warmup + batches} batches × {BATCH}")
+    log(
+        f"database {db}; {residents_n:,} residents; {PARTNERS} partners × {warmup + batches} batches × {BATCH}"
+    )
 
     # Record g goes to resident g % R as that resident's trip number k = g // R, 2 hours
     # apart (12 a day = the daily cap): no duplicates, no overlaps, nothing over the cap.

@@ -50,7 +50,9 @@ def city(county):
 
 @pytest.fixture
 def bus(county, office_user):
-    m = Methodology.objects.create(region=county, code="BUS", name="公交出行", activity_type="bus", unit="trip")
+    m = Methodology.objects.create(
+        region=county, code="BUS", name="公交出行", activity_type="bus", unit="trip"
+    )
     methodologies.add_version(
         methodology=m,
         user=office_user,
@@ -84,9 +86,15 @@ PHONES = ["13800000001", "13800000002", "13800000003"]
 @pytest.fixture
 def people(county):
     return [
-        residents.register(region=county, phone=PHONES[0], consent=True, township="荣家湾镇", community="城东社区"),
-        residents.register(region=county, phone=PHONES[1], consent=True, township="荣家湾镇", community="城西社区"),
-        residents.register(region=county, phone=PHONES[2], consent=True, township="新墙镇", community="新墙村"),
+        residents.register(
+            region=county, phone=PHONES[0], consent=True, township="荣家湾镇", community="城东社区"
+        ),
+        residents.register(
+            region=county, phone=PHONES[1], consent=True, township="荣家湾镇", community="城西社区"
+        ),
+        residents.register(
+            region=county, phone=PHONES[2], consent=True, township="新墙镇", community="新墙村"
+        ),
     ]
 
 

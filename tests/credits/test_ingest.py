@@ -61,7 +61,16 @@ def test_idempotent_by_partner_record_id(partner, people) -> None:
     again = post(c, partner, [trip("T1"), trip("T2", start="2026-03-02T12:00:00+08:00")]).json()
     assert first["credited"] == 1
     assert (again["credited"], again["repeated"]) == (1, 1)
-    assert again["results"] == [{"row": 0, "record_id": "T1", "status": "repeated", "earlier": "credited", "reason": "", "message": ""}]
+    assert again["results"] == [
+        {
+            "row": 0,
+            "record_id": "T1",
+            "status": "repeated",
+            "earlier": "credited",
+            "reason": "",
+            "message": "",
+        }
+    ]
     assert Activity.objects.count() == 2 and LedgerEntry.objects.count() == 2
     assert ledger.balance(people[0]) == 160
 
@@ -141,7 +150,11 @@ def test_version_valid_at_activity_time_is_used(partner, people, bus, office_use
         daily_cap_units=None,
         points_per_kg=1000,
     )
-    post(Client(), partner, [trip("M", start="2026-03-31T23:00:00+08:00"), trip("A", start="2026-04-01T08:00:00+08:00")])
+    post(
+        Client(),
+        partner,
+        [trip("M", start="2026-03-31T23:00:00+08:00"), trip("A", start="2026-04-01T08:00:00+08:00")],
+    )
     got = dict(Activity.objects.values_list("record_id", "version__version"))
     assert got == {"M": "v1", "A": "v2"}
     assert ledger.balance(people[0]) == 80 + 100

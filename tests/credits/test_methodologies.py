@@ -30,7 +30,10 @@ BASE = {
 def test_factor_without_source_is_refused(bus, office_user) -> None:
     with pytest.raises(UserError, match="来源"):
         methodologies.add_version(
-            methodology=bus, user=office_user, version="v9", **(BASE | {"reduction_kg_per_unit": 0.08, "valid_from": V1_FROM.replace(year=2030)})
+            methodology=bus,
+            user=office_user,
+            version="v9",
+            **(BASE | {"reduction_kg_per_unit": 0.08, "valid_from": V1_FROM.replace(year=2030)}),
         )
 
 
@@ -46,7 +49,11 @@ def test_missing_factor_is_refused(bus, office_user) -> None:
 
 
 def test_overlapping_validity_is_refused(bus, office_user) -> None:
-    values = BASE | {"reduction_kg_per_unit": 0.1, "reduction_source": "test value", "valid_from": V1_FROM + dt.timedelta(days=30)}
+    values = BASE | {
+        "reduction_kg_per_unit": 0.1,
+        "reduction_source": "test value",
+        "valid_from": V1_FROM + dt.timedelta(days=30),
+    }
     with pytest.raises(UserError, match="重叠"):
         methodologies.add_version(methodology=bus, user=office_user, version="v2", **values)
 

@@ -42,7 +42,9 @@ def test_code_expiry_attempts_and_resend_interval(county) -> None:
         residents.send_code(phone="13800000009", now=now + dt.timedelta(seconds=30))
     code = _code()
     with pytest.raises(UserError, match="失效"):
-        residents.check_code(phone="13800000009", code=code, now=now + residents.CODE_TTL + dt.timedelta(seconds=1))
+        residents.check_code(
+            phone="13800000009", code=code, now=now + residents.CODE_TTL + dt.timedelta(seconds=1)
+        )
     residents.send_code(phone="13800000009", now=now + dt.timedelta(seconds=61))
     code = _code()
     wrong = "000000" if code != "000000" else "111111"
@@ -72,7 +74,11 @@ def test_consent_is_required(county) -> None:
 
 
 def test_withdrawal_deletes_personal_data_and_keeps_anonymous_totals(partner, people) -> None:
-    post(Client(), partner, [trip("T1", evidence={"card_tail": "1234"}), trip("T2", start="2026-03-02T18:00:00+08:00")])
+    post(
+        Client(),
+        partner,
+        [trip("T1", evidence={"card_tail": "1234"}), trip("T2", start="2026-03-02T18:00:00+08:00")],
+    )
     entries = LedgerEntry.objects.all()
     before = reports.summary(entries)
     residents.send_code(phone=PHONES[0])

@@ -57,14 +57,27 @@ def test_resident_phone_flow(partner, county, office_user) -> None:
     OneTimeCode.objects.all().delete()
     c.post(base + "login/", {"phone": "13800000077"})
     code = sms.LocmemBackend.outbox[-1][1].split("验证码为 ")[1][:6]
-    resp = c.post(base + "verify/", {"phone": "13800000077", "code": code, "township": "荣家湾镇", "consent": "on"})
+    resp = c.post(
+        base + "verify/", {"phone": "13800000077", "code": code, "township": "荣家湾镇", "consent": "on"}
+    )
     assert resp.status_code == 302
-    post(Client(), partner, [trip("T1", phone="13800000077"), trip("T2", phone="13800000077", start="2026-03-02T18:00:00+08:00")])
+    post(
+        Client(),
+        partner,
+        [trip("T1", phone="13800000077"), trip("T2", phone="13800000077", start="2026-03-02T18:00:00+08:00")],
+    )
     home = c.get(base).content.decode()
     assert 'id="balance">160<' in home and "公交出行" in home
     reward = rewards.save_reward(
-        region=county, user=office_user, name="公交乘车券", provider="government", provider_name="县交通运输局",
-        points_cost=100, stock=5, description="", active=True,
+        region=county,
+        user=office_user,
+        name="公交乘车券",
+        provider="government",
+        provider_name="县交通运输局",
+        points_cost=100,
+        stock=5,
+        description="",
+        active=True,
     )
     resp = c.post(base + "rewards/", {"reward": reward.pk}, follow=True)
     red = Redemption.objects.get()

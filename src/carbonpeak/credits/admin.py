@@ -79,7 +79,16 @@ class ResidentAdmin(ReadOnlyAdmin):
 
 @admin.register(Activity)
 class ActivityAdmin(ReadOnlyAdmin):
-    list_display = ("started_at", "partner", "record_id", "activity_type", "quantity", "status", "reduction_kg", "points")
+    list_display = (
+        "started_at",
+        "partner",
+        "record_id",
+        "activity_type",
+        "quantity",
+        "status",
+        "reduction_kg",
+        "points",
+    )
     list_filter = ("status", "activity_type")
 
 

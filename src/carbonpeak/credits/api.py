@@ -24,8 +24,14 @@ router = Router(tags=["碳普惠"])
 
 
 class RecordIn(BaseModel):
-    record_id: Any = Field(None, description="合作方记录号（1-64字符，合作方内唯一；重复上报只记一次）", examples=["T20260302-000001"])
-    phone: Any = Field(None, description="居民注册碳普惠账户的11位手机号码（平台只保存其摘要）", examples=["13800001234"])
+    record_id: Any = Field(
+        None,
+        description="合作方记录号（1-64字符，合作方内唯一；重复上报只记一次）",
+        examples=["T20260302-000001"],
+    )
+    phone: Any = Field(
+        None, description="居民注册碳普惠账户的11位手机号码（平台只保存其摘要）", examples=["13800001234"]
+    )
     activity_type: Any = Field(
         None,
         description="活动类型：bus 公交、metro 地铁、cycling 骑行、ebike 共享电动助力车、nev 新能源汽车、walking 步行、"
@@ -33,10 +39,14 @@ class RecordIn(BaseModel):
         "waste_sorting 垃圾分类、plastic 减塑",
         examples=["bus"],
     )
-    start: Any = Field(None, description="开始时间，ISO 8601；不带时区按北京时间", examples=["2026-03-02T07:45:00+08:00"])
+    start: Any = Field(
+        None, description="开始时间，ISO 8601；不带时区按北京时间", examples=["2026-03-02T07:45:00+08:00"]
+    )
     end: Any = Field(None, description="结束时间（出行类必填）", examples=["2026-03-02T08:10:00+08:00"])
     quantity: Any = Field(None, description="活动量，单位见方法学（次、人·公里、千瓦时、千克）", examples=[1])
-    evidence: Any = Field(None, description="证明字段（对象），方法学要求的字段必须提供", examples=[{"route": "3路"}])
+    evidence: Any = Field(
+        None, description="证明字段（对象），方法学要求的字段必须提供", examples=[{"route": "3路"}]
+    )
 
 
 class BatchIn(BaseModel):
@@ -64,7 +74,9 @@ class IngestOut(Schema):
     received: int
     credited: int = Field(..., description="已入账条数（响应返回前已写入账本）")
     capped: int = Field(..., description="超每日上限条数（已记录，部分或全部不计减排量）")
-    rejected: int = Field(..., description="未通过核验条数（重复、时间重叠、时间异常、无有效方法学等，已记录）")
+    rejected: int = Field(
+        ..., description="未通过核验条数（重复、时间重叠、时间异常、无有效方法学等，已记录）"
+    )
     repeated: int = Field(..., description="此前已收到的记录条数（不重复入账）")
     points: int
     reduction_kg: float = Field(..., description="本批入账减排量 [kgCO2]")
@@ -83,8 +95,20 @@ def _body_schema() -> dict[str, Any]:
 
 
 _HEADERS = [
-    {"name": "X-Partner-Key", "in": "header", "required": True, "schema": {"type": "string"}, "description": "接口密钥ID"},
-    {"name": "X-Timestamp", "in": "header", "required": True, "schema": {"type": "string"}, "description": "Unix时间戳（秒），与平台时间相差不超过300秒"},
+    {
+        "name": "X-Partner-Key",
+        "in": "header",
+        "required": True,
+        "schema": {"type": "string"},
+        "description": "接口密钥ID",
+    },
+    {
+        "name": "X-Timestamp",
+        "in": "header",
+        "required": True,
+        "schema": {"type": "string"},
+        "description": "Unix时间戳（秒），与平台时间相差不超过300秒",
+    },
     {
         "name": "X-Signature",
         "in": "header",

@@ -22,7 +22,9 @@ class EvidenceField(forms.CharField):
 
 
 class VersionForm(forms.ModelForm):
-    valid_from = forms.DateTimeField(label="生效时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    valid_from = forms.DateTimeField(
+        label="生效时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
     valid_to = forms.DateTimeField(
         label="失效时间", required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
@@ -68,11 +70,19 @@ class CodeForm(forms.Form):
 
 
 class PhoneForm(forms.Form):
-    phone = forms.CharField(label="手机号码", max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+    phone = forms.CharField(
+        label="手机号码",
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
 
 
 class VerifyForm(forms.Form):
-    code = forms.CharField(label="短信验证码", max_length=6, widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
+    code = forms.CharField(
+        label="短信验证码",
+        max_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
     township = forms.CharField(label="所在乡镇（街道）", max_length=50, required=False)
     community = forms.CharField(label="所在社区（村）", max_length=50, required=False)
     nickname = forms.CharField(label="昵称（选填）", max_length=30, required=False)

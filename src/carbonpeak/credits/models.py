@@ -57,7 +57,7 @@ class Methodology(models.Model):
         "必需的证明字段",
         default=list,
         blank=True,
-        help_text="合作方上报记录的 evidence 中必须提供的字段名，如 [\"card_no_tail\", \"route\"]",
+        help_text='合作方上报记录的 evidence 中必须提供的字段名，如 ["card_no_tail", "route"]',
     )
     description = models.TextField("说明", blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -68,7 +68,9 @@ class Methodology(models.Model):
         ordering = ["code"]
         constraints = [
             models.UniqueConstraint(fields=["region", "code"], name="credits_methodology_code_unique"),
-            models.UniqueConstraint(fields=["region", "activity_type"], name="credits_methodology_type_unique"),
+            models.UniqueConstraint(
+                fields=["region", "activity_type"], name="credits_methodology_type_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -102,7 +104,9 @@ class MethodologyVersion(models.Model):
         help_text="方法学直接公布单位减排量时填写，此时不用基准线与项目排放因子",
     )
     reduction_source = models.CharField("单位减排量来源", max_length=300, blank=True)
-    daily_cap_units = models.FloatField("每人每日上限（单位）", null=True, blank=True, help_text="留空为不设上限")
+    daily_cap_units = models.FloatField(
+        "每人每日上限（单位）", null=True, blank=True, help_text="留空为不设上限"
+    )
     points_per_kg = models.FloatField("积分换算（积分/kgCO2）", help_text="每千克二氧化碳减排量折合的积分")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -317,8 +321,12 @@ class Redemption(models.Model):
         USED = "used", "已核销"
         REVERSED = "reversed", "已撤销（积分已退回）"
 
-    reward = models.ForeignKey(Reward, verbose_name="权益", on_delete=models.PROTECT, related_name="redemptions")
-    resident = models.ForeignKey(Resident, verbose_name="居民", on_delete=models.PROTECT, related_name="redemptions")
+    reward = models.ForeignKey(
+        Reward, verbose_name="权益", on_delete=models.PROTECT, related_name="redemptions"
+    )
+    resident = models.ForeignKey(
+        Resident, verbose_name="居民", on_delete=models.PROTECT, related_name="redemptions"
+    )
     code = models.CharField("兑换码", max_length=16, unique=True)
     points = models.PositiveIntegerField("消耗积分")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.ISSUED)
@@ -449,7 +457,9 @@ class PartnerAlarm(models.Model):
         FRAUD = "fraud", "疑似作弊记录"
         AUTH = "auth", "签名校验失败"
 
-    partner = models.ForeignKey(Partner, verbose_name="合作方", on_delete=models.CASCADE, related_name="alarms")
+    partner = models.ForeignKey(
+        Partner, verbose_name="合作方", on_delete=models.CASCADE, related_name="alarms"
+    )
     kind = models.CharField("类型", max_length=12, choices=Kind.choices)
     message = models.CharField("说明", max_length=300)
     created_at = models.DateTimeField("时间", auto_now_add=True)

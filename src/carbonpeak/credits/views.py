@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from carbonpeak.accounts.typing import AuthenticatedHttpRequest
 from carbonpeak.core.errors import UserError
 from carbonpeak.core.excel import xlsx_response
 from carbonpeak.core.models import Region
@@ -42,6 +43,17 @@ from carbonpeak.credits.services import ingest, ledger, methodologies, reports, 
 from carbonpeak.engine.carbon_inclusive import UNITS
 
 SESSION_KEY = "credits_resident"
+
+
+class OfficeRequest(AuthenticatedHttpRequest):
+    """A signed-in staff request; ``region`` is the region being viewed (RegionMiddleware)."""
+
+    region: Region | None
+
+
+def _scoped(model: Any, request: OfficeRequest) -> Any:
+    """Rows the user may see, of the region being viewed and the regions below it."""
+    return model.objects.visible_to(request.user).within(getattr(request, "region", None))
 
 
 # ============================================================================ office
@@ -75,8 +87,8 @@ def _year(request: HttpRequest) -> int | None:
 
 
 @rule_required("credits.view")
-def office(request: HttpRequest) -> HttpResponse:
-    entries = LedgerEntry.objects.visible_to(request.user)
+def office(request: OfficeRequest) -> HttpResponse:
+    entries = _scoped(LedgerEntry, request)
     year = _year(request)
     return render(
         request,
@@ -86,16 +98,18 @@ def office(request: HttpRequest) -> HttpResponse:
             "totals": reports.totals(entries, year=year),
             "year": year or "",
             "townships": reports.leaderboard(entries, by="township"),
-            "alarms": PartnerAlarm.objects.visible_to(request.user).filter(closed_at__isnull=True).select_related("partner")[:50],
-            "can_manage": can(request.user, "credits.manage"),
-            "region": request.user.region,  # type: ignore[attr-defined]
+            "alarms": _scoped(PartnerAlarm, request)
+            .filter(closed_at__isnull=True)
+            .select_related("partner")[:50],
+            "can_manage": can(request.user, "credits.manage", request.region),
+            "region": request.region,
         },
     )
 
 
 @rule_required("credits.view")
-def totals_export(request: HttpRequest) -> HttpResponse:
-    rows = reports.totals(LedgerEntry.objects.visible_to(request.user), year=_year(request))
+def totals_export(request: OfficeRequest) -> HttpResponse:
+    rows = reports.totals(_scoped(LedgerEntry, request), year=_year(request))
     data = tables.TOTALS.export_xlsx(
         {
             "month": r.month.strftime("%Y-%m") if r.month else "",
@@ -111,14 +125,14 @@ def totals_export(request: HttpRequest) -> HttpResponse:
 
 
 @rule_required("credits.view")
-def methodology_list(request: HttpRequest) -> HttpResponse:
+def methodology_list(request: OfficeRequest) -> HttpResponse:
     form = MethodologyForm(request.POST or None)
     if request.method == "POST":
-        if not can(request.user, "credits.manage"):
+        if not can(request.user, "credits.manage", request.region):
             raise Http404
         if form.is_valid():
             m = form.save(commit=False)
-            m.region = request.user.region  # type: ignore[attr-defined]
+            m.region = request.user.region
             try:
                 m.validate_constraints()
             except Exception:
@@ -131,16 +145,16 @@ def methodology_list(request: HttpRequest) -> HttpResponse:
         request,
         "credits/methodologies.html",
         {
-            "methodologies": Methodology.objects.visible_to(request.user).prefetch_related("versions"),
+            "methodologies": _scoped(Methodology, request).prefetch_related("versions"),
             "form": form,
-            "can_manage": can(request.user, "credits.manage"),
+            "can_manage": can(request.user, "credits.manage", request.region),
             "reference": methodologies.reference_factors(),
         },
     )
 
 
 @rule_required("credits.view", _methodology)
-def methodology_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def methodology_detail(request: OfficeRequest, pk: int) -> HttpResponse:
     m = _methodology(request, pk)
     manage = can(request.user, "credits.manage", m)
     form = VersionForm(request.POST or None)
@@ -172,15 +186,15 @@ def methodology_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @rule_required("credits.view")
-def partner_list(request: HttpRequest) -> HttpResponse:
+def partner_list(request: OfficeRequest) -> HttpResponse:
     form = PartnerForm(request.POST or None)
     if request.method == "POST":
-        if not can(request.user, "credits.manage"):
+        if not can(request.user, "credits.manage", request.region):
             raise Http404
         if form.is_valid():
             try:
                 p, secret = ingest.create_partner(
-                    region=request.user.region,  # type: ignore[attr-defined]
+                    region=request.user.region,
                     user=request.user,
                     **form.cleaned_data,
                 )
@@ -192,17 +206,17 @@ def partner_list(request: HttpRequest) -> HttpResponse:
         request,
         "credits/partners.html",
         {
-            "partners": Partner.objects.visible_to(request.user).select_related("region"),
-            "alarms": PartnerAlarm.objects.visible_to(request.user).select_related("partner")[:200],
+            "partners": _scoped(Partner, request).select_related("region"),
+            "alarms": _scoped(PartnerAlarm, request).select_related("partner")[:200],
             "form": form,
-            "can_manage": can(request.user, "credits.manage"),
+            "can_manage": can(request.user, "credits.manage", request.region),
         },
     )
 
 
 @require_POST
 @rule_required("credits.manage", _partner)
-def partner_rotate(request: HttpRequest, pk: int) -> HttpResponse:
+def partner_rotate(request: OfficeRequest, pk: int) -> HttpResponse:
     p = _partner(request, pk)
     secret = ingest.rotate_secret(partner=p, user=request.user)
     return render(request, "credits/partner_secret.html", {"partner": p, "secret": secret})
@@ -210,7 +224,7 @@ def partner_rotate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @rule_required("credits.manage", _partner)
-def partner_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+def partner_toggle(request: OfficeRequest, pk: int) -> HttpResponse:
     p = _partner(request, pk)
     ingest.set_active(partner=p, active=not p.active, user=request.user)
     messages.success(request, f"已{'启用' if p.active else '停用'}“{p.name}”。")
@@ -219,11 +233,13 @@ def partner_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @rule_required("credits.manage", lambda request, pk: _alarm(request, pk).partner)
-def alarm_close(request: HttpRequest, pk: int) -> HttpResponse:
+def alarm_close(request: OfficeRequest, pk: int) -> HttpResponse:
     a = _alarm(request, pk)
     form = ReasonForm(request.POST)
     if form.is_valid():
-        PartnerAlarm.objects.filter(pk=a.pk).update(closed_at=timezone.now(), close_note=form.cleaned_data["reason"])
+        PartnerAlarm.objects.filter(pk=a.pk).update(
+            closed_at=timezone.now(), close_note=form.cleaned_data["reason"]
+        )
         messages.success(request, "告警已处理。")
     else:
         messages.error(request, "请填写处理说明。")
@@ -231,8 +247,8 @@ def alarm_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @rule_required("credits.view")
-def activity_list(request: HttpRequest) -> HttpResponse:
-    qs = Activity.objects.visible_to(request.user).select_related("partner", "resident", "version")
+def activity_list(request: OfficeRequest) -> HttpResponse:
+    qs = _scoped(Activity, request).select_related("partner", "resident", "version")
     status = request.GET.get("status", "")
     if status in Activity.Status.values:
         qs = qs.filter(status=status)
@@ -243,14 +259,14 @@ def activity_list(request: HttpRequest) -> HttpResponse:
             "activities": qs.order_by("-started_at")[:300],
             "statuses": Activity.Status.choices,
             "status": status,
-            "can_manage": can(request.user, "credits.manage"),
+            "can_manage": can(request.user, "credits.manage", request.region),
         },
     )
 
 
 @require_POST
 @rule_required("credits.manage", _activity)
-def activity_reverse(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_reverse(request: OfficeRequest, pk: int) -> HttpResponse:
     act = _activity(request, pk)
     try:
         ledger.reverse_activity(activity=act, user=request.user, reason=request.POST.get("reason", ""))
@@ -262,8 +278,8 @@ def activity_reverse(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @rule_required("credits.view")
-def reward_list(request: HttpRequest) -> HttpResponse:
-    manage = can(request.user, "credits.manage")
+def reward_list(request: OfficeRequest) -> HttpResponse:
+    manage = can(request.user, "credits.manage", request.region)
     form = RewardForm(request.POST or None)
     if request.method == "POST":
         if not manage:
@@ -271,7 +287,7 @@ def reward_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 rewards.save_reward(
-                    region=request.user.region,  # type: ignore[attr-defined]
+                    region=request.user.region,
                     user=request.user,
                     **form.cleaned_data,
                 )
@@ -284,8 +300,8 @@ def reward_list(request: HttpRequest) -> HttpResponse:
         request,
         "credits/rewards.html",
         {
-            "rewards": Reward.objects.visible_to(request.user),
-            "redemptions": Redemption.objects.visible_to(request.user).select_related("reward", "resident")[:300],
+            "rewards": _scoped(Reward, request),
+            "redemptions": _scoped(Redemption, request).select_related("reward", "resident")[:300],
             "form": form,
             "code_form": CodeForm(),
             "can_manage": manage,
@@ -294,7 +310,7 @@ def reward_list(request: HttpRequest) -> HttpResponse:
 
 
 @rule_required("credits.manage", _reward)
-def reward_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def reward_edit(request: OfficeRequest, pk: int) -> HttpResponse:
     rw = _reward(request, pk)
     form = RewardForm(request.POST or None, instance=rw)
     if request.method == "POST" and form.is_valid():
@@ -310,12 +326,12 @@ def reward_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @rule_required("credits.manage")
-def redemption_use(request: HttpRequest) -> HttpResponse:
+def redemption_use(request: OfficeRequest) -> HttpResponse:
     form = CodeForm(request.POST)
     try:
         if not form.is_valid():
             raise UserError("请输入兑换码")
-        red = rewards.mark_used(region=request.user.region, code=form.cleaned_data["code"], user=request.user)  # type: ignore[attr-defined]
+        red = rewards.mark_used(region=request.user.region, code=form.cleaned_data["code"], user=request.user)
     except UserError as exc:
         messages.error(request, exc.message)
     else:
@@ -325,7 +341,7 @@ def redemption_use(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @rule_required("credits.manage", lambda request, pk: _redemption(request, pk).reward)
-def redemption_reverse(request: HttpRequest, pk: int) -> HttpResponse:
+def redemption_reverse(request: OfficeRequest, pk: int) -> HttpResponse:
     red = _redemption(request, pk)
     try:
         rewards.reverse_redemption(redemption=red, user=request.user, reason=request.POST.get("reason", ""))
@@ -337,8 +353,8 @@ def redemption_reverse(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @rule_required("credits.view")
-def redemptions_export(request: HttpRequest) -> HttpResponse:
-    qs = Redemption.objects.visible_to(request.user).select_related("reward", "resident")
+def redemptions_export(request: OfficeRequest) -> HttpResponse:
+    qs = _scoped(Redemption, request).select_related("reward", "resident")
     data = tables.REDEMPTIONS.export_xlsx(
         {
             "created_at": timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
@@ -374,7 +390,11 @@ def m_home(request: HttpRequest, code: str) -> HttpResponse:
     r = _resident(request, region)
     if r is None:
         return redirect("credits:m_login", code=code)
-    acts = Activity.objects.filter(resident=r).select_related("version__methodology").order_by("-started_at")[:50]
+    acts = (
+        Activity.objects.filter(resident=r)
+        .select_related("version__methodology")
+        .order_by("-started_at")[:50]
+    )
     return render(
         request,
         "credits/m_home.html",
@@ -405,7 +425,14 @@ def m_login(request: HttpRequest, code: str) -> HttpResponse:
             return render(
                 request,
                 "credits/m_verify.html",
-                {"region": region, "form": vform, "phone": phone, "masked": residents.mask_phone(phone), "known": known, **_consent()},
+                {
+                    "region": region,
+                    "form": vform,
+                    "phone": phone,
+                    "masked": residents.mask_phone(phone),
+                    "known": known,
+                    **_consent(),
+                },
             )
     return render(request, "credits/m_login.html", {"region": region, "form": form})
 
@@ -526,5 +553,6 @@ def m_privacy(request: HttpRequest, code: str) -> HttpResponse:
         residents.withdraw_consent(resident=r)
         request.session.pop(SESSION_KEY, None)
         return render(request, "credits/m_withdrawn.html", {"region": region})
-    return render(request, "credits/m_privacy.html", {"region": region, "resident": r, "tab": "me", **_consent()})
-
+    return render(
+        request, "credits/m_privacy.html", {"region": region, "resident": r, "tab": "me", **_consent()}
+    )

@@ -139,7 +139,12 @@ def _raise_alarm(partner: Partner, kind: str, message: str) -> None:
 
 
 def authenticate(
-    *, key_id: str | None, timestamp: str | None, signature: str | None, body: bytes, now: dt.datetime | None = None
+    *,
+    key_id: str | None,
+    timestamp: str | None,
+    signature: str | None,
+    body: bytes,
+    now: dt.datetime | None = None,
 ) -> Partner:
     """The partner that signed this request. Raises SignatureError (Chinese) otherwise."""
     if not key_id or not timestamp or not signature:
@@ -157,7 +162,7 @@ def authenticate(
     if not hmac.compare_digest(sign(partner_secret(partner), timestamp, body), signature.strip().lower()):
         with transaction.atomic():
             _raise_alarm(partner, PartnerAlarm.Kind.AUTH, f"{now:%Y-%m-%d %H:%M} 收到签名不正确的请求")
-        raise SignatureError("签名不正确：应为 HMAC-SHA256(密钥, 时间戳 + \".\" + 请求体) 的十六进制")
+        raise SignatureError('签名不正确：应为 HMAC-SHA256(密钥, 时间戳 + "." + 请求体) 的十六进制')
     return partner
 
 
@@ -301,12 +306,19 @@ def ingest(*, partner: Partner, rows: list[Any], now: dt.datetime | None = None)
             if r["record_id"] in earlier:
                 result.repeated += 1
                 result.results.append(
-                    {"row": r["row"], "record_id": r["record_id"], "status": "repeated", "earlier": earlier[r["record_id"]]}
+                    {
+                        "row": r["row"],
+                        "record_id": r["record_id"],
+                        "status": "repeated",
+                        "earlier": earlier[r["record_id"]],
+                    }
                 )
                 continue
             rid = residents.get(r["phone_hash"])
             if rid is None:
-                result.errors.append(RowError(r["row"], r["record_id"], "phone", "该手机号未开通本县碳普惠账户或已撤回同意"))
+                result.errors.append(
+                    RowError(r["row"], r["record_id"], "phone", "该手机号未开通本县碳普惠账户或已撤回同意")
+                )
                 continue
             m = methodologies.get(r["activity_type"])
             missing = [k for k in (m.evidence_required if m else []) if k not in r["evidence"]]
@@ -332,7 +344,16 @@ def ingest(*, partner: Partner, rows: list[Any], now: dt.datetime | None = None)
                 started_at__gte=lo,
                 started_at__lt=hi,
                 status__in=(Activity.Status.CREDITED, Activity.Status.CAPPED),
-            ).values_list("pk", "resident_id", "activity_type", "started_at", "ended_at", "quantity", "version_id", "counted_quantity"):
+            ).values_list(
+                "pk",
+                "resident_id",
+                "activity_type",
+                "started_at",
+                "ended_at",
+                "quantity",
+                "version_id",
+                "counted_quantity",
+            ):
                 prior.append(ci.Activity(("db", pk), res, atype, s, e, q))
                 if vid is not None:
                     counted[(res, vid, ci.beijing_day(s))] += cq
@@ -383,7 +404,13 @@ def ingest(*, partner: Partner, rows: list[Any], now: dt.datetime | None = None)
                 credits.append((r["record_id"], r["resident_id"], a.points, a.reduction_kg, a.version_key))
             if a.status != ci.CREDITED:
                 result.results.append(
-                    {"row": r["row"], "record_id": r["record_id"], "status": a.status, "reason": a.reason, "message": a.message}
+                    {
+                        "row": r["row"],
+                        "record_id": r["record_id"],
+                        "status": a.status,
+                        "reason": a.reason,
+                        "message": a.message,
+                    }
                 )
         ledger.insert_rows(Activity._meta.db_table, _ACTIVITY_COLUMNS, rows_out)
         ids = (
@@ -410,7 +437,10 @@ def ingest(*, partner: Partner, rows: list[Any], now: dt.datetime | None = None)
         result.points = sum(e[2] for e in credits)
         result.reduction_kg = sum(e[3] for e in credits)
         IngestBatch.objects.filter(pk=batch.pk).update(
-            credited=result.credited, capped=result.capped, rejected=result.rejected + len(result.errors), repeated=result.repeated
+            credited=result.credited,
+            capped=result.capped,
+            rejected=result.rejected + len(result.errors),
+            repeated=result.repeated,
         )
         Partner.objects.filter(pk=partner.pk).update(last_seen_at=now)
         bad = result.rejected + len(result.errors)

@@ -218,7 +218,8 @@ def verify(*, regions: Iterable[Any] | None = None, chunk: int = 5000) -> list[C
             if not rows:
                 break
             idx = verify_chain(
-                ({"payload": r.payload(), "prev_hash": r.prev_hash, "hash": r.hash} for r in rows), start_hash=prev
+                ({"payload": r.payload(), "prev_hash": r.prev_hash, "hash": r.hash} for r in rows),
+                start_hash=prev,
             )
             gap = next((i for i, r in enumerate(rows) if r.seq != expected_seq + i), None)
             if idx is not None or gap is not None:

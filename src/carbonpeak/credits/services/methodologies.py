@@ -101,7 +101,9 @@ def check_version(
         if value is not None and value < 0:
             raise UserError(f"{label}不能为负数")
     if reduction_kg_per_unit is None and (baseline_kg_per_unit is None or project_kg_per_unit is None):
-        raise UserError("请填写单位减排量，或同时填写基准线排放因子和项目排放因子（均须注明来源）；缺少因子时平台不核算减排量")
+        raise UserError(
+            "请填写单位减排量，或同时填写基准线排放因子和项目排放因子（均须注明来源）；缺少因子时平台不核算减排量"
+        )
     if points_per_kg is None or points_per_kg <= 0:
         raise UserError("请填写积分换算（每千克二氧化碳折合的积分，正数）")
     if daily_cap_units is not None and daily_cap_units <= 0:
@@ -127,7 +129,9 @@ def add_version(*, methodology: Methodology, user: Any, version: str, **values: 
         for o in others:
             if (o.valid_to is None or start < o.valid_to) and (end is None or o.valid_from < end):
                 raise UserError(f"有效期与版本“{o.version}”重叠；请先为旧版本设定失效时间")
-        v = MethodologyVersion.objects.create(methodology=methodology, version=version, created_by=user, **values)
+        v = MethodologyVersion.objects.create(
+            methodology=methodology, version=version, created_by=user, **values
+        )
         audit.record(user=user, action="create", instance=v, after=audit.snapshot(v))
     return v
 

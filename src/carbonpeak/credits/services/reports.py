@@ -39,7 +39,8 @@ def totals(entries: QuerySet[LedgerEntry], *, year: int | None = None) -> list[T
         qs.annotate(month=TruncMonth("activity__started_at", tzinfo=BEIJING))
         .values("activity__activity_type", "resident__township", "month")
         .annotate(
-            n=Count("id", filter=Q(kind=LedgerEntry.Kind.CREDIT)) - Count("id", filter=Q(kind=LedgerEntry.Kind.REVERSAL)),
+            n=Count("id", filter=Q(kind=LedgerEntry.Kind.CREDIT))
+            - Count("id", filter=Q(kind=LedgerEntry.Kind.REVERSAL)),
             kg=Sum("reduction_kg"),
             pts=Sum("points"),
         )
@@ -64,7 +65,9 @@ def totals(entries: QuerySet[LedgerEntry], *, year: int | None = None) -> list[T
 
 def summary(entries: QuerySet[LedgerEntry]) -> dict[str, Any]:
     """Overall credited reduction [kg CO2], points issued and spent, residents credited."""
-    credit = entries.filter(kind__in=(LedgerEntry.Kind.CREDIT, LedgerEntry.Kind.REVERSAL), activity__isnull=False)
+    credit = entries.filter(
+        kind__in=(LedgerEntry.Kind.CREDIT, LedgerEntry.Kind.REVERSAL), activity__isnull=False
+    )
     agg = credit.aggregate(kg=Sum("reduction_kg"), pts=Sum("points"))
     spent = entries.filter(kind=LedgerEntry.Kind.REDEMPTION).aggregate(p=Sum("points"))["p"] or 0
     return {

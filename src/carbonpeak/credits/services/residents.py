@@ -170,4 +170,10 @@ def withdraw_consent(*, resident: Resident, now: dt.datetime | None = None) -> N
         r.real_name_verified = False
         r.withdrawn_at = now
         r.save()
-        audit.record(user=None, action="update", instance=r, after={"withdrawn_at": now}, note="居民撤回个人信息处理同意")
+        audit.record(
+            user=None,
+            action="update",
+            instance=r,
+            after={"withdrawn_at": now},
+            note="居民撤回个人信息处理同意",
+        )

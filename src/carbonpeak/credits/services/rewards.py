@@ -37,7 +37,13 @@ def save_reward(*, region: Any, user: Any, reward: Reward | None = None, **value
         for k, v in values.items():
             setattr(obj, k, v)
         obj.save()
-        audit.record(user=user, action="update" if before else "create", instance=obj, before=before, after=audit.snapshot(obj))
+        audit.record(
+            user=user,
+            action="update" if before else "create",
+            instance=obj,
+            before=before,
+            after=audit.snapshot(obj),
+        )
     return obj
 
 
