@@ -85,7 +85,7 @@ def test_resident_phone_flow(partner, county, office_user) -> None:
     assert 'id="balance">60<' in resp.content.decode()
     board = c.get(base + "leaderboard/?period=all").content.decode()
     assert "荣家湾镇" in board and "138" not in board
-    resp = c.post(base + "privacy/", {"confirm": "withdraw"})
+    resp = c.post(base + "privacy/", {"action": "withdraw"})
     assert "已撤回同意" in resp.content.decode()
     assert c.get(base).status_code == 302
     assert Resident.objects.get().phone_hash is None

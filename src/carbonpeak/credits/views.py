@@ -549,7 +549,7 @@ def m_privacy(request: HttpRequest, code: str) -> HttpResponse:
     r = _resident(request, region)
     if r is None:
         return redirect("credits:m_login", code=code)
-    if request.method == "POST" and request.POST.get("confirm") == "withdraw":
+    if request.method == "POST" and request.POST.get("action") == "withdraw":
         residents.withdraw_consent(resident=r)
         request.session.pop(SESSION_KEY, None)
         return render(request, "credits/m_withdrawn.html", {"region": region})

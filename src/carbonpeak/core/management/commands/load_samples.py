@@ -21,6 +21,7 @@ SAMPLE_ORDER = (
     "enterprises",
     "monitoring",
     "scenarios",
+    "credits",
 )
 
 
