@@ -90,3 +90,37 @@ def test_verify_unknown_region_is_a_user_error(db) -> None:
     with pytest.raises(CommandError) as exc:
         call_command("credits", "verify", "--region", "999999")
     assert exc.value.returncode == 2 and "不存在" in str(exc.value)
+
+
+def test_expiry_takes_unspent_old_points_only(partner, people, county, office_user) -> None:
+    import datetime as dt
+
+    from carbonpeak.credits.services import rewards
+
+    _credit_three(partner)  # 240 points, credited "now"
+    ticket = rewards.save_reward(
+        region=county,
+        user=office_user,
+        name="券",
+        provider="merchant",
+        provider_name="店",
+        points_cost=100,
+        stock=5,
+        description="",
+        active=True,
+    )
+    rewards.redeem(resident=people[0], reward=ticket)  # balance 140
+    out = io.StringIO()
+    call_command("credits", "expire", "--region", county.code, "--before", "2000-01-01", stdout=out)
+    assert "确认请加 --yes" in out.getvalue() and ledger.balance(people[0]) == 140
+    # everything credited is newer than the cut-off: nothing expires
+    assert ledger.expire_points(region=county, before=dt.datetime(2000, 1, 1, tzinfo=dt.UTC), user=None) == (
+        0,
+        0,
+    )
+    # cut-off after the credits: the unspent 140 expire
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    assert ledger.expire_points(region=county, before=later, user=None) == (1, 140)
+    assert ledger.balance(people[0]) == 0
+    assert LedgerEntry.objects.filter(kind="expiry").get().points == -140
+    assert _verify()[0] == 0

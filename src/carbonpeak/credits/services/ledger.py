@@ -233,3 +233,57 @@ def verify(*, regions: Iterable[Any] | None = None, chunk: int = 5000) -> list[C
             msg = f"链头记录为第 {head.seq} 条，账本只到第 {last} 条（末尾记录被删除或链头被改）"
         reports.append(ChainReport(head.region_id, count, bad, msg))
     return reports
+
+
+def expire_points(*, region: Any, before: dt.datetime, user: Any) -> tuple[int, int]:
+    """Expire points credited before ``before`` that were not spent (oldest spent first).
+
+    Spending consumes the oldest points first, so what may still be spent of the old
+    points is the part of the balance not covered by credits since ``before``:
+
+    .. math:: E = \\max(0, B - C_{\\ge t})
+
+    where :math:`B` is the balance and :math:`C_{\\ge t}` the points credited (net of
+    reversals) at or after ``before``. Side effects: one expiry entry per resident with
+    :math:`E > 0`, one audit entry. Returns (residents, points expired).
+    """
+    with transaction.atomic():
+        head = lock_chain(region)
+        totals = dict(
+            LedgerEntry.objects.filter(region=region)
+            .values("resident_id")
+            .annotate(b=Sum("points"))
+            .values_list("resident_id", "b")
+        )
+        recent = dict(
+            LedgerEntry.objects.filter(
+                region=region,
+                created_at__gte=before,
+                kind__in=(LedgerEntry.Kind.CREDIT, LedgerEntry.Kind.REVERSAL),
+            )
+            .values("resident_id")
+            .annotate(c=Sum("points"))
+            .values_list("resident_id", "c")
+        )
+        entries = []
+        for resident_id, balance_points in sorted(totals.items()):
+            expired = max(0, (balance_points or 0) - max(0, recent.get(resident_id) or 0))
+            if expired:
+                entries.append(
+                    {
+                        "kind": LedgerEntry.Kind.EXPIRY,
+                        "resident_id": resident_id,
+                        "points": -expired,
+                        "note": f"{before:%Y-%m-%d} 前获得的积分到期",
+                    }
+                )
+        append(head, entries)
+        total = -sum(e["points"] for e in entries)
+        audit.record(
+            user=user,
+            action="update",
+            object_type="credits.LedgerEntry",
+            object_repr=f"积分到期 {before:%Y-%m-%d}",
+            after={"residents": len(entries), "points": total},
+        )
+    return len(entries), total
