@@ -265,10 +265,12 @@ def expire_points(*, region: Any, before: dt.datetime, user: Any) -> tuple[int, 
             .annotate(c=Sum("points"))
             .values_list("resident_id", "c")
         )
-        entries = []
+        entries: list[dict[str, Any]] = []
+        total = 0
         for resident_id, balance_points in sorted(totals.items()):
             expired = max(0, (balance_points or 0) - max(0, recent.get(resident_id) or 0))
             if expired:
+                total += expired
                 entries.append(
                     {
                         "kind": LedgerEntry.Kind.EXPIRY,
@@ -278,7 +280,6 @@ def expire_points(*, region: Any, before: dt.datetime, user: Any) -> tuple[int, 
                     }
                 )
         append(head, entries)
-        total = -sum(e["points"] for e in entries)
         audit.record(
             user=user,
             action="update",
