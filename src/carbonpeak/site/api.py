@@ -14,7 +14,16 @@ api = NinjaAPI(
     title="carbonpeak API", version="1", description="县域碳达峰实施管理平台接口", urls_namespace="api"
 )
 
-for _app in ("plans", "supervision", "accounting", "indicators", "enterprises", "monitoring", "scenarios", "credits"):
+for _app in (
+    "plans",
+    "supervision",
+    "accounting",
+    "indicators",
+    "enterprises",
+    "monitoring",
+    "scenarios",
+    "credits",
+):
     try:
         _module = importlib.import_module(f"carbonpeak.{_app}.api")
     except ModuleNotFoundError as exc:
