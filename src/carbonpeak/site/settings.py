@@ -8,6 +8,8 @@ environment:
 - ``CARBONPEAK_DATA_DIR``: where the SQLite file, uploads and the meter-reading store
   live (default ``./var``).
 - ``CARBONPEAK_SECRET_KEY``, ``CARBONPEAK_DEBUG``, ``CARBONPEAK_ALLOWED_HOSTS``.
+- ``CARBONPEAK_DB_CONN_MAX_AGE``: seconds a worker keeps its database connection
+  (default 0, a new connection per request; production behind gunicorn: e.g. 600).
 """
 
 from __future__ import annotations
@@ -79,7 +81,9 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'carbonpeak.sqlite3'}",
-        conn_max_age=0,
+        # Seconds a worker keeps its database connection (0: a new one per request).
+        conn_max_age=int(os.environ.get("CARBONPEAK_DB_CONN_MAX_AGE", "0")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):

@@ -22,6 +22,7 @@ import hmac
 import math
 import secrets
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,9 +42,8 @@ from carbonpeak.credits.models import (
     Resident,
 )
 from carbonpeak.credits.services import ledger
-from carbonpeak.credits.services.keys import keyed_hash
+from carbonpeak.credits.services.keys import hasher, keyed_hash
 from carbonpeak.credits.services.methodologies import engine_versions
-from carbonpeak.credits.services.residents import phone_hash
 from carbonpeak.engine import carbon_inclusive as ci
 
 REPLAY_WINDOW_S = 300
@@ -166,6 +166,40 @@ def authenticate(
     return partner
 
 
+# ----------------------------------------------------------------------------- SQL helpers
+def _table(model: Any) -> str:
+    return transaction.get_connection().ops.quote_name(model._meta.db_table)
+
+
+def _select_in(sql: str, params: list[Any], values: list[Any], chunk: int = 900) -> list[tuple]:
+    """Rows of ``sql`` whose ``{in_}`` placeholder becomes ``%s, %s, …`` for ``values``.
+
+    Raw SQL: the ORM resolves each of the hundreds of values of an ``__in`` lookup one by
+    one, which cost about a third of a batch's CPU time.
+    """
+    out: list[tuple] = []
+    if not values:
+        return out
+    with transaction.get_connection().cursor() as cur:
+        for i in range(0, len(values), chunk):
+            part = values[i : i + chunk]
+            cur.execute(sql.format(in_=", ".join(["%s"] * len(part))), [*params, *part])
+            out.extend(cur.fetchall())
+    return out
+
+
+def _datetime_adapter(conn: Any) -> Callable[[dt.datetime], Any]:
+    """Aware datetime → database parameter, as Django's backend would adapt it.
+
+    SQLite stores naive UTC text (``str(datetime)``, what
+    ``DatabaseOperations.adapt_datetimefield_value`` returns); other backends take the
+    aware datetime as is. Done here without Django's per-value checks (hot path).
+    """
+    if conn.vendor == "sqlite":
+        return lambda v: str(v.astimezone(dt.UTC).replace(tzinfo=None))
+    return conn.ops.adapt_datetimefield_value
+
+
 # ----------------------------------------------------------------------------- records
 @dataclass(frozen=True)
 class RowError:
@@ -204,7 +238,9 @@ def _time(value: Any) -> dt.datetime:
     return t
 
 
-def _parse(i: int, row: Any, allowed: set[str]) -> tuple[dict[str, Any] | None, RowError | None]:
+def _parse(
+    i: int, row: Any, allowed: set[str], phone_hash: Callable[[str], str]
+) -> tuple[dict[str, Any] | None, RowError | None]:
     if not isinstance(row, dict):
         return None, RowError(i, "", "", "记录应为 JSON 对象")
     rid = row.get("record_id")
@@ -269,10 +305,11 @@ def ingest(*, partner: Partner, rows: list[Any], now: dt.datetime | None = None)
         raise UserError(f"每批最多 {MAX_RECORDS} 条记录，本批 {len(rows)} 条")
     result = IngestResult(batch_id=None, received=len(rows))
     allowed = set(partner.activity_types)
+    phone_hash = hasher("phone")  # the same keyed hash as residents.phone_hash
     parsed: list[dict[str, Any]] = []
     seen_ids: set[str] = set()
     for i, row in enumerate(rows):
-        rec, error = _parse(i, row, allowed)
+        rec, error = _parse(i, row, allowed, phone_hash)
         if error is not None:
             result.errors.append(error)
         elif rec is not None:
@@ -288,19 +325,23 @@ def ingest(*, partner: Partner, rows: list[Any], now: dt.datetime | None = None)
     # Outside the chain lock: who the residents are (a withdrawal racing with this batch
     # only means its last records are credited to the anonymous account).
     residents = dict(
-        Resident.objects.filter(
-            phone_hash__in={r["phone_hash"] for r in parsed}, withdrawn_at__isnull=True, region=region
-        ).values_list("phone_hash", "id")
+        _select_in(
+            f"SELECT phone_hash, id FROM {_table(Resident)} WHERE region_id = %s AND withdrawn_at IS NULL "
+            "AND phone_hash IN ({in_})",
+            [region.pk],
+            list({r["phone_hash"] for r in parsed}),
+        )
     )
     with transaction.atomic():
         head = ledger.lock_chain(region)
         # Idempotency: records already received keep their first outcome.
-        earlier = {
-            rid: status
-            for rid, status in Activity.objects.filter(
-                partner=partner, record_id__in=[r["record_id"] for r in parsed]
-            ).values_list("record_id", "status")
-        }
+        earlier = dict(
+            _select_in(
+                f"SELECT record_id, status FROM {_table(Activity)} WHERE partner_id = %s AND record_id IN ({{in_}})",
+                [partner.pk],
+                [r["record_id"] for r in parsed],
+            )
+        )
         fresh: list[dict[str, Any]] = []
         for r in parsed:
             if r["record_id"] in earlier:
@@ -363,19 +404,20 @@ def ingest(*, partner: Partner, rows: list[Any], now: dt.datetime | None = None)
             partner=partner, received_at=now, received=len(rows), credited=0, capped=0, rejected=0, repeated=0
         )
         conn = transaction.get_connection()
-        adapt_dt = conn.ops.adapt_datetimefield_value
+        adapt_dt = _datetime_adapter(conn)
         evidence_field = Activity._meta.get_field("evidence")
         no_evidence = evidence_field.get_db_prep_save({}, conn)
         rows_out = []
         credits: list[tuple[str, int, int, float, Any]] = []
         fraud_hits = 0
+        region_id, partner_id, batch_id = region.pk, partner.pk, batch.pk
         for r, a in zip(fresh, assessments, strict=True):
             ev = r["evidence"]
             rows_out.append(
                 (
-                    region.pk,
-                    partner.pk,
-                    batch.pk,
+                    region_id,
+                    partner_id,
+                    batch_id,
                     r["record_id"],
                     r["resident_id"],
                     r["activity_type"],
@@ -413,14 +455,12 @@ def ingest(*, partner: Partner, rows: list[Any], now: dt.datetime | None = None)
                     }
                 )
         ledger.insert_rows(Activity._meta.db_table, _ACTIVITY_COLUMNS, rows_out)
-        ids = (
-            dict(
-                Activity.objects.filter(partner=partner, record_id__in=[c[0] for c in credits]).values_list(
-                    "record_id", "id"
-                )
+        ids = dict(
+            _select_in(
+                f"SELECT record_id, id FROM {_table(Activity)} WHERE partner_id = %s AND record_id IN ({{in_}})",
+                [partner.pk],
+                [c[0] for c in credits],
             )
-            if credits
-            else {}
         )
         entries = [
             {

@@ -54,9 +54,9 @@ _COLUMNS = (
 def insert_rows(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
     """Insert ``rows`` in bulk.
 
-    PostgreSQL: one ``COPY … FROM STDIN``. SQLite: one statement per chunk (as many rows
-    as the parameter limit allows). Both are several times faster than model
-    ``bulk_create``. Runs in the caller's transaction.
+    PostgreSQL: one ``COPY … FROM STDIN``; SQLite: ``executemany`` of one prepared
+    statement. Both are several times faster than model ``bulk_create``. Runs in the
+    caller's transaction.
     """
     if not rows:
         return
@@ -70,14 +70,13 @@ def insert_rows(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None
             for row in rows:
                 copy.write_row(row)
         return
-    limit = conn.features.max_query_params or 65535
-    per = max(1, min(1000, limit // len(columns)))
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    head = f"INSERT INTO {q(table)} ({', '.join(q(c) for c in columns)}) VALUES "
+    # SQLite: executemany runs the prepared statement in C for every row.
     with conn.cursor() as cur:
-        for i in range(0, len(rows), per):
-            chunk = rows[i : i + per]
-            cur.execute(head + ", ".join([one] * len(chunk)), [v for row in chunk for v in row])
+        cur.executemany(
+            f"INSERT INTO {q(table)} ({', '.join(q(c) for c in columns)}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))})",
+            rows,
+        )
 
 
 def append(head: ChainHead, entries: list[dict[str, Any]], *, now: dt.datetime | None = None) -> list[str]:
