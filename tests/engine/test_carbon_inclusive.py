@@ -144,3 +144,30 @@ def test_no_reduction_and_missing_factor_are_rejected_per_row() -> None:
     acts = [trip(1), trip(2, activity_type="car", start=(10, 0))]
     out = ci.assess(acts, versions=[worse, missing], now=NOW)
     assert [(o.reason, o.version_key) for o in out] == [("no_reduction", "w"), ("missing_factor", "m")]
+
+
+def test_overlap_search_matches_a_plain_scan() -> None:
+    import random
+
+    rng = random.Random(14)
+    for _ in range(200):
+        acts = []
+        for k in range(rng.randint(1, 12)):
+            s = dt.datetime(2026, 3, 2, 6, tzinfo=BJ) + dt.timedelta(minutes=rng.randint(0, 300))
+            acts.append(ci.Activity(k, rng.choice("ab"), "bus", s, s + dt.timedelta(minutes=rng.randint(1, 60)), 1))
+        prior, new = acts[: len(acts) // 3], acts[len(acts) // 3 :]
+        # plain scan over accepted trips (prior trips kept only if they do not overlap each other)
+        accepted: list[ci.Activity] = []
+        for p in sorted(prior, key=lambda p: p.start):
+            if not any(p.resident == b.resident and p.start < b.end and b.start < p.end for b in accepted):
+                accepted.append(p)
+        expected = {}
+        for a in sorted(new, key=lambda a: a.start):
+            hit = [b for b in accepted if a.resident == b.resident and a.start < b.end and b.start < a.end]
+            if hit:
+                expected[a.ref] = hit
+            else:
+                accepted.append(a)
+        got = ci.find_overlaps(new, [p for p in accepted if p in prior])
+        assert set(got) == set(expected)
+        assert all(any(h.ref == got[r] for h in expected[r]) for r in got)

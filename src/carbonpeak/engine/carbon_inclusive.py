@@ -38,6 +38,7 @@ design (issue 14), not values from a standard; the cap itself is configured per 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 from collections import defaultdict
@@ -255,7 +256,7 @@ def capped_quantity(quantity: float, cap: float | None, already: float) -> float
     return max(0.0, min(quantity, cap - already))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: thousands are built per batch, frozen init is slower
 class Activity:
     """One reported low-carbon action of a resident.
 
@@ -335,18 +336,32 @@ def find_overlaps(
         ``ref`` of each overlapping trip → ``ref`` of the trip it overlaps.
     """
     skipped = set(skip)
-    accepted: dict[Hashable, list[Activity]] = defaultdict(list)
-    for p in prior:
-        if p.end is not None:
-            accepted[p.resident].append(p)
+    # Per resident, accepted trips as parallel lists sorted by start: starts [s], ends [s]
+    # and refs. Accepted trips do not overlap one another, so their ends increase with
+    # their starts and only the last trip starting before a new trip ends can overlap it
+    # (a binary search instead of a scan).
+    starts: dict[Hashable, list[float]] = defaultdict(list)
+    ends: dict[Hashable, list[float]] = defaultdict(list)
+    refs: dict[Hashable, list[Hashable]] = defaultdict(list)
+
+    def add(resident: Hashable, s0: float, e0: float, ref: Hashable) -> None:
+        i = bisect.bisect_right(starts[resident], s0)
+        starts[resident].insert(i, s0)
+        ends[resident].insert(i, e0)
+        refs[resident].insert(i, ref)
+
+    for p in sorted((p for p in prior if p.end is not None), key=lambda p: p.start):
+        assert p.end is not None
+        add(p.resident, p.start.timestamp(), p.end.timestamp(), p.ref)
     out: dict[Hashable, Hashable] = {}
     for a in sorted((a for a in new if a.end is not None and a.ref not in skipped), key=lambda a: a.start):
         assert a.end is not None
-        hit = next((b for b in accepted[a.resident] if a.start < b.end and b.start < a.end), None)  # type: ignore[operator]
-        if hit is not None:
-            out[a.ref] = hit.ref
+        s0, e0 = a.start.timestamp(), a.end.timestamp()
+        i = bisect.bisect_left(starts[a.resident], e0) - 1
+        if i >= 0 and ends[a.resident][i] > s0:
+            out[a.ref] = refs[a.resident][i]
         else:
-            accepted[a.resident].append(a)
+            add(a.resident, s0, e0, a.ref)
     return out
 
 
@@ -366,7 +381,7 @@ def impossible(activity: Activity, now: dt.datetime) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Assessment:
     """Outcome of one activity.
 

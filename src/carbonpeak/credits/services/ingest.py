@@ -200,6 +200,13 @@ def _datetime_adapter(conn: Any) -> Callable[[dt.datetime], Any]:
     return conn.ops.adapt_datetimefield_value
 
 
+def read_dt(value: Any) -> Any:
+    """A datetime column of a raw query as an aware datetime (SQLite returns UTC text)."""
+    if isinstance(value, str):
+        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+    return value
+
+
 # ----------------------------------------------------------------------------- records
 @dataclass(frozen=True)
 class RowError:
@@ -371,6 +378,8 @@ def ingest(*, partner: Partner, rows: list[Any], now: dt.datetime | None = None)
             r["resident_id"] = rid
             fresh.append(r)
 
+        conn = transaction.get_connection()
+        adapt_dt = _datetime_adapter(conn)
         acts = [
             ci.Activity(r["row"], r["resident_id"], r["activity_type"], r["start"], r["end"], r["quantity"])
             for r in fresh
@@ -380,21 +389,14 @@ def ingest(*, partner: Partner, rows: list[Any], now: dt.datetime | None = None)
         if acts:
             lo = min(a.start for a in acts) - dt.timedelta(days=2)
             hi = max(a.end or a.start for a in acts) + dt.timedelta(days=2)
-            for pk, res, atype, s, e, q, vid, cq in Activity.objects.filter(
-                resident_id__in={a.resident for a in acts},
-                started_at__gte=lo,
-                started_at__lt=hi,
-                status__in=(Activity.Status.CREDITED, Activity.Status.CAPPED),
-            ).values_list(
-                "pk",
-                "resident_id",
-                "activity_type",
-                "started_at",
-                "ended_at",
-                "quantity",
-                "version_id",
-                "counted_quantity",
+            for pk, res, atype, s, e, q, vid, cq in _select_in(
+                "SELECT id, resident_id, activity_type, started_at, ended_at, quantity, version_id, "
+                f"counted_quantity FROM {_table(Activity)} WHERE started_at >= %s AND started_at < %s "
+                "AND status IN ('credited', 'capped') AND resident_id IN ({in_})",
+                [adapt_dt(lo), adapt_dt(hi)],
+                list({a.resident for a in acts}),
             ):
+                s, e = read_dt(s), read_dt(e)
                 prior.append(ci.Activity(("db", pk), res, atype, s, e, q))
                 if vid is not None:
                     counted[(res, vid, ci.beijing_day(s))] += cq
@@ -403,8 +405,6 @@ def ingest(*, partner: Partner, rows: list[Any], now: dt.datetime | None = None)
         batch = IngestBatch.objects.create(
             partner=partner, received_at=now, received=len(rows), credited=0, capped=0, rejected=0, repeated=0
         )
-        conn = transaction.get_connection()
-        adapt_dt = _datetime_adapter(conn)
         evidence_field = Activity._meta.get_field("evidence")
         no_evidence = evidence_field.get_db_prep_save({}, conn)
         rows_out = []
