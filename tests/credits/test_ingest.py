@@ -182,3 +182,12 @@ def test_openapi_documents_the_endpoint(db) -> None:
     op = doc["paths"]["/api/credits/activities"]["post"]
     assert {p["name"] for p in op["parameters"]} >= {"X-Partner-Key", "X-Timestamp", "X-Signature"}
     assert "records" in op["requestBody"]["content"]["application/json"]["schema"]["properties"]
+
+
+def test_trips_of_earlier_batches_are_read_in_utc(partner, people) -> None:
+    # stored as 00:00 UTC; read back as local time it would cover 00:00-00:25 Beijing
+    post(Client(), partner, [trip("MORNING", start="2026-03-02T08:00:00+08:00")])
+    body = post(Client(), partner, [trip("MIDNIGHT", start="2026-03-02T00:05:00+08:00")]).json()
+    assert body["credited"] == 1, body
+    body = post(Client(), partner, [trip("CLASH", start="2026-03-02T08:10:00+08:00")]).json()
+    assert body["results"][0]["reason"] == "overlap"

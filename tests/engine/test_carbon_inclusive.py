@@ -154,7 +154,9 @@ def test_overlap_search_matches_a_plain_scan() -> None:
         acts = []
         for k in range(rng.randint(1, 12)):
             s = dt.datetime(2026, 3, 2, 6, tzinfo=BJ) + dt.timedelta(minutes=rng.randint(0, 300))
-            acts.append(ci.Activity(k, rng.choice("ab"), "bus", s, s + dt.timedelta(minutes=rng.randint(1, 60)), 1))
+            acts.append(
+                ci.Activity(k, rng.choice("ab"), "bus", s, s + dt.timedelta(minutes=rng.randint(1, 60)), 1)
+            )
         prior, new = acts[: len(acts) // 3], acts[len(acts) // 3 :]
         # plain scan over accepted trips (prior trips kept only if they do not overlap each other)
         accepted: list[ci.Activity] = []

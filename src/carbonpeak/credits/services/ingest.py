@@ -201,9 +201,15 @@ def _datetime_adapter(conn: Any) -> Callable[[dt.datetime], Any]:
 
 
 def read_dt(value: Any) -> Any:
-    """A datetime column of a raw query as an aware datetime (SQLite returns UTC text)."""
+    """A datetime column of a raw query as an aware datetime.
+
+    SQLite gives naive UTC (text, or a naive datetime through Django's converters);
+    PostgreSQL gives aware datetimes.
+    """
     if isinstance(value, str):
-        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+        value = dt.datetime.fromisoformat(value)
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
     return value
 
 
