@@ -93,3 +93,17 @@ def test_resident_phone_flow(partner, county, office_user) -> None:
 
 def test_unknown_region_is_404(db) -> None:
     assert Client().get("/credits/m/999999/").status_code == 404
+
+
+def test_dashboard_card(partner, people, office_in, county, sibling) -> None:
+    from carbonpeak.core import registry
+    from carbonpeak.credits.services.reports import dashboard_card
+
+    assert dashboard_card in registry.dashboard_cards
+    user = office_in(county).user
+    assert dashboard_card(county, user) is None  # nothing credited yet
+    post(Client(), partner, [trip("T1")])
+    card = dashboard_card(county, user)
+    assert card["value"] == "0.1" and card["unit"] == "千克CO2" and "1 位居民" in card["note"]
+    assert card["illustrative"] is False
+    assert dashboard_card(county, office_in(sibling).user) is None

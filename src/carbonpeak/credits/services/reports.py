@@ -89,3 +89,28 @@ def leaderboard(entries: QuerySet[LedgerEntry], *, by: str, limit: int = 20) -> 
         .order_by("-kg")[:limit]
     )
     return [{"name": r[key], "reduction_kg": r["kg"] or 0.0, "residents": r["residents"]} for r in rows]
+
+
+def dashboard_card(region: Any, user: Any) -> dict[str, Any] | None:
+    """The leaders' dashboard card (``core.registry.dashboard_cards``): credited reduction.
+
+    None when the user may not read credits here or nothing was credited yet.
+    """
+    from carbonpeak.core.permissions import can
+    from carbonpeak.credits.models import Partner
+
+    if region is None or not can(user, "credits.view", region):
+        return None
+    entries = LedgerEntry.objects.visible_to(user).within(region)
+    if not entries.exists():
+        return None
+    s = summary(entries)
+    small = s["reduction_t"] < 1
+    return {
+        "title": "碳普惠累计减排量",
+        "value": f"{s['reduction_t'] * 1000:,.1f}" if small else f"{s['reduction_t']:,.2f}",
+        "unit": "千克CO2" if small else "吨CO2",
+        "note": f"{s['residents']} 位居民，发放积分 {s['points_issued']:,} 分",
+        "url": "/credits/",
+        "illustrative": Partner.objects.within(region).filter(name__contains="示例").exists(),
+    }
