@@ -104,6 +104,6 @@ def test_dashboard_card(partner, people, office_in, county, sibling) -> None:
     assert dashboard_card(county, user) is None  # nothing credited yet
     post(Client(), partner, [trip("T1")])
     card = dashboard_card(county, user)
-    assert card["value"] == "0.1" and card["unit"] == "千克CO2" and "1 位居民" in card["note"]
+    assert card["value"] == "0.08" and card["unit"] == "千克CO2" and "1 位居民" in card["note"]
     assert card["illustrative"] is False
     assert dashboard_card(county, office_in(sibling).user) is None

@@ -108,7 +108,7 @@ def dashboard_card(region: Any, user: Any) -> dict[str, Any] | None:
     small = s["reduction_t"] < 1
     return {
         "title": "碳普惠累计减排量",
-        "value": f"{s['reduction_t'] * 1000:,.1f}" if small else f"{s['reduction_t']:,.2f}",
+        "value": f"{s['reduction_t'] * 1000:,.2f}" if small else f"{s['reduction_t']:,.2f}",
         "unit": "千克CO2" if small else "吨CO2",
         "note": f"{s['residents']} 位居民，发放积分 {s['points_issued']:,} 分",
         "url": "/credits/",
