@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -135,7 +136,7 @@ def methodology_list(request: OfficeRequest) -> HttpResponse:
             m.region = request.user.region
             try:
                 m.validate_constraints()
-            except Exception:
+            except ValidationError:
                 form.add_error(None, "编号或活动类型在本行政区已有方法学")
             else:
                 m.save()

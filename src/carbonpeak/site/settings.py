@@ -131,6 +131,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("CARBONPEAK_FROM_EMAIL", "carbonpeak@localho
 CARBONPEAK_HOME_REGION = os.environ.get("CARBONPEAK_HOME_REGION", "430621")
 # Absolute links in e-mails (e.g. https://tanfeng.example.gov.cn).
 CARBONPEAK_SITE_URL = os.environ.get("CARBONPEAK_SITE_URL", "")
+
+# Carbon-inclusive credits: key for phone hashes and partner secrets (derived from
+# SECRET_KEY when empty) and the SMS backend for one-time login codes.
+CARBONPEAK_CREDITS_KEY = os.environ.get("CARBONPEAK_CREDITS_KEY", "")
+CARBONPEAK_SMS_BACKEND = os.environ.get("CARBONPEAK_SMS_BACKEND", "carbonpeak.credits.sms.ConsoleBackend")
 EMAIL_TIMEOUT = 10
 
 # Meter-reading store (DuckDB over Parquet), see carbonpeak.monitoring.
