@@ -1,7 +1,7 @@
 """Server-side render time and SQL query count of the leaders' dashboard (驾驶舱).
 
 Creates the county dataset (``carbonpeak generate_county_dataset``) in a temporary
-SQLite database, renders /indicators/dashboard/ N times through Django's test client
+SQLite database, renders /dashboard/ N times through Django's test client
 as a leader, then doubles the data and counts the queries again.
 
     .venv/bin/python benchmarks/dashboard.py            # full dataset (scale 1, then 2)
@@ -71,7 +71,7 @@ def main() -> None:
         with CaptureQueriesContext(connection) as ctx:
             start = time.perf_counter()
             cpu_start = time.process_time()
-            response = client.get("/indicators/dashboard/")
+            response = client.get("/dashboard/")
             elapsed = (time.perf_counter() - start) * 1000
             cpu.append((time.process_time() - cpu_start) * 1000)
         if response.status_code != 200:

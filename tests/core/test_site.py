@@ -45,7 +45,7 @@ def test_healthz(client):
 def test_leader_lands_on_the_dashboard(leader_client):
     response = leader_client.get("/")
     assert response.status_code == 302
-    assert response["Location"] == "/indicators/dashboard/"
+    assert response["Location"] == "/dashboard/"
 
 
 @pytest.mark.django_db

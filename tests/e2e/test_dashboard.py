@@ -33,7 +33,7 @@ def county(transactional_db, django_user_model, tmp_path, settings):
 
 def test_dashboard_renders_every_chart_with_data(county, page, login, live_server):
     login(county)
-    page.goto(f"{live_server.url}/indicators/dashboard/")
+    page.goto(f"{live_server.url}/dashboard/")
     page.wait_for_load_state("networkidle")
     assert page.locator("h1").inner_text() == "领导驾驶舱"
     for chart_id in CHARTS:
@@ -66,7 +66,7 @@ def test_dashboard_fits_a_wall_screen_and_a_laptop(county, page, login, live_ser
     login(county)
     for width, height in ((1920, 1080), (1366, 768)):
         page.set_viewport_size({"width": width, "height": height})
-        page.goto(f"{live_server.url}/indicators/dashboard/")
+        page.goto(f"{live_server.url}/dashboard/")
         page.wait_for_load_state("networkidle")
         overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"horizontal scrolling at {width}px"

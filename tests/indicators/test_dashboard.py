@@ -15,7 +15,7 @@ from tests.indicators.factories import make_indicator, observe
 
 def _count(client) -> tuple[int, str]:
     with CaptureQueriesContext(connection) as ctx:
-        response = client.get("/indicators/dashboard/")
+        response = client.get("/dashboard/")
     assert response.status_code == 200
     return len(ctx.captured_queries), response.content.decode()
 

@@ -41,7 +41,7 @@ READERS = {"office", "leader", "dept_own", "dept_other"}
 # (name, method, url builder, roles allowed, status for allowed)
 CASES = [
     ("list", "get", lambda w: "/indicators/", READERS, 200),
-    ("dashboard", "get", lambda w: "/indicators/dashboard/", READERS, 200),
+    ("dashboard", "get", lambda w: "/dashboard/", READERS, 200),
     ("detail", "get", lambda w: f"/indicators/{w['own'].pk}/", READERS, 200),
     ("export", "get", lambda w: "/indicators/export.xlsx", READERS, 200),
     ("import", "get", lambda w: "/indicators/import/", {"office", "dept_own", "dept_other"}, 200),

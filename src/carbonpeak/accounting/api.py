@@ -48,7 +48,7 @@ class SummaryOut(Schema):
 @router.get("/summary", response=SummaryOut, summary="最新数据集的分年度能耗、排放、强度与下降率")
 def summary(request):
     _check(request)
-    ds = services.latest_dataset()
+    ds = services.latest_dataset(request.user.region)
     if ds is None:
         return {"dataset": None, "years": []}
     from carbonpeak.engine.accounting import AccountingResult
@@ -59,11 +59,11 @@ def summary(request):
 @router.get("/datasets", response=list[DatasetOut], summary="核算数据集列表")
 def datasets(request):
     _check(request)
-    return list(Dataset.objects.defer("result", "inputs"))
+    return list(Dataset.objects.visible_to(request.user).defer("result", "inputs"))
 
 
 @router.get("/datasets/{dataset_id}", summary="一个数据集的核算结果（与命令行 --json 相同的结构）")
 def dataset_result(request, dataset_id: int, trace: bool = False) -> dict[str, Any]:
     _check(request)
-    ds = get_object_or_404(Dataset, pk=dataset_id)
+    ds = get_object_or_404(Dataset.objects.visible_to(request.user), pk=dataset_id)
     return services.dataset_result(ds, with_trace=trace).to_dict(include_trace=trace)

@@ -7,6 +7,7 @@ marked ``is_sample``. Idempotent: does nothing when the sample dataset exists.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from carbonpeak.accounting.models import Dataset
 from carbonpeak.accounting.services import UploadedFile, import_dataset
@@ -29,6 +30,11 @@ def _file(name: str) -> UploadedFile:
 
 
 def load(stdout) -> None:
+    _load_home(stdout)
+    load_second_county(stdout)
+
+
+def _load_home(stdout: Any) -> None:
     if Dataset.objects.filter(is_sample=True, name=SAMPLE_NAME).exists():
         stdout.write("核算示例数据已存在，跳过")
         return
@@ -50,3 +56,32 @@ def load(stdout) -> None:
         note="示例数据，仅供演示：统计数据与目标均为虚构示例，不代表岳阳县官方统计。",
     )
     stdout.write("已载入核算示例数据（示例数据，仅供演示）")
+
+
+SECOND_NAME = "华容县能源与经济统计 2020—2024（示例数据，仅供演示）"
+
+
+def load_second_county(stdout: Any) -> None:
+    """The second county of the sample city (华容县), from sample_data/huarong (scaled, fictional)."""
+    from carbonpeak.core.regions import ensure_region
+
+    directory = sample_dir().parent / "huarong"
+    if not (directory / "ENERGY.csv").exists() or Dataset.objects.filter(name=SECOND_NAME).exists():
+        return
+
+    def f(name: str) -> UploadedFile:
+        return UploadedFile(name=name, data=(directory / name).read_bytes())
+
+    import_dataset(
+        user=None,
+        name=SECOND_NAME,
+        energy_file=f("ENERGY.csv"),
+        economy_file=f("ECONOMY.csv"),
+        targets_file=f("TARGETS.csv"),
+        region="湖南省",
+        base_year=2020,
+        is_sample=True,
+        note="示例数据，仅供演示：由岳阳县示例数据缩放得到的虚构统计，不代表华容县官方统计。",
+        area=ensure_region("430623"),
+    )
+    stdout.write("已载入华容县核算示例数据（示例数据，仅供演示）")

@@ -391,6 +391,7 @@ def save_local_factor(
     unit: str,
     source: str,
     instance: LocalFactor | None = None,
+    area: Any = None,
 ) -> LocalFactor:
     """Create or change a local factor. Side effects: one audit entry.
 
@@ -402,7 +403,7 @@ def save_local_factor(
     _validate_local_factor(carrier=carrier, year=year, value=value, unit=unit, source=source)
     with transaction.atomic():
         before = audit.snapshot(instance) if instance is not None else None
-        factor = instance or LocalFactor()
+        factor = instance or LocalFactor(region=area or getattr(user, "region", None) or home_region())
         factor.carrier = carrier.strip()
         factor.year = year
         factor.value = value

@@ -48,8 +48,13 @@ ADJUSTED_DECLINE_COLUMNS = [
 ]
 
 
+def _region(request: Any) -> Any:
+    """The region whose pages the user is viewing (request.region)."""
+    return getattr(request, "region", None)
+
+
 def _dataset(request: HttpRequest, pk: int) -> Dataset:
-    return get_object_or_404(Dataset, pk=pk)
+    return get_object_or_404(Dataset.objects.visible_to(request.user), pk=pk)
 
 
 def _result(ds: Dataset) -> AccountingResult:
@@ -65,7 +70,12 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _render_index(request: HttpRequest, form: UploadForm, *, status: int, error: str = "") -> HttpResponse:
-    datasets = Dataset.objects.select_related("created_by").defer("result", "inputs")
+    datasets = (
+        Dataset.objects.visible_to(request.user)
+        .in_region(_region(request))
+        .select_related("created_by")
+        .defer("result", "inputs")
+    )
     return render(
         request,
         "accounting/index.html",
@@ -108,6 +118,7 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
             region=form.cleaned_data["region"],
             base_year=form.cleaned_data["base_year"],
             dataset=form.cleaned_data["dataset"],
+            area=_region(request),
         )
     except AccountingError as exc:
         return _render_index(request, form, status=400, error=f"导入失败，未写入任何数据。{exc.message}")
@@ -562,14 +573,14 @@ def template_download(request: AuthenticatedHttpRequest, kind: str, fmt: str) ->
 # -----------------------------------------------------------------------------------------
 # factor sets
 # -----------------------------------------------------------------------------------------
-def _default_region() -> str:
-    ds = services.latest_dataset()
+def _default_region(request: HttpRequest) -> str:
+    ds = services.latest_dataset(_region(request))
     return ds.province if ds is not None else "湖南省"
 
 
 @rule_required("accounting.view")
 def factor_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    region = request.GET.get("region") or _default_region()
+    region = request.GET.get("region") or _default_region(request)
     error = ""
     try:
         fs = FactorSet.default(region)
@@ -584,7 +595,9 @@ def factor_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "factor_set": fs,
             "headers": headers,
             "rows": rows,
-            "local_factors": LocalFactor.objects.select_related("updated_by"),
+            "local_factors": LocalFactor.objects.visible_to(request.user)
+            .in_region(_region(request))
+            .select_related("updated_by"),
             "can_manage": can(request.user, "accounting.manage"),
             "region": region,
             "error": error,
@@ -594,12 +607,12 @@ def factor_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @rule_required("accounting.view")
 def factor_export(request: AuthenticatedHttpRequest) -> HttpResponse:
-    region = request.GET.get("region") or _default_region()
+    region = request.GET.get("region") or _default_region(request)
     try:
         fs = FactorSet.default(region)
     except FactorError:
         fs = FactorSet.default("湖南省")
-    local = services.local_factor_rows()
+    local = services.local_factor_rows(_region(request))
     if local:
         fs = fs.with_user_factors(local, filename="本地因子表")  # validated when saved
     headers, rows = _factor_table(fs.factors())
@@ -610,7 +623,9 @@ def factor_export(request: AuthenticatedHttpRequest) -> HttpResponse:
 @rule_required("accounting.manage")
 @require_http_methods(["GET", "POST"])
 def factor_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
-    instance = get_object_or_404(LocalFactor, pk=pk) if pk is not None else None
+    instance = (
+        get_object_or_404(LocalFactor.objects.visible_to(request.user), pk=pk) if pk is not None else None
+    )
     initial = (
         {
             "carrier": instance.carrier,
@@ -640,7 +655,7 @@ def factor_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> Htt
 @rule_required("accounting.manage")
 @require_http_methods(["GET", "POST"])
 def factor_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    factor = get_object_or_404(LocalFactor, pk=pk)
+    factor = get_object_or_404(LocalFactor.objects.visible_to(request.user), pk=pk)
     if request.method == "POST":
         services.delete_local_factor(user=request.user, factor=factor)
         messages.success(request, "本地因子已删除。")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
@@ -7,8 +9,6 @@ from django.utils import timezone
 from carbonpeak.accounts import services
 from carbonpeak.accounts.models import User
 from carbonpeak.core.roles import Role
-from carbonpeak.enterprises.models import Enterprise
-from carbonpeak.plans.models import Department
 
 
 class LoginForm(AuthenticationForm):
@@ -57,17 +57,25 @@ class AccountForm(forms.Form):
     )
     display_name = forms.CharField(label="姓名", max_length=50, required=False)
     role = forms.ChoiceField(label="角色", choices=Role.choices)
-    department = forms.ModelChoiceField(
-        label="所属部门（部门填报员必选）", queryset=Department.objects.all(), required=False
+    # Choices are the acting office's own departments and enterprises (set in __init__;
+    # the models are reached through User's foreign keys, accounts imports neither app).
+    department: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="所属部门（部门填报员必选）", queryset=None, required=False
     )
-    enterprise = forms.ModelChoiceField(
-        label="所属企业（企业用户必选）", queryset=Enterprise.objects.all(), required=False
+    enterprise: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="所属企业（企业用户必选）", queryset=None, required=False
     )
     email = forms.EmailField(label="邮箱（接收提醒）", required=False)
     phone = forms.CharField(label="电话", max_length=30, required=False)
 
-    def __init__(self, *args, editing: User | None = None, **kwargs):
+    def __init__(self, *args, editing: User | None = None, actor: Any = None, **kwargs):
         super().__init__(*args, **kwargs)
+        region = getattr(actor, "region", None)
+        for name in ("department", "enterprise"):
+            model = User._meta.get_field(name).related_model
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = model.objects.in_region(region) if region is not None else model.objects.none()  # type: ignore[union-attr]
         if editing is not None:
             self.fields["username"].disabled = True
             self.fields["username"].required = False

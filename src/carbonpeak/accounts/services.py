@@ -53,10 +53,13 @@ def create_account(
     phone: str = "",
     department: Any = None,
     enterprise: Any = None,
+    region: Any = None,
 ) -> tuple[User, str]:
     """Create an account and return it with its one-time initial password.
 
-    The user must change the password at first login. Side effects: audit entry.
+    ``region`` defaults to the acting office's region (the home region for a
+    command-line call); a department or enterprise binds the account to its own
+    region. The user must change the password at first login. Side effects: audit entry.
     """
     username = username.strip()
     if User.objects.filter(username__iexact=username).exists():
@@ -73,6 +76,10 @@ def create_account(
         enterprise=enterprise if role == Role.ENTERPRISE else None,
         must_change_password=True,
     )
+    bound = department if role == Role.DEPARTMENT else enterprise if role == Role.ENTERPRISE else None
+    chosen = getattr(bound, "region", None) or region or getattr(actor, "region", None)
+    if chosen is not None:
+        user.region = chosen
     user.set_password(password)
     user.save()
     audit.record(user=actor, action="create", instance=user, after=audit.snapshot(user))

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -17,7 +15,8 @@ from carbonpeak.accounts import services
 from carbonpeak.accounts.forms import AccountForm, LoginForm
 from carbonpeak.accounts.models import User
 from carbonpeak.accounts.typing import AuthenticatedHttpRequest
-from carbonpeak.core.roles import Role, is_office
+from carbonpeak.core.permissions import rule_required
+from carbonpeak.core.roles import Role
 
 
 class LoginView(auth_views.LoginView):
@@ -37,21 +36,18 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
-def office_only(view):
-    @login_required
-    def wrapped(request: AuthenticatedHttpRequest, *args, **kwargs):
-        if not is_office(request.user):
-            raise PermissionDenied("仅碳达峰办管理员可以管理账号。")
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+MANAGE = "accounts.manage"
 
 
-@office_only
+def _accounts(request: HttpRequest):  # the accounts an office manages: those of its own region
+    return User.objects.filter(region=getattr(request.user, "region", None)).select_related(
+        "department", "enterprise"
+    )
+
+
+@rule_required(MANAGE)
 def account_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    users = User.objects.select_related("department", "enterprise").order_by("role", "username")
+    users = _accounts(request).order_by("role", "username")
     role = request.GET.get("role", "")
     if role in Role.values:
         users = users.filter(role=role)
@@ -63,9 +59,9 @@ def account_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @never_cache
-@office_only
+@rule_required(MANAGE)
 def account_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = AccountForm(request.POST or None)
+    form = AccountForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -86,9 +82,9 @@ def account_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "accounts/form.html", {"form": form, "title": "新建账号"})
 
 
-@office_only
+@rule_required(MANAGE)
 def account_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    account = get_object_or_404(User, pk=pk)
+    account = get_object_or_404(_accounts(request), pk=pk)
     initial = {
         "username": account.username,
         "display_name": account.display_name,
@@ -98,7 +94,7 @@ def account_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "email": account.email,
         "phone": account.phone,
     }
-    form = AccountForm(request.POST or None, initial=initial, editing=account)
+    form = AccountForm(request.POST or None, initial=initial, editing=account, actor=request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -124,10 +120,10 @@ def account_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@office_only
+@rule_required(MANAGE)
 @require_POST
 def account_set_active(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    account = get_object_or_404(User, pk=pk)
+    account = get_object_or_404(_accounts(request), pk=pk)
     active = request.POST.get("active") == "1"
     try:
         services.set_active(actor=request.user, user=account, active=active)
@@ -139,10 +135,10 @@ def account_set_active(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 
 
 @never_cache
-@office_only
+@rule_required(MANAGE)
 @require_POST
 def account_reset_password(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    account = get_object_or_404(User, pk=pk)
+    account = get_object_or_404(_accounts(request), pk=pk)
     password = services.reset_password(actor=request.user, user=account)
     return render(
         request, "accounts/initial_password.html", {"account": account, "password": password, "reset": True}

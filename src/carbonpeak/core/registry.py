@@ -4,7 +4,9 @@ direction only; see docs/architecture.md).
 
 - :data:`dashboard_cards`: callables ``(region, user) -> dict | None`` that return a
   card for the leaders' dashboard (projects, sinks, credits register theirs in
-  their ``AppConfig.ready()``).
+  their ``AppConfig.ready()``). A card is ``{"title": str, "value": str (already
+  formatted), "unit": str, "note": str, "url": str, "illustrative": bool}``; the
+  hook must not run a number of queries that grows with the data.
 - :data:`enterprise_panels`: callables ``(enterprise, user) -> dict | None`` that add
   a section to an enterprise's page (monitoring adds meters and monthly use).
 - :data:`target_status_providers`: callables ``(target) -> str | None`` giving a

@@ -15,7 +15,7 @@ from carbonpeak.core.regions import SESSION_KEY
 from carbonpeak.core.roles import Role, role_of
 
 #: Where each role lands after signing in, when that page is installed.
-LANDING: dict[str, str] = {Role.LEADER: "indicators:dashboard", Role.ENTERPRISE: "enterprises:mine"}
+LANDING: dict[str, str] = {Role.LEADER: "dashboard:index", Role.ENTERPRISE: "enterprises:mine"}
 
 
 @login_required

@@ -73,7 +73,9 @@ def _num(v) -> float | None:
 def indicators(request):
     _check(request)
     out = []
-    for r in services.indicator_rows():
+    for r in services.indicator_rows(
+        Indicator.objects.visible_to(request.user).in_region(request.user.region)
+    ):
         i, a = r.indicator, r.assessment
         out.append(
             {
@@ -104,13 +106,13 @@ def indicators(request):
 @router.get("/warnings", response=list[WarningOut], summary="预警指标（有风险、滞后）")
 def warnings(request):
     _check(request)
-    return [w.__dict__ for w in services.active_warnings()]
+    return [w.__dict__ for w in services.active_warnings(request.user.region)]
 
 
 @router.get("/{indicator_id}/observations", response=list[ObservationOut], summary="指标的观测值")
 def observations(request, indicator_id: int):
     _check(request)
-    indicator = get_object_or_404(Indicator, pk=indicator_id)
+    indicator = get_object_or_404(Indicator.objects.visible_to(request.user), pk=indicator_id)
     return [
         {
             "year": o.year,

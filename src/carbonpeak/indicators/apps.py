@@ -4,12 +4,9 @@ from django.apps import AppConfig
 class IndicatorsConfig(AppConfig):
     name = "carbonpeak.indicators"
     label = "indicators"
-    verbose_name = "指标与驾驶舱"
+    verbose_name = "指标"
 
     def ready(self) -> None:
         from carbonpeak.core.navigation import NavItem, register
 
-        register(
-            NavItem("领导驾驶舱", "indicators:dashboard", order=1, roles=("leader", "office", "department"))
-        )
         register(NavItem("指标", "indicators:list", order=40, roles=("leader", "office", "department")))

@@ -192,3 +192,68 @@ class Observation(models.Model):
     @property
     def t(self) -> float:
         return engine.period_time(self.year, self.quarter)
+
+
+class TargetAllocation(models.Model):
+    """A target a city (or province) allocates to a region below it (分解下达 / 市下达目标).
+
+    The receiving region's computed indicator with the same key takes the allocated
+    value and year, its target source becomes 市下达, and the document reference is
+    kept beside it (:func:`carbonpeak.indicators.allocations.allocate`).
+    """
+
+    class Key(models.TextChoices):
+        ENERGY_INTENSITY_DECLINE = "energy_intensity_decline_cumulative_pct", "单位地区生产总值能耗累计下降率"
+        CO2_INTENSITY_DECLINE = (
+            "co2_intensity_decline_cumulative_pct",
+            "单位地区生产总值二氧化碳排放累计下降率",
+        )
+        ENERGY_TOTAL = "energy_tce", "能源消费总量"
+        CO2_TOTAL = "co2_t", "二氧化碳排放总量"
+
+    UNITS = {
+        "energy_intensity_decline_cumulative_pct": "%",
+        "co2_intensity_decline_cumulative_pct": "%",
+        "energy_tce": "吨标准煤",
+        "co2_t": "吨CO2",
+    }
+
+    region = region_fk("下达单位所在行政区划")
+    receiving_region = models.ForeignKey(
+        "core.Region", verbose_name="承接区划", on_delete=models.PROTECT, related_name="+"
+    )
+    key = models.CharField("指标", max_length=60, choices=Key.choices)
+    baseline_year = models.PositiveIntegerField("基准年份", default=2020)
+    target_year = models.PositiveIntegerField("目标年份")
+    value = models.DecimalField("下达目标值", max_digits=20, decimal_places=6)
+    document = models.CharField("文件依据", max_length=200, help_text="如 岳政发〔2023〕3号")
+    note = models.CharField("说明", max_length=300, blank=True)
+    allocated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="下达人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    allocated_at = models.DateTimeField("下达时间", auto_now=True)
+
+    region_field = "receiving_region"
+    objects = RegionScopedManager()
+
+    class Meta:
+        verbose_name = "市下达目标"
+        verbose_name_plural = "市下达目标"
+        ordering = ["receiving_region__code", "key", "target_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["receiving_region", "key", "target_year"], name="uniq_allocation_per_region_key_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.receiving_region} {self.get_key_display()} {self.target_year}年"
+
+    @property
+    def unit(self) -> str:
+        return self.UNITS.get(self.key, "")

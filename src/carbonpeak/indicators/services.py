@@ -264,6 +264,7 @@ def create_indicators_from_plan(*, plan: Any, user: Any = None) -> CreateResult:
         baseline_year = min(DEFAULT_BASELINE_YEAR, year - 1)
         name = f"{target.indicator}（{target.scope}）" if target.scope else target.indicator
         indicator = Indicator.objects.create(
+            region=plan.region,
             plan=plan,
             target=target,
             name=name[:200],

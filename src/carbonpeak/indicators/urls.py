@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from carbonpeak.indicators import views
 
@@ -6,7 +7,9 @@ app_name = "indicators"
 
 urlpatterns = [
     path("", views.indicator_list, name="list"),
-    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/", RedirectView.as_view(url="/dashboard/", permanent=False), name="dashboard"),
+    path("allocations/", views.allocations_page, name="allocations"),
+    path("allocations.xlsx", views.allocations_export, name="allocations_export"),
     path("export.xlsx", views.export, name="export"),
     path("import/", views.import_view, name="import"),
     path("import/template.xlsx", views.import_template, name="import_template"),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -13,8 +15,7 @@ from carbonpeak.core.excel import xlsx_response
 from carbonpeak.core.permissions import can, rule_required
 from carbonpeak.core.roles import Role, role_of
 from carbonpeak.engine import indicators as engine
-from carbonpeak.indicators import dashboard as dashboard_data
-from carbonpeak.indicators import services
+from carbonpeak.indicators import allocations, services
 from carbonpeak.indicators.models import Indicator, Observation
 
 VIEW = "indicators.view_indicators"
@@ -29,20 +30,15 @@ def _sparks(rows: list[services.IndicatorRow]) -> dict[str, list[list[float]]]:
 
 
 def _visible_indicators(request: AuthenticatedHttpRequest):
-    qs = Indicator.objects.all()
+    qs = Indicator.objects.visible_to(request.user).in_region(_region(request))
     if request.GET.get("mine") == "1" and getattr(request.user, "department_id", None):
         qs = qs.filter(responsible_id=request.user.department_id)
     return qs
 
 
-@rule_required("indicators.view_dashboard")
-def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    data = dashboard_data.build()
-    return render(
-        request,
-        "indicators/dashboard.html",
-        {"d": data, "sparks": _sparks(data.rows), "charts": dashboard_data.chart_payload(data)},
-    )
+def _region(request: HttpRequest) -> Any:
+    """The region whose pages the user is viewing."""
+    return getattr(request, "region", None)
 
 
 @rule_required(VIEW)
@@ -53,7 +49,12 @@ def indicator_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         rows = [r for r in rows if r.status in (engine.AT_RISK, engine.LAGGING)]
     elif status in STATUS_FILTERS:
         rows = [r for r in rows if r.status == status]
-    illustrative = Observation.objects.filter(illustrative=True).exists()
+    illustrative = (
+        Observation.objects.visible_to(request.user)
+        .in_region(_region(request))
+        .filter(illustrative=True)
+        .exists()
+    )
     return render(
         request,
         "indicators/list.html",
@@ -65,7 +66,9 @@ def indicator_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "warn": request.GET.get("warn") == "1",
             "mine": request.GET.get("mine") == "1",
             "illustrative": illustrative,
-            "pending": Observation.objects.filter(state=Observation.State.PENDING).count()
+            "pending": Observation.objects.in_region(_region(request))
+            .filter(state=Observation.State.PENDING)
+            .count()
             if role_of(request.user) == Role.OFFICE
             else 0,
         },
@@ -74,8 +77,10 @@ def indicator_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @rule_required(VIEW)
 def indicator_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    indicator = get_object_or_404(Indicator.objects.select_related("responsible", "target", "plan"), pk=pk)
-    row = services.indicator_rows(Indicator.objects.filter(pk=pk))[0]
+    indicator = get_object_or_404(
+        Indicator.objects.visible_to(request.user).select_related("responsible", "target", "plan"), pk=pk
+    )
+    row = services.indicator_rows(Indicator.objects.filter(pk=indicator.pk))[0]
     observations = list(
         indicator.observations.select_related("entered_by", "reviewed_by").order_by("-year", "-quarter")
     )
@@ -99,12 +104,12 @@ def indicator_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 
 def _indicator(request: HttpRequest, pk: int) -> Indicator:
-    return get_object_or_404(Indicator, pk=pk)
+    return get_object_or_404(Indicator.objects.visible_to(request.user), pk=pk)
 
 
 @rule_required("indicators.enter_observation", _indicator)
 def observation_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    indicator = get_object_or_404(Indicator, pk=pk)
+    indicator = get_object_or_404(Indicator.objects.visible_to(request.user), pk=pk)
     if request.method != "POST":
         return redirect("indicators:detail", pk=pk)
     try:
@@ -130,8 +135,10 @@ def observation_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @rule_required(REVIEW)
 def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
-    pending = Observation.objects.filter(state=Observation.State.PENDING).select_related(
-        "indicator", "indicator__responsible", "entered_by"
+    pending = (
+        Observation.objects.in_region(_region(request))
+        .filter(state=Observation.State.PENDING)
+        .select_related("indicator", "indicator__responsible", "entered_by")
     )
     return render(request, "indicators/review.html", {"pending": pending})
 
@@ -139,7 +146,7 @@ def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 @rule_required(REVIEW)
 def observation_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    obs = get_object_or_404(Observation, pk=pk)
+    obs = get_object_or_404(Observation.objects.visible_to(request.user), pk=pk)
     decision = request.POST.get("decision")
     if decision not in ("approve", "reject"):
         messages.error(request, "请选择通过或退回。")
@@ -186,7 +193,11 @@ def import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _enterable(request: AuthenticatedHttpRequest):
-    qs = Indicator.objects.filter(kind=Indicator.Kind.MANUAL)
+    qs = (
+        Indicator.objects.visible_to(request.user)
+        .in_region(_region(request))
+        .filter(kind=Indicator.Kind.MANUAL)
+    )
     if role_of(request.user) != Role.OFFICE:
         qs = qs.filter(responsible_id=request.user.department_id) if request.user.department_id else qs.none()
     return qs
@@ -210,8 +221,8 @@ def export(request: AuthenticatedHttpRequest) -> HttpResponse:
 def indicator_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     from carbonpeak.indicators.forms import IndicatorForm
 
-    indicator = get_object_or_404(Indicator, pk=pk)
-    form = IndicatorForm(request.POST or None, instance=Indicator.objects.get(pk=pk))
+    indicator = get_object_or_404(Indicator.objects.visible_to(request.user), pk=pk)
+    form = IndicatorForm(request.POST or None, instance=Indicator.objects.get(pk=indicator.pk))
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS}
         try:
@@ -229,7 +240,7 @@ def indicator_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def sync_plan(request: AuthenticatedHttpRequest) -> HttpResponse:
     from carbonpeak.plans.models import Plan
 
-    plan = Plan.objects.order_by("-issued_on", "-id").first()
+    plan = Plan.objects.in_region(_region(request)).order_by("-issued_on", "-id").first()
     if plan is None:
         messages.error(request, "尚未导入实施方案，无法生成指标。")
         return redirect("indicators:list")
@@ -259,3 +270,97 @@ def refresh(request: AuthenticatedHttpRequest) -> HttpResponse:
     for reason in result.targets_skipped:
         messages.warning(request, reason)
     return redirect("indicators:list")
+
+
+@rule_required("indicators.view_allocations")
+def allocations_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A city's targets allocated to its counties, their progress and ranking; the allocation form."""
+    from carbonpeak.core.errors import UserError
+    from carbonpeak.core.models import Region
+    from carbonpeak.indicators.models import TargetAllocation
+
+    city = _region(request)
+    key = request.GET.get("key") or TargetAllocation.Key.ENERGY_INTENSITY_DECLINE
+    if key not in TargetAllocation.Key.values:
+        key = TargetAllocation.Key.ENERGY_INTENSITY_DECLINE
+    counties = Region.objects.filter(parent=city).order_by("code")
+    error = ""
+    if request.method == "POST":
+        county = counties.filter(code=request.POST.get("region", "")).first()
+        if county is None or not can(request.user, "indicators.allocate_targets", county):
+            raise PermissionDenied("只有上级碳达峰办可以向下辖行政区划下达目标。")
+        try:
+            allocations.allocate(
+                user=request.user,
+                receiving_region=county,
+                key=request.POST.get("key", ""),
+                value=request.POST.get("value", ""),
+                target_year=int(request.POST.get("target_year") or 0),
+                baseline_year=int(request.POST.get("baseline_year") or 2020),
+                document=request.POST.get("document", ""),
+                note=request.POST.get("note", ""),
+            )
+        except (UserError, ValueError) as exc:
+            error = getattr(exc, "message", None) or "目标年份应为整数年份。"
+        else:
+            messages.success(request, f"已向{county.name}下达目标。")
+            return redirect(f"{request.path}?key={request.POST.get('key', '')}")
+    context = {
+        "city": city,
+        "counties": counties,
+        "keys": TargetAllocation.Key.choices,
+        "key": key,
+        "key_label": TargetAllocation.Key(key).label,
+        "unit": TargetAllocation.UNITS[key],
+        "rows": allocations.county_progress(city, key),
+        "can_allocate": counties.exists()
+        and can(request.user, "indicators.allocate_targets", counties.first()),
+        "error": error,
+        "post": request.POST if error else {},
+    }
+    return render(request, "indicators/allocations.html", context, status=400 if error else 200)
+
+
+@rule_required("indicators.view_allocations")
+def allocations_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+    from carbonpeak.core.tables import table_workbook
+    from carbonpeak.indicators.models import TargetAllocation
+
+    city = _region(request)
+    key = request.GET.get("key") or TargetAllocation.Key.ENERGY_INTENSITY_DECLINE
+    if key not in TargetAllocation.Key.values:
+        raise Http404("没有这个指标")
+    label, unit = TargetAllocation.Key(key).label, TargetAllocation.UNITS[key]
+    rows = allocations.county_progress(city, key)
+    data = table_workbook(
+        f"{city.name}分解下达目标完成情况",
+        (
+            "排名",
+            "县（市、区）",
+            "行政区划代码",
+            f"下达目标 [{unit}]",
+            "目标年份",
+            "文件依据",
+            "最新年份",
+            f"实际值 [{unit}]",
+            "完成进度 [%]",
+            "状态",
+        ),
+        (
+            (
+                i if r.attainment_pct is not None else "—",
+                r.region.name,
+                r.region.code,
+                float(r.allocation.value) if r.allocation else "未下达",
+                r.allocation.target_year if r.allocation else "",
+                r.allocation.document if r.allocation else "",
+                r.latest_year or "",
+                round(r.latest_value, 4) if r.latest_value is not None else "",
+                r.attainment_pct if r.attainment_pct is not None else "",
+                r.status,
+            )
+            for i, r in enumerate(rows, start=1)
+        ),
+        note=label,
+    )
+    return xlsx_response(data, f"{city.name}{label}分解下达完成情况.xlsx")

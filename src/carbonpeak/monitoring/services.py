@@ -1127,7 +1127,7 @@ def last_complete_day(now: dt.datetime | None = None) -> dt.date:
 
 
 def enterprise_status_summary(
-    year: int | None = None, now: dt.datetime | None = None
+    year: int | None = None, now: dt.datetime | None = None, enterprises_qs: Any = None
 ) -> list[dict[str, Any]]:
     """One dict per enterprise for lists and the dashboard (constant number of SQL queries).
 
@@ -1143,10 +1143,12 @@ def enterprise_status_summary(
     through = min(last_complete_day(now), dt.date(year, 12, 31))
     elapsed = budget_engine.year_elapsed_fraction(year, through)
     enterprises = list(
-        Enterprise.objects.annotate(
+        (enterprises_qs if enterprises_qs is not None else Enterprise.objects.all())
+        .annotate(
             meter_count=Count("meters", distinct=True),
             open_alarms=Count("alarms", filter=Q(alarms__status=Alarm.Status.OPEN), distinct=True),
-        ).order_by("name")
+        )
+        .order_by("name")
     )
     tce, co2, _notes = _per_enterprise_month_tce(year)
     prev_tce, _c, _n = _per_enterprise_month_tce(year - 1)

@@ -33,15 +33,21 @@ from carbonpeak.monitoring.models import Alarm, ApiToken, IngestBatch, Meter, Re
 
 
 def _enterprise(request: HttpRequest, pk: int, **_kwargs: object) -> Enterprise:
-    return get_object_or_404(Enterprise, pk=pk)
+    return get_object_or_404(Enterprise.objects.visible_to(request.user), pk=pk)
 
 
 def _meter(request: HttpRequest, pk: int) -> Meter:
-    return get_object_or_404(Meter.objects.select_related("enterprise"), pk=pk)
+    return get_object_or_404(Meter.objects.visible_to(request.user).select_related("enterprise"), pk=pk)
 
 
 def _alarms_for(request: AuthenticatedHttpRequest):
-    qs = Alarm.objects.select_related("enterprise", "meter")
+    qs = (
+        Alarm.objects.visible_to(request.user)
+        .in_region(getattr(request, "region", None))
+        .select_related("enterprise", "meter")
+        if getattr(request.user, "role", None) != "enterprise"
+        else Alarm.objects.visible_to(request.user).select_related("enterprise", "meter")
+    )
     if role_of(request.user) == Role.ENTERPRISE:
         # An enterprise account not (yet) bound to an enterprise sees no alarms.
         enterprise_id = request.user.enterprise_id
@@ -102,7 +108,7 @@ def alarms_export(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 @rule_required("monitoring.close_alarm")
 def alarm_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    alarm = get_object_or_404(Alarm, pk=pk)
+    alarm = get_object_or_404(Alarm.objects.visible_to(request.user), pk=pk)
     form = CloseAlarmForm(request.POST)
     if form.is_valid():
         services.close_alarm(alarm=alarm, user=request.user, note=form.cleaned_data["note"])

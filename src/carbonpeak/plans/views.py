@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -25,17 +27,27 @@ VIEW = "plans.view_ledger"
 MANAGE = "plans.manage_ledger"
 
 
+def _region(request: HttpRequest) -> Any:
+    return getattr(request, "region", None)
+
+
 def _plan_or_none(request: HttpRequest) -> Plan | None:
+    """The plan asked for (among the viewed region's plans), else the region's current plan."""
     plan_id = request.GET.get("plan")
+    plans = Plan.objects.visible_to(request.user).in_region(_region(request))
     if plan_id and plan_id.isdigit():
-        return Plan.objects.filter(pk=int(plan_id)).first()
-    return services.current_plan()
+        return plans.filter(pk=int(plan_id)).first()
+    return services.current_plan(_region(request))
+
+
+def _departments(request: HttpRequest) -> QuerySet[Department]:
+    return Department.objects.visible_to(request.user).in_region(_region(request))
 
 
 @rule_required(VIEW)
 def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     plan = _plan_or_none(request)
-    context: dict = {"plan": plan, "plans": Plan.objects.all()}
+    context: dict = {"plan": plan, "plans": Plan.objects.visible_to(request.user).in_region(_region(request))}
     if plan is not None:
         context["actions"] = plan.actions.annotate(task_count=Count("tasks")).order_by("number")
         context["task_count"] = Task.objects.filter(action__plan=plan).count()
@@ -54,7 +66,9 @@ def ledger(request: AuthenticatedHttpRequest) -> HttpResponse:
     action = request.GET.get("action", "")
     department_id = request.GET.get("department", "")
     role = request.GET.get("role", "")
-    department = Department.objects.filter(pk=int(department_id)).first() if department_id.isdigit() else None
+    department = (
+        _departments(request).filter(pk=int(department_id)).first() if department_id.isdigit() else None
+    )
     tasks = services.ledger_tasks(
         plan,
         action_number=int(action) if action.isdigit() else None,
@@ -66,7 +80,8 @@ def ledger(request: AuthenticatedHttpRequest) -> HttpResponse:
         "plan": plan,
         "rows": rows,
         "actions": plan.actions.order_by("number"),
-        "departments": Department.objects.filter(assignments__task__action__plan=plan)
+        "departments": _departments(request)
+        .filter(assignments__task__action__plan=plan)
         .distinct()
         .order_by("order", "name"),
         "roles": Assignment.Role.choices,
@@ -115,9 +130,9 @@ def _store_pending(request: HttpRequest, key: str, upload) -> tuple[str, Path]:
 @rule_required(MANAGE)
 def ledger_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     plan = (
-        services.current_plan()
+        services.current_plan(_region(request))
         if not request.POST.get("plan")
-        else get_object_or_404(Plan, pk=request.POST["plan"])
+        else get_object_or_404(Plan.objects.in_region(_region(request)), pk=request.POST["plan"])
     )
     if plan is None:
         messages.error(request, "尚未导入方案，无法导入任务台账。")
@@ -129,7 +144,7 @@ def ledger_import(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.error(request, "上传的文件已失效，请重新上传。")
             return redirect("plans:ledger_import")
         specs, errors = ledger_excel.read_ledger(
-            path.read_bytes(), plan=plan, registry=services.department_registry()
+            path.read_bytes(), plan=plan, registry=services.department_registry(plan.region)
         )
         if errors:
             messages.error(request, "文件有错误，未导入。")
@@ -145,7 +160,7 @@ def ledger_import(request: AuthenticatedHttpRequest) -> HttpResponse:
             token, path = _store_pending(request, "ledger_upload", form.cleaned_data["file"])
             try:
                 specs, errors = ledger_excel.read_ledger(
-                    path.read_bytes(), plan=plan, registry=services.department_registry()
+                    path.read_bytes(), plan=plan, registry=services.department_registry(plan.region)
                 )
             except ledger_excel.LedgerFileError as exc:
                 path.unlink(missing_ok=True)
@@ -163,7 +178,7 @@ def ledger_import(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @rule_required(VIEW)
 def task_detail(request: AuthenticatedHttpRequest, task_id: int) -> HttpResponse:
-    task = get_object_or_404(Task.objects.select_related("action__plan"), pk=task_id)
+    task = get_object_or_404(Task.objects.visible_to(request.user).select_related("action__plan"), pk=task_id)
     task_rows = services.ledger_tasks(task.action.plan).filter(pk=task.pk)
     task = task_rows[0]
     context = {
@@ -179,7 +194,8 @@ def task_detail(request: AuthenticatedHttpRequest, task_id: int) -> HttpResponse
 @rule_required(VIEW)
 def departments(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = (
-        Department.objects.annotate(
+        _departments(request)
+        .annotate(
             lead_count=Count("assignments", filter=Q(assignments__role=Assignment.Role.LEAD)),
             cooperating_count=Count("assignments", filter=Q(assignments__role=Assignment.Role.COOPERATING)),
         )
@@ -192,7 +208,8 @@ def departments(request: AuthenticatedHttpRequest) -> HttpResponse:
 @rule_required(VIEW)
 def departments_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = (
-        Department.objects.annotate(
+        _departments(request)
+        .annotate(
             lead_count=Count("assignments", filter=Q(assignments__role=Assignment.Role.LEAD)),
             cooperating_count=Count("assignments", filter=Q(assignments__role=Assignment.Role.COOPERATING)),
         )
@@ -212,26 +229,35 @@ def departments_export(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @rule_required(VIEW)
 def department_detail(request: AuthenticatedHttpRequest, department_id: int) -> HttpResponse:
-    department = get_object_or_404(Department, pk=department_id)
+    department = get_object_or_404(Department.objects.visible_to(request.user), pk=department_id)
     form = AliasForm()
     if request.method == "POST":
-        if not can(request.user, MANAGE):
+        if not can(request.user, MANAGE, department):
             raise PermissionDenied("只有碳达峰办可以维护部门别名。")
         form = AliasForm(request.POST)
         if form.is_valid():
             alias = form.cleaned_data["alias"].strip()
-            existing = DepartmentAlias.objects.filter(alias=alias).select_related("department").first()
-            if existing or Department.objects.filter(name=alias).exclude(pk=department.pk).exists():
+            existing = (
+                DepartmentAlias.objects.in_region(department.region)
+                .filter(alias=alias)
+                .select_related("department")
+                .first()
+            )
+            same_name = Department.objects.in_region(department.region).filter(name=alias)
+            if existing or same_name.exclude(pk=department.pk).exists():
                 owner = existing.department.name if existing else alias
                 form.add_error("alias", f"“{alias}”已是“{owner}”的名称或别名，不能重复登记。")
             else:
-                created = DepartmentAlias.objects.create(department=department, alias=alias)
-                audit.record(
-                    user=request.user, action="create", instance=created, after=audit.snapshot(created)
-                )
+                with transaction.atomic():
+                    created = DepartmentAlias.objects.create(
+                        region=department.region, department=department, alias=alias
+                    )
+                    audit.record(
+                        user=request.user, action="create", instance=created, after=audit.snapshot(created)
+                    )
                 messages.success(request, f"已为“{department.name}”添加别名“{alias}”。")
                 return redirect("plans:department_detail", department_id=department.pk)
-    plan = services.current_plan()
+    plan = services.current_plan(department.region)
     lead_tasks = services.ledger_tasks(plan, department=department, role=Assignment.Role.LEAD) if plan else []
     coop_tasks = (
         services.ledger_tasks(plan, department=department, role=Assignment.Role.COOPERATING) if plan else []
@@ -296,11 +322,11 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
             return redirect("plans:upload")
         try:
             text = read_document(path)
-            parsed = services.parse_text(text)
+            parsed = services.parse_text(text, _region(request))
         except PlanParseError as exc:
             messages.error(request, str(exc))
             return redirect("plans:upload")
-        result = services.import_plan(parsed, source_text=text, user=request.user)
+        result = services.import_plan(parsed, source_text=text, user=request.user, region=_region(request))
         path.unlink(missing_ok=True)
         if result.applied:
             messages.success(request, f"已导入方案“{parsed.title}”。")
@@ -312,12 +338,14 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
         token, path = _store_pending(request, "plan_upload", form.cleaned_data["file"])
         try:
             text = read_document(path)
-            parsed = services.parse_text(text)
+            parsed = services.parse_text(text, _region(request))
         except PlanParseError as exc:
             path.unlink(missing_ok=True)
             form.add_error("file", str(exc))
         else:
-            preview = services.import_plan(parsed, source_text=text, apply_changes=False)
+            preview = services.import_plan(
+                parsed, source_text=text, apply_changes=False, region=_region(request)
+            )
             context = {
                 "parsed": parsed,
                 "diff": preview.diff,

@@ -41,7 +41,7 @@ class ScenarioOut(Schema):
 def scenarios(request):
     _check(request)
     out = []
-    for s in Scenario.objects.prefetch_related("versions"):
+    for s in Scenario.objects.visible_to(request.user).prefetch_related("versions"):
         v = s.current
         r = (v.results if v else None) or {}
         out.append(
@@ -63,7 +63,7 @@ def scenarios(request):
 @router.get("/{scenario_id}", response=dict[str, Any], summary="情景某一版本的计算结果")
 def result(request, scenario_id: int, version: int | None = None):
     _check(request)
-    s = get_object_or_404(Scenario, pk=scenario_id)
+    s = get_object_or_404(Scenario.objects.visible_to(request.user), pk=scenario_id)
     qs = s.versions.all()
     v = qs.filter(number=version).first() if version is not None else qs.order_by("-number").first()
     if v is None or not v.results:

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from carbonpeak.core import audit
+from carbonpeak.core.regions import home_region
 from carbonpeak.engine import lmdi, stirpat
 from carbonpeak.engine.lmdi import SectorYear
 from carbonpeak.engine.measures import MeasureSpec, wedges
@@ -88,10 +89,12 @@ def create_scenario(
     """
     assumptions = fill_from_accounting(assumptions)
     parsed = spec_mod.parse_scenario(assumptions)
-    if Scenario.objects.filter(name=parsed.name).exists():
+    region = getattr(user, "region", None) or home_region()
+    if Scenario.objects.in_region(region).filter(name=parsed.name).exists():
         raise SpecError(f"已有名为“{parsed.name}”的情景，请改名或在该情景下保存新版本", "scenario.name")
     head = assumptions.get("scenario", {})
     scenario = Scenario.objects.create(
+        region=region,
         name=parsed.name,
         kind=parsed.kind,
         description=str(head.get("description", "")),
@@ -467,7 +470,7 @@ def load_scenario_file(path: Path) -> dict[str, Any]:
     return spec_mod.load_toml(path)
 
 
-def peak_outlook() -> dict[str, Any] | None:
+def peak_outlook(region: Any = None) -> dict[str, Any] | None:
     """Peak outlook for dashboards: the policy scenario's current result (else any scenario).
 
     Returns ``{scenario_name, peak_year, peak_co2_t, peaked, peaks_by_2030,
@@ -477,7 +480,9 @@ def peak_outlook() -> dict[str, Any] | None:
 
     order = [Scenario.Kind.POLICY, Scenario.Kind.ENHANCED, Scenario.Kind.BASELINE]
     for kind in order:
-        for scenario in Scenario.objects.filter(kind=kind).order_by("-illustrative", "name"):
+        for scenario in (
+            Scenario.objects.in_region(region).filter(kind=kind).order_by("-illustrative", "name")
+        ):
             version = scenario.current
             if version is None or not version.results:
                 continue

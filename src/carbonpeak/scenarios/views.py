@@ -25,6 +25,11 @@ MANAGE = "scenarios.manage_scenarios"
 ILLUSTRATIVE = "示例数据，仅供演示"
 
 
+def _region(request: Any) -> Any:
+    """The region whose pages the user is viewing (request.region)."""
+    return getattr(request, "region", None)
+
+
 def _version(request: HttpRequest, scenario: Scenario) -> ScenarioVersion:
     number = request.GET.get("v", "")
     qs = scenario.versions.all()
@@ -36,7 +41,9 @@ def _version(request: HttpRequest, scenario: Scenario) -> ScenarioVersion:
 
 @rule_required(VIEW)
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
-    scenarios = list(Scenario.objects.prefetch_related("versions"))
+    scenarios = list(
+        Scenario.objects.visible_to(request.user).in_region(_region(request)).prefetch_related("versions")
+    )
     rows = [{"scenario": s, "version": s.current} for s in scenarios]
     return render(
         request,
@@ -51,7 +58,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @rule_required(VIEW)
 def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    scenario = get_object_or_404(Scenario, pk=pk)
+    scenario = get_object_or_404(Scenario.objects.visible_to(request.user), pk=pk)
     version = _version(request, scenario)
     current = scenario.current  # not None: ``version`` is one of this scenario's versions
     is_current = current is not None and version.number == current.number
@@ -83,14 +90,14 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "chart": chart,
             "can_manage": can(request.user, MANAGE),
             "illustrative_text": ILLUSTRATIVE,
-            "other_scenarios": Scenario.objects.exclude(pk=scenario.pk),
+            "other_scenarios": Scenario.objects.in_region(scenario.region).exclude(pk=scenario.pk),
         },
     )
 
 
 @rule_required(VIEW)
 def export_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    scenario = get_object_or_404(Scenario, pk=pk)
+    scenario = get_object_or_404(Scenario.objects.visible_to(request.user), pk=pk)
     version = _version(request, scenario)
     r = version.results or {}
     sectors = list(r.get("by_sector", {}).values())
@@ -191,7 +198,7 @@ def add_sheets(data: bytes, sheets: list[tuple[str, list[str], list[list[Any]]]]
 
 @rule_required(VIEW)
 def export_toml(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    scenario = get_object_or_404(Scenario, pk=pk)
+    scenario = get_object_or_404(Scenario.objects.visible_to(request.user), pk=pk)
     version = _version(request, scenario)
     response = HttpResponse(services.export_toml(version), content_type="application/toml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="scenario-{scenario.pk}-v{version.number}.toml"'
@@ -201,7 +208,7 @@ def export_toml(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @rule_required(MANAGE)
 @require_http_methods(["GET", "POST"])
 def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    scenario = get_object_or_404(Scenario, pk=pk)
+    scenario = get_object_or_404(Scenario.objects.visible_to(request.user), pk=pk)
     version = _version(request, scenario)
     note_form = forms.VersionNoteForm(request.POST or None)
     rows = forms.entries(version.assumptions)
@@ -265,7 +272,7 @@ def _measure_initial(m: Measure) -> dict[str, Any]:
 @rule_required(MANAGE)
 @require_http_methods(["GET", "POST"])
 def measure_form(request: AuthenticatedHttpRequest, pk: int, mid: int | None = None) -> HttpResponse:
-    scenario = get_object_or_404(Scenario, pk=pk)
+    scenario = get_object_or_404(Scenario.objects.visible_to(request.user), pk=pk)
     measure = get_object_or_404(Measure, pk=mid, scenario=scenario) if mid is not None else None
     initial = _measure_initial(measure) if measure else {"start_year": 2022, "full_year": 2025}
     form = forms.MeasureForm(request.POST or None, initial=initial)
@@ -296,7 +303,7 @@ def measure_form(request: AuthenticatedHttpRequest, pk: int, mid: int | None = N
 @rule_required(MANAGE)
 @require_http_methods(["GET", "POST"])
 def measure_delete(request: AuthenticatedHttpRequest, pk: int, mid: int) -> HttpResponse:
-    scenario = get_object_or_404(Scenario, pk=pk)
+    scenario = get_object_or_404(Scenario.objects.visible_to(request.user), pk=pk)
     measure = get_object_or_404(Measure, pk=mid, scenario=scenario)
     if request.method == "POST":
         services.delete_measure(user=request.user, measure=measure)
@@ -308,9 +315,11 @@ def measure_delete(request: AuthenticatedHttpRequest, pk: int, mid: int) -> Http
 @rule_required(MANAGE)
 @require_POST
 def set_baseline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    scenario = get_object_or_404(Scenario, pk=pk)
+    scenario = get_object_or_404(Scenario.objects.visible_to(request.user), pk=pk)
     bid = request.POST.get("baseline", "")
-    baseline = get_object_or_404(Scenario, pk=int(bid)) if bid.isdigit() else None
+    baseline = (
+        get_object_or_404(Scenario.objects.visible_to(request.user), pk=int(bid)) if bid.isdigit() else None
+    )
     try:
         services.set_baseline(user=request.user, scenario=scenario, baseline=baseline)
     except SpecError as exc:
@@ -323,7 +332,7 @@ def set_baseline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @rule_required(MANAGE)
 @require_POST
 def recompute(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    scenario = get_object_or_404(Scenario, pk=pk)
+    scenario = get_object_or_404(Scenario.objects.visible_to(request.user), pk=pk)
     version = scenario.current
     if version is not None:
         try:
@@ -338,9 +347,15 @@ def recompute(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def _compare_versions(request: HttpRequest) -> list[ScenarioVersion]:
     ids = [int(v) for v in request.GET.getlist("v") if v.isdigit()]
     if ids:
-        versions = list(ScenarioVersion.objects.filter(pk__in=ids).select_related("scenario"))
+        versions = list(
+            ScenarioVersion.objects.visible_to(request.user).filter(pk__in=ids).select_related("scenario")
+        )
     else:
-        versions = [s.current for s in Scenario.objects.all() if s.current is not None]
+        versions = [
+            s.current
+            for s in Scenario.objects.visible_to(request.user).in_region(_region(request))
+            if s.current is not None
+        ]
     return versions
 
 
@@ -348,7 +363,12 @@ def _compare_versions(request: HttpRequest) -> list[ScenarioVersion]:
 def compare(request: AuthenticatedHttpRequest) -> HttpResponse:
     versions = _compare_versions(request)
     data = services.comparison(versions)
-    all_versions = ScenarioVersion.objects.select_related("scenario").order_by("scenario__name", "-number")
+    all_versions = (
+        ScenarioVersion.objects.visible_to(request.user)
+        .in_region(_region(request))
+        .select_related("scenario")
+        .order_by("scenario__name", "-number")
+    )
     return render(
         request,
         "scenarios/compare.html",
@@ -469,7 +489,7 @@ def export_decomposition(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _stirpat(request: HttpRequest) -> dict[str, Any]:
     hist = services.history(request.GET.get("source", ""))
-    scenarios = list(Scenario.objects.all())
+    scenarios = list(Scenario.objects.visible_to(request.user).in_region(_region(request)))
     sid = request.GET.get("scenario", "")
     scenario = next((s for s in scenarios if str(s.pk) == sid), None) or next(
         (s for s in scenarios if s.kind == Scenario.Kind.BASELINE), scenarios[0] if scenarios else None

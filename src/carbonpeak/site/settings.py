@@ -35,16 +35,18 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
+    # carbonpeak apps in their dependency order (docs/architecture.md, 应用依赖顺序)
     "carbonpeak.core",
     "carbonpeak.accounts",
     "carbonpeak.plans",
-    "carbonpeak.supervision",
-    "carbonpeak.accounting",
-    "carbonpeak.indicators",
     "carbonpeak.enterprises",
     "carbonpeak.monitoring",
-    "carbonpeak.scenarios",
+    "carbonpeak.accounting",
     "carbonpeak.credits",
+    "carbonpeak.indicators",
+    "carbonpeak.scenarios",
+    "carbonpeak.supervision",
+    "carbonpeak.dashboard",
 ]
 
 MIDDLEWARE = [

@@ -26,9 +26,9 @@ _APP_PREFIXES = {
     "supervision": "supervision/",
     "accounting": "accounting/",
     "indicators": "indicators/",
-    "enterprises": "enterprises/",
     "monitoring": "monitoring/",
     "scenarios": "scenarios/",
+    "dashboard": "dashboard/",
     "credits": "credits/",
 }
 for _app, _prefix in _APP_PREFIXES.items():
@@ -39,6 +39,10 @@ for _app, _prefix in _APP_PREFIXES.items():
             raise
         continue
     urlpatterns.append(path(_prefix, include(f"carbonpeak.{_app}.urls")))
+
+# The enterprise register's pages show metered consumption, so monitoring serves them
+# under the enterprises prefix (the enterprises app itself imports no app above it).
+urlpatterns.append(path("enterprises/", include("carbonpeak.monitoring.enterprise_urls")))
 
 # JSON API (django-ninja): routers are added by apps in carbonpeak.site.api.
 from carbonpeak.site.api import api  # noqa: E402

@@ -40,7 +40,12 @@ class OverrideForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    plan = forms.ModelChoiceField(label="实施方案", queryset=Plan.objects.all())
+    plan = forms.ModelChoiceField(label="实施方案", queryset=Plan.objects.none())
+
+    def __init__(self, *args, region=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = Plan.objects.in_region(region)  # type: ignore[attr-defined]
+
     kind = forms.ChoiceField(label="调度频次", choices=ReportingPeriod.Kind.choices)
     label = forms.CharField(label="名称", max_length=50)
     start = forms.DateField(label="开始日期", widget=DATE)
@@ -49,7 +54,12 @@ class PeriodForm(forms.Form):
 
 
 class GenerateForm(forms.Form):
-    plan = forms.ModelChoiceField(label="实施方案", queryset=Plan.objects.all())
+    plan = forms.ModelChoiceField(label="实施方案", queryset=Plan.objects.none())
+
+    def __init__(self, *args, region=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = Plan.objects.in_region(region)  # type: ignore[attr-defined]
+
     kind = forms.ChoiceField(label="调度频次", choices=ReportingPeriod.Kind.choices)
     year = forms.IntegerField(label="年份", min_value=2000, max_value=2100)
     deadline_days = forms.IntegerField(label="周期结束后几天截止", min_value=0, max_value=60, initial=10)
@@ -61,10 +71,15 @@ class PeriodEditForm(forms.Form):
 
 
 class NoticeForm(forms.Form):
-    department = forms.ModelChoiceField(label="督办单位", queryset=Department.objects.all())
-    task = forms.ModelChoiceField(
-        label="相关任务（可选）", queryset=Task.objects.select_related("action"), required=False
-    )
+    department = forms.ModelChoiceField(label="督办单位", queryset=Department.objects.none())
+    task = forms.ModelChoiceField(label="相关任务（可选）", queryset=Task.objects.none(), required=False)
+
+    def __init__(self, *args, region=None, **kwargs):  # type: ignore[no-untyped-def]
+        """Choices are the departments and tasks of the region the notice goes to."""
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.in_region(region)  # type: ignore[attr-defined]
+        self.fields["task"].queryset = Task.objects.in_region(region).select_related("action")  # type: ignore[attr-defined]
+
     title = forms.CharField(label="督办事项", max_length=200)
     body = forms.CharField(label="督办要求", widget=forms.Textarea(attrs={"rows": 6}))
     answer_due = forms.DateField(label="答复期限", widget=DATE)

@@ -664,14 +664,15 @@ def task_progress(
 # ---------------------------------------------------------------- notices
 
 
-def _next_notice_number(today: dt.date) -> str:
-    """Next free number of the year: 督办〔2026〕N号 (the unique constraint settles races)."""
+def _next_notice_number(today: dt.date, region: Any) -> str:
+    """Next free number of the year in the region: 督办〔2026〕N号 (the unique constraint settles races)."""
     prefix = f"督办〔{today.year}〕"
-    count = SupervisionNotice.objects.filter(number__startswith=prefix).count()
+    notices = SupervisionNotice.objects.in_region(region)
+    count = notices.filter(number__startswith=prefix).count()
     while True:
         count += 1
         number = f"{prefix}{count}号"
-        if not SupervisionNotice.objects.filter(number=number).exists():
+        if not notices.filter(number=number).exists():
             return number
 
 
@@ -680,7 +681,7 @@ def _create_notice(**fields: Any) -> SupervisionNotice:
         try:
             with transaction.atomic():
                 return SupervisionNotice.objects.create(
-                    number=_next_notice_number(timezone.localdate()), **fields
+                    number=_next_notice_number(timezone.localdate(), fields["region"]), **fields
                 )
         except IntegrityError:
             continue  # another office user took the number at the same moment
@@ -703,6 +704,8 @@ def issue_notice(
     if answer_due < timezone.localdate():
         raise SupervisionError("答复期限不能早于今天。")
     notice = _create_notice(
+        region=department.region,
+        issued_by_region=getattr(actor, "region", None),
         department=department,
         task=task,
         title=title.strip(),

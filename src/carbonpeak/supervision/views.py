@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -16,6 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from carbonpeak.accounts.typing import AuthenticatedHttpRequest
 from carbonpeak.core.models import AuditEntry, Notification
+from carbonpeak.core.permissions import can, require, rule_required
 from carbonpeak.plans.models import Plan, Task
 from carbonpeak.supervision import dispatch, exports, forms, services
 from carbonpeak.supervision.models import (
@@ -25,37 +24,23 @@ from carbonpeak.supervision.models import (
     SupervisionNotice,
     TaskStatusOverride,
 )
-from carbonpeak.supervision.rules import can
 
 SAMPLE_NOTE = "示例数据，仅供演示"
 
 
-def supervision_view(perm: str = "supervision.view"):
-    """Login required, then a django-rules permission (403 otherwise)."""
-
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapped(request: AuthenticatedHttpRequest, *args, **kwargs):
-            if not can(request.user, perm):
-                raise PermissionDenied("您的账号无权访问此页面。")
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
 def _require(request: HttpRequest, perm: str, obj=None, message: str = "您无权执行此操作。") -> None:
-    if not can(request.user, perm, obj):
-        raise PermissionDenied(message)
+    """Refuse with 403 unless the user holds ``perm`` on ``obj`` (default: the region being viewed)."""
+    require(request.user, perm, obj if obj is not None else getattr(request, "region", None), message)
 
 
 def _selected_plan(request: HttpRequest) -> Plan | None:
+    """The plan asked for among the viewed region's plans, else the region's current plan."""
+    region = getattr(request, "region", None)
     plan_id = request.GET.get("plan")
     if plan_id and plan_id.isdigit():
-        return Plan.objects.filter(pk=plan_id).first() or services.current_plan()
-    return services.current_plan()
+        found = Plan.objects.visible_to(request.user).in_region(region).filter(pk=plan_id).first()
+        return found or services.current_plan(region)
+    return services.current_plan(region)
 
 
 def _selected_period(request: HttpRequest, plan: Plan | None) -> ReportingPeriod | None:
@@ -97,7 +82,7 @@ def _index_rows(request: AuthenticatedHttpRequest):
     return plan, period, rows, flt
 
 
-@supervision_view()
+@rule_required("supervision.view")
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     plan, period, rows, flt = _index_rows(request)
     periods = ReportingPeriod.objects.filter(plan=plan) if plan else ReportingPeriod.objects.none()
@@ -106,7 +91,9 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
         services.visible_notices(request.user).exclude(state=SupervisionNotice.State.CLOSED).count()
     )
     pending_review = (
-        ProgressReport.objects.filter(state=ProgressReport.State.SUBMITTED).count()
+        ProgressReport.objects.in_region(getattr(request, "region", None))
+        .filter(state=ProgressReport.State.SUBMITTED)
+        .count()
         if can(request.user, "supervision.manage_periods")
         else 0
     )
@@ -115,7 +102,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
         "supervision/index.html",
         {
             "plan": plan,
-            "plans": Plan.objects.all(),
+            "plans": Plan.objects.visible_to(request.user).in_region(getattr(request, "region", None)),
             "period": period,
             "periods": periods,
             "rows": rows,
@@ -130,7 +117,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-@supervision_view()
+@rule_required("supervision.view")
 def index_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     plan, period, rows, _ = _index_rows(request)
     data = exports.workbook(
@@ -174,7 +161,7 @@ def index_export(request: AuthenticatedHttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- tasks
 
 
-@supervision_view()
+@rule_required("supervision.view")
 def task_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     task = _get_task(request, pk)
     progress = services.task_progress([task])[0]
@@ -198,7 +185,7 @@ def task_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@supervision_view("supervision.override_status")
+@rule_required("supervision.override_status")
 @require_POST
 def task_override(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     task = _get_task(request, pk)
@@ -215,7 +202,7 @@ def task_override(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect("supervision:task_detail", pk=task.pk)
 
 
-@supervision_view("supervision.override_status")
+@rule_required("supervision.override_status")
 @require_POST
 def task_override_clear(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     task = _get_task(request, pk)
@@ -224,7 +211,7 @@ def task_override_clear(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     return redirect("supervision:task_detail", pk=task.pk)
 
 
-@supervision_view()
+@rule_required("supervision.view")
 def report_open(request: AuthenticatedHttpRequest, task_id: int, period_id: int) -> HttpResponse:
     task = _get_task(request, task_id)
     period = get_object_or_404(ReportingPeriod, pk=period_id, plan_id=task.action.plan_id)
@@ -246,7 +233,7 @@ def report_open(request: AuthenticatedHttpRequest, task_id: int, period_id: int)
 # ---------------------------------------------------------------- reports
 
 
-@supervision_view()
+@rule_required("supervision.view")
 def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _get_report(request, pk)
     user = request.user
@@ -275,7 +262,7 @@ def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@supervision_view()
+@rule_required("supervision.view")
 def report_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _get_report(request, pk)
     _require(request, "supervision.edit_report", report, "只有牵头单位可以在草稿或退回状态下修改报告。")
@@ -313,7 +300,7 @@ def report_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@supervision_view()
+@rule_required("supervision.view")
 @require_POST
 def report_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _get_report(request, pk)
@@ -327,11 +314,17 @@ def report_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect("supervision:report_detail", pk=report.pk)
 
 
-@supervision_view()
+@rule_required("supervision.view")
 @require_POST
 def report_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _get_report(request, pk)
-    _require(request, "supervision.review_report", report, "只有碳达峰办可以审核已提交的报告。")
+    # The county's office reviews; a city office may only return (退回) a county's report.
+    perm = (
+        "supervision.return_report"
+        if request.POST.get("decision") == "return"
+        else "supervision.review_report"
+    )
+    _require(request, perm, report, "只有碳达峰办可以审核已提交的报告。")
     form = forms.ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请选择审核结果。")
@@ -345,7 +338,7 @@ def report_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect("supervision:report_detail", pk=report.pk)
 
 
-@supervision_view()
+@rule_required("supervision.view")
 @require_POST
 def report_contribution(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _get_report(request, pk)
@@ -363,7 +356,7 @@ def report_contribution(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     return redirect("supervision:report_detail", pk=report.pk)
 
 
-@supervision_view()
+@rule_required("supervision.view")
 @require_POST
 def attachment_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _get_report(request, pk)
@@ -386,13 +379,13 @@ def attachment_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 
 def _visible_attachment(request: HttpRequest, pk: int) -> Attachment:
-    att = get_object_or_404(Attachment.objects.select_related("report"), pk=pk)
+    att = get_object_or_404(Attachment.objects.visible_to(request.user).select_related("report"), pk=pk)
     if not services.visible_reports(request.user).filter(pk=att.report_id).exists():
         raise Http404
     return att
 
 
-@supervision_view()
+@rule_required("supervision.view")
 def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     att = _visible_attachment(request, pk)
     try:
@@ -402,7 +395,7 @@ def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> FileRespo
     return FileResponse(fh, as_attachment=True, filename=att.original_name)
 
 
-@supervision_view()
+@rule_required("supervision.view")
 @require_POST
 def attachment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     att = _visible_attachment(request, pk)
@@ -422,7 +415,7 @@ def attachment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     return redirect("supervision:report_detail", pk=report.pk)
 
 
-@supervision_view()
+@rule_required("supervision.view")
 def report_version(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
     report = _get_report(request, pk)
     version = get_object_or_404(report.versions, number=number)
@@ -436,32 +429,38 @@ def report_version(request: AuthenticatedHttpRequest, pk: int, number: int) -> H
 # ---------------------------------------------------------------- periods
 
 
-@supervision_view()
+@rule_required("supervision.view")
 def period_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     can_manage = can(request.user, "supervision.manage_periods")
-    plan = services.current_plan()
-    create_form = forms.PeriodForm(initial={"plan": plan})
+    plan = services.current_plan(getattr(request, "region", None))
+    region = getattr(request, "region", None)
+    create_form = forms.PeriodForm(initial={"plan": plan}, region=region)
     generate_form = forms.GenerateForm(
-        initial={"plan": plan, "year": timezone.localdate().year, "kind": ReportingPeriod.Kind.QUARTERLY}
+        initial={"plan": plan, "year": timezone.localdate().year, "kind": ReportingPeriod.Kind.QUARTERLY},
+        region=region,
     )
     if request.method == "POST":
         _require(request, "supervision.manage_periods")
         try:
             if request.POST.get("action") == "generate":
-                generate_form = forms.GenerateForm(request.POST)
+                generate_form = forms.GenerateForm(request.POST, region=region)
                 if generate_form.is_valid():
                     created = services.generate_periods(actor=request.user, **generate_form.cleaned_data)
                     messages.success(request, f"已生成 {len(created)} 个调度周期（已有的周期不重复生成）。")
                     return redirect("supervision:periods")
             else:
-                create_form = forms.PeriodForm(request.POST)
+                create_form = forms.PeriodForm(request.POST, region=region)
                 if create_form.is_valid():
                     services.create_period(actor=request.user, **create_form.cleaned_data)
                     messages.success(request, "调度周期已创建。")
                     return redirect("supervision:periods")
         except services.SupervisionError as exc:
             messages.error(request, str(exc))
-    periods = ReportingPeriod.objects.select_related("plan").order_by("-start")
+    periods = (
+        ReportingPeriod.objects.in_region(getattr(request, "region", None))
+        .select_related("plan")
+        .order_by("-start")
+    )
     return render(
         request,
         "supervision/periods.html",
@@ -475,9 +474,9 @@ def period_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-@supervision_view("supervision.manage_periods")
+@rule_required("supervision.manage_periods")
 def period_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    period = get_object_or_404(ReportingPeriod, pk=pk)
+    period = get_object_or_404(ReportingPeriod.objects.visible_to(request.user), pk=pk)
     form = forms.PeriodEditForm(
         request.POST or None, initial={"label": period.label, "deadline": period.deadline}
     )
@@ -492,10 +491,10 @@ def period_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "supervision/period_edit.html", {"form": form, "period": period})
 
 
-@supervision_view("supervision.manage_periods")
+@rule_required("supervision.manage_periods")
 @require_POST
 def period_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    period = get_object_or_404(ReportingPeriod, pk=pk)
+    period = get_object_or_404(ReportingPeriod.objects.visible_to(request.user), pk=pk)
     try:
         services.delete_period(actor=request.user, period=period)
     except services.SupervisionError as exc:
@@ -516,7 +515,7 @@ def _notice_rows(request: HttpRequest):
     return qs, state
 
 
-@supervision_view()
+@rule_required("supervision.view")
 def notice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     qs, state = _notice_rows(request)
     return render(
@@ -533,7 +532,7 @@ def notice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-@supervision_view()
+@rule_required("supervision.view")
 def notice_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     qs, _ = _notice_rows(request)
     today = timezone.localdate()
@@ -576,18 +575,18 @@ def notice_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     return exports.download(data, "督办单.xlsx")
 
 
-@supervision_view("supervision.issue_notice")
+@rule_required("supervision.issue_notice")
 def notice_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     initial: dict[str, object] = {"answer_due": timezone.localdate() + dt.timedelta(days=10)}
     task_id = request.GET.get("task")
     if task_id and task_id.isdigit():
-        task = Task.objects.filter(pk=task_id).first()
+        task = Task.objects.in_region(getattr(request, "region", None)).filter(pk=task_id).first()
         if task:
             lead = services.lead_department(task)
             initial.update(
                 {"task": task, "department": lead, "title": f"关于加快推进任务 {task.code} 的督办"}
             )
-    form = forms.NoticeForm(request.POST or None, initial=initial)
+    form = forms.NoticeForm(request.POST or None, initial=initial, region=getattr(request, "region", None))
     if request.method == "POST" and form.is_valid():
         try:
             notice = services.issue_notice(actor=request.user, **form.cleaned_data)
@@ -603,7 +602,7 @@ def _get_notice(request: HttpRequest, pk: int) -> SupervisionNotice:
     return get_object_or_404(services.visible_notices(request.user), pk=pk)
 
 
-@supervision_view()
+@rule_required("supervision.view")
 def notice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     notice = _get_notice(request, pk)
     return render(
@@ -621,7 +620,7 @@ def notice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@supervision_view()
+@rule_required("supervision.view")
 @require_POST
 def notice_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     notice = _get_notice(request, pk)
@@ -644,7 +643,7 @@ def notice_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect("supervision:notice_detail", pk=notice.pk)
 
 
-@supervision_view()
+@rule_required("supervision.view")
 @require_POST
 def notice_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     notice = _get_notice(request, pk)
@@ -660,7 +659,7 @@ def notice_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect("supervision:notice_detail", pk=notice.pk)
 
 
-@supervision_view()
+@rule_required("supervision.view")
 def notice_file(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     notice = _get_notice(request, pk)
     if not notice.answer_file:
@@ -675,7 +674,7 @@ def notice_file(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
 # ---------------------------------------------------------------- notifications
 
 
-@supervision_view()
+@rule_required("supervision.view")
 def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     qs = Notification.objects.filter(recipient=request.user)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
@@ -689,7 +688,7 @@ def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-@supervision_view()
+@rule_required("supervision.view")
 @require_POST
 def notification_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     nid = request.POST.get("id")
@@ -703,7 +702,7 @@ def notification_read(request: AuthenticatedHttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- assessment
 
 
-@supervision_view("supervision.view_assessment")
+@rule_required("supervision.view_assessment")
 def assessment(request: AuthenticatedHttpRequest) -> HttpResponse:
     result = services.assess(plan=_selected_plan(request))
     w = result.weights
@@ -717,12 +716,12 @@ def assessment(request: AuthenticatedHttpRequest) -> HttpResponse:
             "a": result,
             "form": form,
             "can_edit": can(request.user, "supervision.edit_weights"),
-            "plans": Plan.objects.all(),
+            "plans": Plan.objects.visible_to(request.user).in_region(getattr(request, "region", None)),
         },
     )
 
 
-@supervision_view("supervision.edit_weights")
+@rule_required("supervision.edit_weights")
 @require_POST
 def assessment_weights(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.WeightsForm(request.POST)
@@ -742,7 +741,7 @@ def _fmt(v):
     return None if v is None else round(v, 1)
 
 
-@supervision_view("supervision.view_assessment")
+@rule_required("supervision.view_assessment")
 def assessment_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     a = services.assess(plan=_selected_plan(request))
     note = f"权重：按时报送 {a.weights.reporting}，任务进展 {a.weights.task_status}，目标完成 {a.weights.targets}；计算日期 {a.as_of}"
@@ -785,15 +784,21 @@ def assessment_export(request: AuthenticatedHttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- dispatch report
 
 
-@supervision_view("supervision.dispatch_report")
+@rule_required("supervision.dispatch_report")
 def dispatch_index(request: AuthenticatedHttpRequest) -> HttpResponse:
-    periods = ReportingPeriod.objects.select_related("plan").order_by("-start")
+    periods = (
+        ReportingPeriod.objects.in_region(getattr(request, "region", None))
+        .select_related("plan")
+        .order_by("-start")
+    )
     return render(request, "supervision/dispatch.html", {"periods": periods})
 
 
-@supervision_view("supervision.dispatch_report")
+@rule_required("supervision.dispatch_report")
 def dispatch_docx(request: AuthenticatedHttpRequest, period_id: int) -> HttpResponse:
-    period = get_object_or_404(ReportingPeriod.objects.select_related("plan"), pk=period_id)
+    period = get_object_or_404(
+        ReportingPeriod.objects.visible_to(request.user).select_related("plan"), pk=period_id
+    )
     data = dispatch.build_dispatch_report(period=period)
     return exports.download(data, f"调度报告-{period.label}.docx", exports.DOCX)
 
@@ -821,7 +826,7 @@ def _audit_rows(request: HttpRequest):
     return qs
 
 
-@supervision_view("supervision.view_audit")
+@rule_required("supervision.view_audit")
 @require_safe
 def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     qs = _audit_rows(request)
@@ -842,7 +847,7 @@ def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-@supervision_view("supervision.view_audit")
+@rule_required("supervision.view_audit")
 @require_safe
 def audit_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     import json

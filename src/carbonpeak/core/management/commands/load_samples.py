@@ -2,38 +2,28 @@
 
 Each app that ships sample data has a ``samples.py`` with ``load(stdout) -> None``;
 loaders are idempotent (running ``make run`` twice changes nothing) and run in the
-order of ``SAMPLE_ORDER``. Sample statistics are illustrative, and every page that
+order of ``INSTALLED_APPS``, which is the apps' dependency order. Sample statistics are illustrative, and every page that
 shows them says so.
 """
 
 from __future__ import annotations
 
-import importlib
+from importlib import import_module
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
-
-SAMPLE_ORDER = (
-    "plans",
-    "accounts",
-    "supervision",
-    "accounting",
-    "indicators",
-    "enterprises",
-    "monitoring",
-    "scenarios",
-    "credits",
-)
+from django.utils.module_loading import module_has_submodule
 
 
 class Command(BaseCommand):
     help = "载入示例方案与示例数据（可重复执行，不会重复写入）"
 
     def handle(self, *args, **options):
-        for app in SAMPLE_ORDER:
-            try:
-                module = importlib.import_module(f"carbonpeak.{app}.samples")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"carbonpeak.{app}.samples":
-                    raise
+        # Installed apps are listed in their dependency order, so an app's samples can
+        # rely on the samples of the apps it depends on (Django's autodiscovery pattern).
+        for config in apps.get_app_configs():
+            if not config.name.startswith("carbonpeak.") or not module_has_submodule(
+                config.module, "samples"
+            ):
                 continue
-            module.load(self.stdout)
+            import_module(f"{config.name}.samples").load(self.stdout)

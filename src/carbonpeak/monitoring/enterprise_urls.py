@@ -1,6 +1,12 @@
+"""URLs of the enterprise register pages (mounted at enterprises/ in site/urls.py).
+
+They live in monitoring because every page shows metered consumption beside the
+register; the enterprises app keeps the register itself (models, import, rules).
+"""
+
 from django.urls import path
 
-from carbonpeak.enterprises import views
+from carbonpeak.monitoring import enterprise_views as views
 
 app_name = "enterprises"
 

@@ -18,7 +18,6 @@ the source apps; this module only groups and labels them.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,9 +26,15 @@ from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from carbonpeak.core import registry
 from carbonpeak.engine import indicators as engine
+from carbonpeak.enterprises.models import Enterprise
 from carbonpeak.indicators import services
 from carbonpeak.indicators.models import Indicator, Observation
+from carbonpeak.monitoring.models import Alarm
+from carbonpeak.plans.models import Plan, Task
+from carbonpeak.scenarios import services as scenario_services
+from carbonpeak.supervision import services as supervision_services
 
 TASK_STATUS_LABELS = {
     "completed": "已完成",
@@ -58,15 +63,6 @@ def _first_url(*names: str) -> str:
     return ""
 
 
-def _module(name: str) -> Any:
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name and name.startswith(exc.name):
-            return None
-        raise
-
-
 @dataclass
 class Dashboard:
     rows: list[services.IndicatorRow]
@@ -82,6 +78,10 @@ class Dashboard:
     pending_reviews: int
     illustrative: bool
     links: dict[str, str] = field(default_factory=dict)
+    region: Any = None
+    plan: Any = None
+    #: Cards other apps contribute through ``core.registry.dashboard_cards``.
+    cards: list[dict[str, Any]] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- sections
@@ -125,15 +125,9 @@ def _intensity_card(rows: list[services.IndicatorRow]) -> dict[str, Any] | None:
     }
 
 
-def _peak_outlook() -> dict[str, Any] | None:
-    """Peak year and the probability of peaking by 2030, from the scenarios app."""
-    mod = _module("carbonpeak.scenarios.services")
-    if mod is None:
-        return None
-    func = getattr(mod, "peak_outlook", None)
-    if func is None:
-        return None
-    data = func()
+def _peak_outlook(region: Any) -> dict[str, Any] | None:
+    """Peak year and the probability of peaking by 2030, from the region's scenarios."""
+    data = scenario_services.peak_outlook(region)
     if data is None:
         return None
     get = data.get if isinstance(data, dict) else lambda k, d=None: getattr(data, k, d)
@@ -218,11 +212,9 @@ def _num(v: Any) -> float | None:
         return None
 
 
-def _task_sections(today: dt.date) -> tuple[dict[str, Any] | None, list[dict[str, Any]] | None]:
+def _task_sections(today: dt.date, region: Any) -> tuple[dict[str, Any] | None, list[dict[str, Any]] | None]:
     """Task completion by action and by lead department, and the overdue list."""
-    from carbonpeak.plans.models import Assignment, Plan, Task
-
-    plan = Plan.objects.order_by("-issued_on", "-id").first()
+    plan = Plan.objects.in_region(region).order_by("-issued_on", "-id").first()
     if plan is None:
         return None, None
     tasks = list(
@@ -230,41 +222,19 @@ def _task_sections(today: dt.date) -> tuple[dict[str, Any] | None, list[dict[str
     )
     if not tasks:
         return None, None
-    sup = _module("carbonpeak.supervision.services")
-    progress = getattr(sup, "task_progress", None) if sup else None
     items: list[dict[str, Any]] = []
-    if progress is not None:
-        for tp in progress(tasks, today=today):
-            items.append(
-                {
-                    "task": tp.task,
-                    "status": tp.status,
-                    "overdue": tp.derived.overdue,
-                    "department": tp.lead.name if tp.lead else "未明确",
-                    "department_id": tp.lead.pk if tp.lead else None,
-                    "reasons": "；".join(tp.derived.reasons),
-                }
-            )
-        source = "supervision"
-    else:
-        leads = {
-            a.task_id: a.department
-            for a in Assignment.objects.filter(task__in=tasks, role="lead").select_related("department")
-        }
-        for t in tasks:
-            is_overdue = t.due_date is not None and t.due_date < today
-            lead = leads.get(t.pk)
-            items.append(
-                {
-                    "task": t,
-                    "status": "lagging" if is_overdue else "in_progress",
-                    "overdue": is_overdue,
-                    "department": lead.name if lead else "未明确",
-                    "department_id": lead.pk if lead else None,
-                    "reasons": f"已超过完成时限 {t.due_date}" if is_overdue else "",
-                }
-            )
-        source = "plans"
+    for tp in supervision_services.task_progress(tasks, today=today):
+        items.append(
+            {
+                "task": tp.task,
+                "status": tp.status,
+                "overdue": tp.derived.overdue,
+                "department": tp.lead.name if tp.lead else "未明确",
+                "department_id": tp.lead.pk if tp.lead else None,
+                "reasons": "；".join(tp.derived.reasons),
+            }
+        )
+    source = "supervision"
     by_action: dict[str, Counter[str]] = defaultdict(Counter)
     action_titles: dict[str, str] = {}
     by_dept: dict[str, Counter[str]] = defaultdict(Counter)
@@ -301,43 +271,41 @@ def _task_sections(today: dt.date) -> tuple[dict[str, Any] | None, list[dict[str
     return task_data, overdue
 
 
-def _monitoring() -> dict[str, Any] | None:
+def _monitoring(region: Any) -> dict[str, Any] | None:
     """Enterprises under online monitoring and their open alarms (two aggregate queries).
 
     Counted in the database rather than through monitoring's per-enterprise summary,
     which reads the meter store and grows with the data.
     """
-    models = _module("carbonpeak.monitoring.models")
-    if models is None or not hasattr(models, "Alarm"):
-        return None
-    from carbonpeak.enterprises.models import Enterprise
-
-    ent = Enterprise.objects.aggregate(
+    ent = Enterprise.objects.in_region(region).aggregate(
         total=Count("id"), monitored=Count("id", filter=Q(meters__isnull=False), distinct=True)
     )
     if not ent["total"]:
         return None
-    alarms = models.Alarm.objects.filter(status="open").count()
+    alarms = Alarm.objects.in_region(region).filter(status="open").count()
     return {"enterprises": ent["total"], "monitored": ent["monitored"], "alarms": alarms}
 
 
 # --------------------------------------------------------------------------- assembly
 
 
-def build(*, today: dt.date | None = None) -> Dashboard:
-    """Everything the dashboard template needs; the number of queries does not grow with the data."""
+def build(*, today: dt.date | None = None, region: Any = None, user: Any = None) -> Dashboard:
+    """Everything a region's dashboard needs; the number of queries does not grow with the data.
+
+    ``region`` is the county (or city) shown; ``None`` means the home region.
+    """
     today = today or timezone.localdate()
-    rows = services.indicator_rows(Indicator.objects.all())
+    rows = services.indicator_rows(Indicator.objects.in_region(region))
     warnings = services.warnings_from_rows(rows)
     counts = Counter(r.status for r in rows)
-    summary, summary_illustrative = services.accounting_summary_cached()
+    summary, summary_illustrative = services.accounting_summary_cached(region)
     trends, structure = _trends_and_structure(rows, summary)
     token = services._current_rows.set(rows)
     try:
-        tasks, overdue = _task_sections(today)
+        tasks, overdue = _task_sections(today, region)
     finally:
         services._current_rows.reset(token)
-    stats = Observation.objects.aggregate(
+    stats = Observation.objects.in_region(region).aggregate(
         pending=Count("id", filter=Q(state=Observation.State.PENDING)),
         illustrative=Count("id", filter=Q(illustrative=True)),
     )
@@ -347,14 +315,17 @@ def build(*, today: dt.date | None = None) -> Dashboard:
         warnings=warnings,
         status_counts={s: counts.get(s, 0) for s in engine.STATUSES + (services.NO_TARGET,)},
         intensity=_intensity_card(rows),
-        peak=_peak_outlook(),
+        peak=_peak_outlook(region),
         trends=trends,
         structure=structure,
         tasks=tasks,
         overdue=overdue,
-        monitoring=_monitoring(),
+        monitoring=_monitoring(region),
         pending_reviews=stats["pending"],
         illustrative=illustrative,
+        region=region,
+        plan=Plan.objects.in_region(region).order_by("-issued_on", "-id").first(),
+        cards=[card for hook in registry.dashboard_cards if (card := hook(region, user)) is not None],
         links={
             "accounting": _first_url("accounting:index", "accounting:summary", "accounting:dashboard"),
             "ledger": _first_url("supervision:index", "supervision:tasks", "plans:ledger"),

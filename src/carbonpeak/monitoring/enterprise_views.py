@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,8 +23,13 @@ from carbonpeak.monitoring.models import Alarm, Meter
 SAMPLE_NOTE = "示例数据，仅供演示"
 
 
+def _listed(request: Any) -> Any:
+    """The enterprises a list shows: the viewed region's, as far as the user may see."""
+    return Enterprise.objects.visible_to(request.user).in_region(getattr(request, "region", None))
+
+
 def _enterprise(request: HttpRequest, pk: int) -> Enterprise:
-    return get_object_or_404(Enterprise, pk=pk)
+    return get_object_or_404(Enterprise.objects.visible_to(request.user), pk=pk)
 
 
 def _year(request: HttpRequest) -> int:
@@ -37,7 +43,7 @@ def _year(request: HttpRequest) -> int:
 @rule_required("enterprises.list")
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     year = _year(request)
-    rows = monitoring.enterprise_status_summary(year=year)
+    rows = monitoring.enterprise_status_summary(year=year, enterprises_qs=_listed(request))
     status = request.GET.get("status", "")
     if status:
         rows = [r for r in rows if r["key_unit_status"] == status]
@@ -135,7 +141,11 @@ def detail_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @rule_required("enterprises.edit")
 def edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
-    enterprise = get_object_or_404(Enterprise, pk=pk) if pk else Enterprise()
+    enterprise = (
+        get_object_or_404(Enterprise.objects.visible_to(request.user), pk=pk)
+        if pk
+        else Enterprise(region=getattr(request, "region", None) or request.user.region)
+    )
     form = EnterpriseForm(request.POST or None, instance=enterprise)
     if request.method == "POST" and form.is_valid():
         obj = services.save_enterprise(enterprise=form.save(commit=False), user=request.user)
@@ -162,7 +172,11 @@ def import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @rule_required("enterprises.list")
 def export(request: AuthenticatedHttpRequest) -> HttpResponse:
-    enterprises = list(Enterprise.objects.order_by("name"))
+    enterprises = list(
+        Enterprise.objects.visible_to(request.user)
+        .in_region(getattr(request, "region", None))
+        .order_by("name")
+    )
     note = SAMPLE_NOTE if any(e.is_sample for e in enterprises) else ""
     data = table_workbook(
         "重点用能单位名录", [h for h, _f in services.COLUMNS], services.export_rows(enterprises), note=note
@@ -186,7 +200,7 @@ def status_export(request: AuthenticatedHttpRequest) -> HttpResponse:
             r["budget_label"],
             r["open_alarms"],
         ]
-        for r in monitoring.enterprise_status_summary(year=year)
+        for r in monitoring.enterprise_status_summary(year=year, enterprises_qs=_listed(request))
     ]
     data = table_workbook(
         f"{year}年重点用能单位监测概况",
