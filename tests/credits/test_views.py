@@ -107,3 +107,9 @@ def test_dashboard_card(partner, people, office_in, county, sibling) -> None:
     assert card["value"] == "0.08" and card["unit"] == "千克CO2" and "1 位居民" in card["note"]
     assert card["illustrative"] is False
     assert dashboard_card(county, office_in(sibling).user) is None
+
+
+def test_card_on_the_leaders_dashboard(partner, people, office_in, county) -> None:
+    post(Client(), partner, [trip("T1")])
+    page = office_in(county, role="leader").get("/dashboard/").content.decode()
+    assert "碳普惠累计减排量" in page and "千克CO2" in page
