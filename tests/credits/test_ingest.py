@@ -191,3 +191,12 @@ def test_trips_of_earlier_batches_are_read_in_utc(partner, people) -> None:
     assert body["credited"] == 1, body
     body = post(Client(), partner, [trip("CLASH", start="2026-03-02T08:10:00+08:00")]).json()
     assert body["results"][0]["reason"] == "overlap"
+
+
+def test_daily_cap_counts_earlier_batches_of_the_same_beijing_day(partner, people) -> None:
+    c = Client()
+    post(c, partner, [trip(f"E{h}", start=f"2026-03-03T{h:02d}:05:00+08:00") for h in (0, 6, 9, 12)])
+    late = post(c, partner, [trip("LATE", start="2026-03-03T23:30:00+08:00")]).json()
+    assert (late["capped"], late["results"][0]["reason"]) == (1, "daily_cap")
+    next_day = post(c, partner, [trip("NEXT", start="2026-03-04T00:10:00+08:00")]).json()
+    assert next_day["credited"] == 1

@@ -133,9 +133,20 @@ def test_impossible_records() -> None:
         ci.Activity(4, "r", "bus", s, None, 0),
         ci.Activity(5, "r", "bus", s, None, float("nan")),
         ci.Activity(6, "r", "metro", s, None, 1),
+        ci.Activity(7, "r", "bus", s, s + dt.timedelta(hours=24, seconds=1), 1),
+        ci.Activity(8, "q", "bus", s, s + dt.timedelta(hours=24), 1),
     ]
     out = [o.reason for o in ci.assess(acts, versions=[v], now=NOW)]
-    assert out == ["end_before_start", "future", "", "bad_quantity", "bad_quantity", "no_methodology"]
+    assert out == [
+        "end_before_start",
+        "future",
+        "",
+        "bad_quantity",
+        "bad_quantity",
+        "no_methodology",
+        "too_long",
+        "",
+    ]
 
 
 def test_no_reduction_and_missing_factor_are_rejected_per_row() -> None:

@@ -60,6 +60,10 @@ BEIJING = dt.timezone(dt.timedelta(hours=8))
 #: start time "in the future" [s]. A platform tolerance, not a published value.
 CLOCK_SKEW_S = 300
 
+#: Longest trip accepted [h]: a platform rule (no bus ride or bike hire lasts a day); it
+#: also bounds how far back the overlap check must look.
+MAX_TRIP_H = 24
+
 #: Assessment statuses.
 CREDITED = "credited"
 CAPPED = "capped"
@@ -73,6 +77,7 @@ REASONS: dict[str, str] = {
     "bad_quantity": "活动量应为正数",
     "end_before_start": "结束时间早于开始时间",
     "future": "活动时间晚于当前时间",
+    "too_long": "一次出行超过24小时",
     "duplicate": "重复活动：同一居民同一时间同一活动已记录",
     "overlap": "时间冲突：同一居民两次出行时间重叠",
     "daily_cap": "已达每日上限，本条不计减排量",
@@ -368,7 +373,8 @@ def find_overlaps(
 def impossible(activity: Activity, now: dt.datetime) -> str | None:
     """Reason code if the record cannot be true on its own, else None.
 
-    ``end_before_start``: the end precedes the start; ``future``: the start lies more
+    ``end_before_start``: the end precedes the start; ``too_long``: a trip longer than
+    :data:`MAX_TRIP_H`; ``future``: the start lies more
     than :data:`CLOCK_SKEW_S` after ``now``; ``bad_quantity``: quantity not positive or
     not finite.
     """
@@ -376,6 +382,8 @@ def impossible(activity: Activity, now: dt.datetime) -> str | None:
         return "bad_quantity"
     if activity.end is not None and activity.end < activity.start:
         return "end_before_start"
+    if activity.end is not None and activity.end - activity.start > dt.timedelta(hours=MAX_TRIP_H):
+        return "too_long"
     if activity.start > now + dt.timedelta(seconds=CLOCK_SKEW_S):
         return "future"
     return None

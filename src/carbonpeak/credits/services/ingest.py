@@ -51,7 +51,7 @@ MAX_RECORDS = 5000
 MAX_ERRORS_REPORTED = 1000
 #: A reject-rate alarm needs a batch of at least this many records (platform rule).
 ALARM_MIN_RECORDS = 20
-FRAUD_REASONS = frozenset({"duplicate", "overlap", "end_before_start", "future"})
+FRAUD_REASONS = frozenset({"duplicate", "overlap", "end_before_start", "future", "too_long"})
 _ACTIVITY_TYPES = frozenset(ActivityType.values)
 _ACTIVITY_COLUMNS = (
     "region_id",
@@ -393,8 +393,18 @@ def ingest(*, partner: Partner, rows: list[Any], now: dt.datetime | None = None)
         prior: list[ci.Activity] = []
         counted: dict[tuple, float] = defaultdict(float)
         if acts:
-            lo = min(a.start for a in acts) - dt.timedelta(days=2)
-            hi = max(a.end or a.start for a in acts) + dt.timedelta(days=2)
+            # Earlier activities that matter: trips that may overlap (no trip is longer than
+            # MAX_TRIP_H) and everything credited on the Beijing days of the batch (caps).
+            first = min(a.start for a in acts)
+            last_day = max(ci.beijing_day(a.start) for a in acts)
+            lo = min(
+                first - dt.timedelta(hours=ci.MAX_TRIP_H),
+                dt.datetime.combine(ci.beijing_day(first), dt.time(), tzinfo=ci.BEIJING),
+            )
+            hi = max(
+                max(a.end or a.start for a in acts) + dt.timedelta(seconds=1),
+                dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(), tzinfo=ci.BEIJING),
+            )
             for pk, res, atype, s, e, q, vid, cq in _select_in(
                 "SELECT id, resident_id, activity_type, started_at, ended_at, quantity, version_id, "
                 f"counted_quantity FROM {_table(Activity)} WHERE started_at >= %s AND started_at < %s "
