@@ -200,6 +200,13 @@ def _datetime_adapter(conn: Any) -> Callable[[dt.datetime], Any]:
     return conn.ops.adapt_datetimefield_value
 
 
+def _beijing_day_sql(conn: Any) -> str:
+    """SQL for the Beijing calendar day of ``started_at`` (UTC+8, no daylight saving)."""
+    if conn.vendor == "sqlite":
+        return "date(started_at, '+8 hours')"
+    return "CAST((started_at AT TIME ZONE 'UTC') + INTERVAL '8 hours' AS DATE)"
+
+
 def read_dt(value: Any) -> Any:
     """A datetime column of a raw query as an aware datetime.
 
@@ -393,29 +400,44 @@ def ingest(*, partner: Partner, rows: list[Any], now: dt.datetime | None = None)
         prior: list[ci.Activity] = []
         counted: dict[tuple, float] = defaultdict(float)
         if acts:
-            # Earlier activities that matter: trips that may overlap (no trip is longer than
-            # MAX_TRIP_H) and everything credited on the Beijing days of the batch (caps).
+            residents_in = list({a.resident for a in acts})
             first = min(a.start for a in acts)
-            last_day = max(ci.beijing_day(a.start) for a in acts)
-            lo = min(
-                first - dt.timedelta(hours=ci.MAX_TRIP_H),
-                dt.datetime.combine(ci.beijing_day(first), dt.time(), tzinfo=ci.BEIJING),
-            )
-            hi = max(
-                max(a.end or a.start for a in acts) + dt.timedelta(seconds=1),
-                dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(), tzinfo=ci.BEIJING),
-            )
-            for pk, res, atype, s, e, q, vid, cq in _select_in(
-                "SELECT id, resident_id, activity_type, started_at, ended_at, quantity, version_id, "
-                f"counted_quantity FROM {_table(Activity)} WHERE started_at >= %s AND started_at < %s "
+            last_end = max(a.end or a.start for a in acts)
+            # Trips that can overlap or repeat one of the batch: they end after its first
+            # start (or, without an end, start at or after it) and start before its last
+            # end; no trip is longer than MAX_TRIP_H, which bounds the index range.
+            for pk, res, atype, s0, e0, q in _select_in(
+                "SELECT id, resident_id, activity_type, started_at, ended_at, quantity "
+                f"FROM {_table(Activity)} WHERE started_at >= %s AND started_at <= %s "
+                "AND (ended_at > %s OR (ended_at IS NULL AND started_at >= %s)) "
                 "AND status IN ('credited', 'capped') AND resident_id IN ({in_})",
-                [adapt_dt(lo), adapt_dt(hi)],
-                list({a.resident for a in acts}),
+                [
+                    adapt_dt(first - dt.timedelta(hours=ci.MAX_TRIP_H)),
+                    adapt_dt(last_end),
+                    adapt_dt(first),
+                    adapt_dt(first),
+                ],
+                residents_in,
             ):
-                s, e = read_dt(s), read_dt(e)
-                prior.append(ci.Activity(("db", pk), res, atype, s, e, q))
-                if vid is not None:
-                    counted[(res, vid, ci.beijing_day(s))] += cq
+                prior.append(ci.Activity(("db", pk), res, atype, read_dt(s0), read_dt(e0), q))
+            # Quantities already credited on the Beijing days of the batch (daily caps),
+            # summed by the database per resident, version and day.
+            day_lo = dt.datetime.combine(ci.beijing_day(first), dt.time(), tzinfo=ci.BEIJING)
+            day_hi = dt.datetime.combine(
+                max(ci.beijing_day(a.start) for a in acts) + dt.timedelta(days=1),
+                dt.time(),
+                tzinfo=ci.BEIJING,
+            )
+            day = _beijing_day_sql(conn)
+            for res, vid, d, total in _select_in(
+                f"SELECT resident_id, version_id, {day}, SUM(counted_quantity) FROM {_table(Activity)} "
+                "WHERE started_at >= %s AND started_at < %s AND version_id IS NOT NULL "
+                "AND status IN ('credited', 'capped') AND resident_id IN ({in_}) "
+                f"GROUP BY resident_id, version_id, {day}",
+                [adapt_dt(day_lo), adapt_dt(day_hi)],
+                residents_in,
+            ):
+                counted[(res, vid, d if isinstance(d, dt.date) else dt.date.fromisoformat(d))] += total or 0.0
         assessments = ci.assess(acts, versions=versions, now=now, prior=prior, counted_today=counted)
 
         batch = IngestBatch.objects.create(
