@@ -1,7 +1,8 @@
 """Benchmark of partner ingest of carbon-inclusive activity records over HTTP.
 
-    .venv/bin/python benchmarks/credits.py --quick                            # < 1 minute, SQLite
-    bash scripts/with-postgres.sh .venv/bin/python benchmarks/credits.py      # full, PostgreSQL
+    .venv/bin/python benchmarks/credits.py --quick                            # < 1 minute, SQLite (WAL)
+    .venv/bin/python benchmarks/credits.py                                    # full: 200,000 records
+    bash scripts/with-postgres.sh .venv/bin/python benchmarks/credits.py      # the same on PostgreSQL
 
 10 partners of one county post signed batches of 500 bus trips concurrently (one
 keep-alive connection each) to a gunicorn server on loopback. Every record is
