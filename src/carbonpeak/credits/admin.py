@@ -72,9 +72,27 @@ class RewardAdmin(ScopedAdmin):
 
 
 @admin.register(Resident)
-class ResidentAdmin(ReadOnlyAdmin):
+class ResidentAdmin(ScopedAdmin):
+    """Only the real-name flag is editable (set after the real-name channel confirms it)."""
+
     list_display = ("id", "phone_masked", "township", "community", "real_name_verified", "withdrawn_at")
     exclude = ("phone_hash",)
+    readonly_fields = (
+        "region",
+        "phone_masked",
+        "nickname",
+        "township",
+        "community",
+        "consent_version",
+        "consent_at",
+        "withdrawn_at",
+    )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Activity)
