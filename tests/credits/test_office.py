@@ -75,3 +75,25 @@ def test_reversal_and_alarm_closing_through_pages(office_in, county, partner, pe
     alarm = PartnerAlarm.objects.get(kind="fraud")
     c.post(f"/credits/alarms/{alarm.pk}/close/", {"reason": "已核实为刷卡机重复上传"})
     assert PartnerAlarm.objects.get(pk=alarm.pk).closed_at is not None
+
+
+def test_admin_pages_open_and_only_the_real_name_flag_changes(make_user, county, people, partner) -> None:
+    admin = make_user("root", "office", region=county, is_staff=True, is_superuser=True)
+    c = Client()
+    c.force_login(admin)
+    for model in (
+        "methodology",
+        "partner",
+        "reward",
+        "resident",
+        "activity",
+        "ledgerentry",
+        "redemption",
+        "partneralarm",
+    ):
+        assert c.get(f"/admin/credits/{model}/").status_code == 200, model
+    r = people[0]
+    assert c.get(f"/admin/credits/resident/{r.pk}/change/").status_code == 200
+    c.post(f"/admin/credits/resident/{r.pk}/change/", {"real_name_verified": "on", "township": "改掉"})
+    r.refresh_from_db()
+    assert r.real_name_verified is True and r.township == "荣家湾镇"
