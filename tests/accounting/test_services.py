@@ -124,7 +124,10 @@ def test_sample_loader_is_idempotent_and_labelled(db):
 
     samples.load(io.StringIO())
     samples.load(io.StringIO())
-    ds = Dataset.objects.get()
+    # one dataset for the sample county and one for the second sample county, each labelled
+    assert sorted(Dataset.objects.values_list("region__code", flat=True)) == ["430621", "430623"]
+    assert all(d.is_sample and "示例数据，仅供演示" in d.name for d in Dataset.objects.all())
+    ds = Dataset.objects.in_region(None).get()
     assert ds.is_sample and "示例数据，仅供演示" in ds.name
     assert ds.years == [2020, 2021, 2022, 2023, 2024]
     assert ds.result["warnings"]

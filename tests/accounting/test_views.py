@@ -79,8 +79,10 @@ def test_sample_dataset_is_labelled(leader_client):
     from carbonpeak.accounting import samples
 
     samples.load(io.StringIO())
-    ds = Dataset.objects.get()
-    assert "示例数据，仅供演示" in leader_client.get("/accounting/").content.decode()
+    ds = Dataset.objects.in_region(None).get()  # the leader's county
+    index = leader_client.get("/accounting/").content.decode()
+    assert "示例数据，仅供演示" in index
+    assert "华容县" not in index  # the sibling county's dataset is not listed
     page = leader_client.get(f"/accounting/datasets/{ds.pk}/").content.decode()
     assert "示例数据，仅供演示" in page
     assert "按当前因子重新核算" not in page  # leader reads only

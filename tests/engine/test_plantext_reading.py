@@ -110,7 +110,9 @@ def test_utf8_with_bom(tmp_path):
         ("empty.txt", b"", "空"),
         ("blank.txt", b"  \n\n \t", "空"),
         ("binary.txt", bytes(range(256)) * 4, "二进制"),
-        ("scan.pdf", b"%PDF-1.4", "仅支持 .txt 和 .docx"),
+        ("broken.pdf", b"%PDF-1.4", "无法读取 PDF"),
+        ("not-a-pdf.pdf", b"hello world", "不是 PDF"),
+        ("sheet.xls", b"\xd0\xcf\x11\xe0", "仅支持 .txt、.docx 和 .pdf"),
         ("old.doc", b"\xd0\xcf\x11\xe0", "另存为 .docx"),
         ("broken.docx", b"PK\x03\x04 not really a zip", "Word"),
     ],
@@ -121,7 +123,7 @@ def test_unreadable_files_are_refused_in_chinese(tmp_path, name, content, messag
     with pytest.raises(PlanParseError) as info:
         read_document(path)
     assert message in str(info.value)
-    assert name in str(info.value) or message in ("仅支持 .txt 和 .docx",)
+    assert name in str(info.value)
     assert CHINESE.search(str(info.value))
 
 
@@ -151,3 +153,32 @@ def test_not_a_plan_sample_file_is_refused():
     text = read_document(Path(__file__).parent / "plan_samples" / "not_a_plan.txt")
     with pytest.raises(PlanParseError, match="未在文本中找到碳达峰实施方案的内容"):
         parse_plan(text)
+
+
+def test_docx_indicator_table_gives_targets(tmp_path):
+    from carbonpeak.engine.plantext import parse_plan
+
+    document = docx.Document()
+    document.add_paragraph("一、主要目标")
+    document.add_paragraph("到2025年，全县非化石能源消费比重达到22%。")
+    table = document.add_table(rows=3, cols=6)
+    for row, cells in zip(
+        table.rows,
+        [
+            ["序号", "指标", "单位", "2020年（基期）", "2025年", "2030年"],
+            ["1", "非化石能源消费比重", "%", "16", "22", "28以上"],
+            ["2", "森林覆盖率", "%", "60.2", "61", "62"],
+        ],
+        strict=True,
+    ):
+        for cell, value in zip(row.cells, cells, strict=True):
+            cell.text = value
+    path = tmp_path / "指标.docx"
+    document.save(path)
+    plan = parse_plan(read_document(path))
+    assert [(t.indicator, t.comparator, t.value_text, t.year) for t in plan.targets] == [
+        ("非化石能源消费比重", ">=", "22", 2025),
+        ("非化石能源消费比重", ">=", "28", 2030),
+        ("森林覆盖率", ">=", "61", 2025),
+        ("森林覆盖率", ">=", "62", 2030),
+    ]

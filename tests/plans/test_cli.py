@@ -73,3 +73,38 @@ def test_export_and_reimport_ledger_roundtrip(tmp_path, capsys, db):
     call_command("plan", "export-ledger", str(out))
     call_command("plan", "import-ledger", str(out), "--yes")
     assert "无变化" in capsys.readouterr().out
+
+
+def test_parse_a_pdf_plan(capsys, db, tmp_path):
+    from tests.engine.plan_pdf import plan_pdf
+
+    text = (samples.sample_plan_path().parent / "yueyang-county-carbon-peak-plan.txt").read_text(
+        encoding="utf-8"
+    )
+    pdf = tmp_path / "方案.pdf"
+    pdf.write_bytes(plan_pdf(text, header="岳阳县碳达峰实施方案", page_number="- {n} -"))
+    call_command("plan", "parse", str(pdf), "--json")
+    from_pdf = json.loads(capsys.readouterr().out)
+    call_command("plan", "parse", SAMPLE, "--json")
+    from_text = json.loads(capsys.readouterr().out)
+    assert sum(len(a["tasks"]) for a in from_pdf["actions"]) == 38
+    # the sample plan parses exactly the same from its PDF copy: tasks, texts, units, targets
+    assert from_pdf == from_text
+
+
+def test_parse_a_scanned_pdf_exits_2_with_a_chinese_message(tmp_path):
+    from tests.engine.plan_pdf import plan_pdf
+
+    f = tmp_path / "scan.pdf"
+    f.write_bytes(
+        plan_pdf("一、主要目标\n到2025年，全县非化石能源消费比重达到22%。\n" * 10, text_layer=False)
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "carbonpeak.cli", "plan", "parse", str(f)],
+        capture_output=True,
+        text=True,
+        env={"CARBONPEAK_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "没有可提取的文字层" in proc.stderr

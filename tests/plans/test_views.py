@@ -136,9 +136,19 @@ def test_plan_upload_refuses_non_plan_text(office_client):
 
 @pytest.mark.django_db
 def test_plan_upload_refuses_wrong_type(office_client):
+    response = office_client.post(
+        "/plans/upload/", {"file": SimpleUploadedFile("plan.xls", b"\xd0\xcf\x11\xe0")}
+    )
+    assert response.status_code == 400
+    assert "只支持 .pdf" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_plan_upload_refuses_damaged_pdf_in_chinese(office_client):
     response = office_client.post("/plans/upload/", {"file": SimpleUploadedFile("plan.pdf", b"%PDF-1.4")})
     assert response.status_code == 400
-    assert "只支持 .txt" in response.content.decode()
+    assert "无法读取 PDF 文件“plan.pdf”" in response.content.decode(), response.content.decode()[-1500:]
+    assert Plan.objects.count() == 0
 
 
 def test_upload_token_from_another_session_is_refused(sample_plan, office_client, client, office_user):

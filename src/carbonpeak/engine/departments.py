@@ -48,6 +48,7 @@ _FULL_WIDTH_BRACKETS = str.maketrans({"(": "（", ")": "）", "〔": "（", "〕
 _BRACKET_PAIRS = {"(": ")", "（": "）", "[": "]", "【": "】", "〔": "〕"}
 
 
+@lru_cache(maxsize=16384)
 def clean_department_name(written: str) -> str:
     """Trim whitespace, stray punctuation, unbalanced brackets and a trailing 等 from a written name.
 
@@ -90,6 +91,14 @@ def _stems() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(stems.items(), key=lambda item: -len(item[0])))
 
 
+@lru_cache(maxsize=16384)
+def _admin_prefix(name: str) -> str | None:
+    for stem, _full in _stems():
+        if name.endswith(stem) and _is_prefix(name[: -len(stem)]):
+            return name[: -len(stem)]
+    return None
+
+
 class DepartmentRegistry:
     """Registry names with their aliases.
 
@@ -103,6 +112,8 @@ class DepartmentRegistry:
     def __init__(self, entries: Iterable[tuple[str, Iterable[str]]] = ()) -> None:
         self._aliases: dict[str, list[str]] = {}
         self._lookup: dict[str, str] = {}
+        self._known: dict[str, bool] = {}
+        self._resolved: dict[str, str] = {}
         for name, aliases in entries:
             self._add(name, aliases)
 
@@ -166,20 +177,39 @@ class DepartmentRegistry:
         name = clean_department_name(written)
         if name in self._lookup:
             return self._lookup[name]
-        for stem, full in _stems():
-            if name.endswith(stem):
-                prefix = name[: -len(stem)]
-                if _is_prefix(prefix):
-                    expanded = prefix + full
-                    return self._lookup.get(expanded, expanded)
-        return name
+        resolved = self._resolved.get(name)
+        if resolved is None:
+            resolved = name
+            for stem, full in _stems():
+                if name.endswith(stem):
+                    prefix = name[: -len(stem)]
+                    if _is_prefix(prefix):
+                        expanded = prefix + full
+                        resolved = self._lookup.get(expanded, expanded)
+                        break
+            if len(self._resolved) < 16384:
+                self._resolved[name] = resolved
+        return resolved
+
+    def admin_prefix(self, written: str) -> str | None:
+        """The administrative prefix of a written name ("县" of 县发改局, "岳阳县" of 岳阳县发改局).
+
+        Returns "" for a bare stem written without prefix (发改局), and None when the
+        name does not end with a known stem.
+        """
+        return _admin_prefix(clean_department_name(written))
 
     def knows(self, written: str) -> bool:
         """Whether a written form is a registry name, an alias, or prefix + a known stem."""
         name = clean_department_name(written)
         if name in self._lookup:
             return True
-        return any(name.endswith(stem) and _is_prefix(name[: -len(stem)]) for stem, _full in _stems())
+        known = self._known.get(name)
+        if known is None:
+            known = any(name.endswith(stem) and _is_prefix(name[: -len(stem)]) for stem, _full in _stems())
+            if len(self._known) < 16384:
+                self._known[name] = known
+        return known
 
     def merged(self, other: DepartmentRegistry) -> DepartmentRegistry:
         """A new registry with ``other``'s entries laid over this one's (``other`` wins)."""

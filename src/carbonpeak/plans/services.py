@@ -73,7 +73,7 @@ def ensure_departments(
 
 
 def parse_file(path: str | Path, region: Any = None) -> tuple[ParsedPlan, str]:
-    """Read a plan document (.txt / .docx) and parse it with the current registry.
+    """Read a plan document (.pdf / .docx / .txt) and parse it with the current registry.
 
     Raises :class:`carbonpeak.engine.plantext.PlanParseError` with a Chinese message.
     """
@@ -580,3 +580,103 @@ def import_ledger(
             plan, specs, remove_missing=False, user=user, registry=department_registry(plan.region)
         )
     return diff
+
+
+# --------------------------------------------------------------------------- reviewing an upload
+
+
+@dataclass
+class PlanReview:
+    """What the office should look at before saving an uploaded plan.
+
+    ``tasks_without_departments`` and ``targets_without_year`` are the low-confidence
+    items (task codes; target positions); ``new_departments`` are units the region's
+    registry does not know, each with the closest existing department (or "") so the
+    office can add the name as an alias instead — never merged without a person deciding.
+    """
+
+    tasks_without_departments: set[str] = field(default_factory=set)
+    targets_without_year: set[int] = field(default_factory=set)
+    new_departments: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _similar_department(name: str, known: list[str]) -> str:
+    """The known department sharing the longest tail with ``name`` (same body, other prefix or form)."""
+    best, best_length = "", 0
+    for other in known:
+        length = 0
+        while length < min(len(name), len(other)) and name[-1 - length] == other[-1 - length]:
+            length += 1
+        if length >= 3 and length > best_length:
+            best, best_length = other, length
+    return best
+
+
+def review_plan(*, parsed: ParsedPlan, region: Any = None) -> PlanReview:
+    """Low-confidence items and unknown units of a parsed plan (reads only)."""
+    region = _region(region)
+    known = list(Department.objects.in_region(region).values_list("name", flat=True))
+    review = PlanReview()
+    names: list[str] = []
+    for task in parsed.tasks:
+        if not (task.lead or task.cooperating):
+            review.tasks_without_departments.add(task.code)
+        names.extend(task.lead + task.cooperating)
+    review.targets_without_year = {i for i, t in enumerate(parsed.targets) if t.year is None}
+    known_set = set(known)
+    for name in dict.fromkeys(names):
+        if name not in known_set:
+            review.new_departments.append((name, _similar_department(name, known)))
+    return review
+
+
+def _names(value: str) -> list[str]:
+    return [
+        n.strip()
+        for n in value.replace("，", "、").replace(",", "、").replace("；", "、").split("、")
+        if n.strip()
+    ]
+
+
+def apply_review_corrections(
+    *, parsed: ParsedPlan, data: Any, registry: DepartmentRegistry
+) -> tuple[ParsedPlan, list[str]]:
+    """Apply the corrections typed on the review screen to a parsed plan (in place).
+
+    ``data`` maps form fields to text: ``lead-<task code>`` and ``coop-<task code>`` (units
+    separated by 、), ``year-<target position>`` (a year or blank for a standing
+    requirement), ``drop-<target position>`` (present: not a target). Names are resolved
+    through ``registry``; an unknown name stays as typed (it becomes a new department).
+
+    Returns the plan and a list of Chinese error messages (nothing is applied when any).
+    """
+    errors: list[str] = []
+    years: dict[int, int | None] = {}
+    for index, target in enumerate(parsed.targets):
+        raw = str(data.get(f"year-{index}", "" if target.year is None else target.year)).strip()
+        if not raw:
+            years[index] = None
+        elif raw.isdigit() and 1990 <= int(raw) <= 2100:
+            years[index] = int(raw)
+        else:
+            errors.append(
+                f"目标“{target.indicator}”的年份“{raw}”无效：请填写 1990—2100 之间的年份，常态要求留空。"
+            )
+    if errors:
+        return parsed, errors
+    for task in parsed.tasks:
+        if f"lead-{task.code}" in data:
+            task.lead = list(
+                dict.fromkeys(registry.canonical(n) for n in _names(str(data[f"lead-{task.code}"])))
+            )
+        if f"coop-{task.code}" in data:
+            cooperating = [registry.canonical(n) for n in _names(str(data[f"coop-{task.code}"]))]
+            task.cooperating = [n for n in dict.fromkeys(cooperating) if n not in task.lead]
+    kept = []
+    for index, target in enumerate(parsed.targets):
+        if data.get(f"drop-{index}"):
+            continue
+        target.year = years[index]
+        kept.append(target)
+    parsed.targets = kept
+    return parsed, errors

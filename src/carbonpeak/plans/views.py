@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,7 +19,8 @@ from carbonpeak.accounts.typing import AuthenticatedHttpRequest
 from carbonpeak.core import audit
 from carbonpeak.core.excel import table_workbook, xlsx_response
 from carbonpeak.core.permissions import can, rule_required
-from carbonpeak.engine.plantext import PlanParseError, read_document
+from carbonpeak.engine.plantext import ParsedPlan, PlanParseError
+from carbonpeak.engine.plantext.reading import read_bytes
 from carbonpeak.plans import ledger_excel, services
 from carbonpeak.plans.forms import AliasForm, LedgerUploadForm, PlanUploadForm
 from carbonpeak.plans.models import Assignment, Department, DepartmentAlias, Plan, Target, Task
@@ -314,19 +316,27 @@ def targets_export(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @rule_required(MANAGE)
 def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Upload a plan document, review the parsed structure, then import on confirmation."""
+    """Upload a plan document (.pdf/.docx/.txt), review and correct the parsed plan beside its
+    source text, then import on confirmation (with the corrections)."""
+    region = _region(request)
     if request.method == "POST" and request.POST.get("confirm"):
-        path = _pending_path(request, "plan_upload", request.POST.get("token", ""))
+        token = request.POST.get("token", "")
+        path = _pending_path(request, "plan_upload", token)
         if path is None:
             messages.error(request, "上传的文件已失效，请重新上传。")
             return redirect("plans:upload")
         try:
-            text = read_document(path)
-            parsed = services.parse_text(text, _region(request))
+            text = read_bytes(path.read_bytes(), request.session.get("plan_upload_name") or path.name)
+            parsed = services.parse_text(text, region)
         except PlanParseError as exc:
             messages.error(request, str(exc))
             return redirect("plans:upload")
-        result = services.import_plan(parsed, source_text=text, user=request.user, region=_region(request))
+        parsed, errors = services.apply_review_corrections(
+            parsed=parsed, data=request.POST, registry=services.department_registry(region)
+        )
+        if errors:
+            return _review(request, parsed, text, token, region, errors=errors, status=400)
+        result = services.import_plan(parsed, source_text=text, user=request.user, region=region)
         path.unlink(missing_ok=True)
         if result.applied:
             messages.success(request, f"已导入方案“{parsed.title}”。")
@@ -335,24 +345,45 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("plans:index")
     form = PlanUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        token, path = _store_pending(request, "plan_upload", form.cleaned_data["file"])
+        pasted = form.cleaned_data["text"]
+        upload = form.cleaned_data["file"] or ContentFile(pasted.encode("utf-8"), name="粘贴的正文.txt")
+        token, path = _store_pending(request, "plan_upload", upload)
+        name = Path(upload.name or "方案.txt").name
+        request.session["plan_upload_name"] = name
         try:
-            text = read_document(path)
-            parsed = services.parse_text(text, _region(request))
+            text = read_bytes(path.read_bytes(), name)
+            parsed = services.parse_text(text, region)
         except PlanParseError as exc:
             path.unlink(missing_ok=True)
             form.add_error("file", str(exc))
         else:
-            preview = services.import_plan(
-                parsed, source_text=text, apply_changes=False, region=_region(request)
-            )
-            context = {
-                "parsed": parsed,
-                "diff": preview.diff,
-                "existing": preview.plan,
-                "token": token,
-                "task_count": sum(len(a.tasks) for a in parsed.actions),
-            }
-            return render(request, "plans/upload_review.html", context)
+            return _review(request, parsed, text, token, region)
     status = 400 if request.method == "POST" else 200
     return render(request, "plans/upload.html", {"form": form}, status=status)
+
+
+def _review(
+    request: HttpRequest,
+    parsed: ParsedPlan,
+    text: str,
+    token: str,
+    region: Any,
+    *,
+    errors: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The review screen: parsed plan beside the source text, low-confidence items marked."""
+    preview = services.import_plan(parsed, source_text=text, apply_changes=False, region=region)
+    review = services.review_plan(parsed=parsed, region=region)
+    context = {
+        "parsed": parsed,
+        "diff": preview.diff,
+        "existing": preview.plan,
+        "token": token,
+        "task_count": sum(len(a.tasks) for a in parsed.actions),
+        "source_text": text,
+        "review": review,
+        "targets": list(enumerate(parsed.targets)),
+        "errors": errors or [],
+    }
+    return render(request, "plans/upload_review.html", context, status=status)

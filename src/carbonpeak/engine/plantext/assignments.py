@@ -26,6 +26,7 @@ from ..departments import DepartmentRegistry, clean_department_name
 from .normalize import width_normalise
 
 __all__ = [
+    "CARRY",
     "FIRST_LISTED_LEADS",
     "Assignment",
     "dept_brackets",
@@ -44,7 +45,7 @@ _ROLE_WORD = re.compile(r"牵头|配合|负责|参加|参与|协同|协助|协�
 _LABEL = re.compile(
     r"\[?(牵头|责任|负责|配合|参加|参与|协同|协办|主办|主责)(单位|部门)\s*(?:\]\s*[:：]?|[:：])"
 )
-_CARRY = re.compile(
+CARRY = _CARRY = re.compile(
     r"以下[^()\[\]]{0,12}?(?:均|都|皆|一律)(?:需|需要|由|要|请)?(?P<names>[^()\[\]]+?)"
     r"(?:共同)?(?:配合|参与|参加|协助|协同|按职责分工负责|负责落实|负责|落实)"
 )
@@ -58,6 +59,10 @@ _COOP_CLAUSE = re.compile(
     r"|(?:配合|协助|协同|参加|参与|配合落实|协同推进|协助落实)(?:单位)?$"
 )
 _RESPONSIBLE_CLAUSE = re.compile(r"(?:负责|落实|实施)$")
+_ROLE_SUFFIX = re.compile(
+    r"(?:按照职责分工|按职责分工|按职责|根据职责|分别|共同)?(?:负责落实|抓好落实|组织落实|负责|落实|配合|参与|参加|牵头)$"
+)
+_DEADLINE = re.compile(r"[;,。]?\s*(?:完成时限|完成时间|时间节点|时间进度|进度安排|时限)\s*:[^;]*")
 
 
 @dataclass
@@ -99,12 +104,18 @@ def _unique(names: object) -> list[str]:
     return seen
 
 
+_BRACKET_CHAR = re.compile(r"[()\[\]]")
+
+
 def _top_level_brackets(norm: str) -> list[tuple[int, int]]:
     """Spans (start, end) of top-level bracket groups; () and [] nest in each other."""
-    spans = []
+    spans: list[tuple[int, int]] = []
+    if "(" not in norm and "[" not in norm:
+        return spans
     depth = 0
     start = 0
-    for index, ch in enumerate(norm):
+    for found in _BRACKET_CHAR.finditer(norm):
+        index, ch = found.start(), found.group(0)
         if ch in "([":
             if depth == 0:
                 start = index
@@ -136,11 +147,25 @@ def dept_brackets(norm: str, registry: DepartmentRegistry) -> list[tuple[int, in
     spans = []
     for start, end in _top_level_brackets(norm):
         inner = norm[start + 1 : end - 1]
-        if len(inner) > 400 or not _ROLE_WORD.search(inner):
+        if len(inner) > 400:
+            continue
+        if not _ROLE_WORD.search(inner):
+            # a bare list of units closing the paragraph: (市农业农村局,各县(市、区)人民政府)
+            if _only_names(inner, registry) and not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", norm[end:]):
+                spans.append((start, end))
             continue
         if _looks_like_names(inner, registry) or _CARRY.search(inner):
             spans.append((start, end))
     return spans
+
+
+def _only_names(inner: str, registry: DepartmentRegistry) -> bool:
+    """Whether a bracket holds nothing but department names (every one of them known or shaped like one)."""
+    names = split_names(inner, registry)
+    return bool(names) and all(
+        2 <= len(n) <= 30 and (registry.knows(n) or bool(_DEPT_END.search(n))) and not re.search(r"\d", n)
+        for n in names
+    )
 
 
 def dept_label_start(norm: str) -> int | None:
@@ -239,14 +264,40 @@ def _mark_nested(inner: str, result: Assignment, registry: DepartmentRegistry) -
     return inner.replace("\x02", "(").replace("\x03", ")")
 
 
-def _names_with_marks(text: str, registry: DepartmentRegistry) -> list[tuple[str, bool]]:
+_BARE_UNIT = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:局|委|办|厅|委员会|中心)$")
+_NOT_BARE = re.compile(
+    r"^(?:各|国网|国家|中国|中共|省|市|县|区|州|旗|盟|镇|乡|街道)|[省市县区州旗盟镇乡]|政府"
+)
+
+
+def share_prefix(name: str, prefix: list[str], registry: DepartmentRegistry) -> str:
+    """Give a name written without its administrative prefix the prefix of the name before it.
+
+    A list written with one shared prefix ("市住建局、发改局、自然资源局") names three
+    市 units; ``prefix`` holds the last prefix seen in the list (updated here).
+    """
+    own = registry.admin_prefix(name)
+    if own:
+        prefix[:] = [own]
+        return name
+    if prefix and (own == "" or (_BARE_UNIT.match(name) and not _NOT_BARE.search(name))):
+        return prefix[0] + name
+    return name
+
+
+def _names_with_marks(
+    text: str, registry: DepartmentRegistry, prefix: list[str] | None = None
+) -> list[tuple[str, bool]]:
     out = []
+    shared = prefix if prefix is not None else []
     for raw in _split_list(text):
         marked = "\x01" in raw
         for name in _split_conjunctions(raw.replace("\x01", "").strip(), registry):
             name = clean_department_name(re.sub(r"^(?:由|会同|并由|并|同时)", "", name))
+            # a role written after a unit inside a labelled list: 各区县人民政府落实, 各区县政府按职责落实
+            name = _ROLE_SUFFIX.sub("", name) if len(name) > 4 else name
             if name and len(name) <= 40:
-                out.append((name, marked))
+                out.append((share_prefix(name, shared, registry), marked))
     return out
 
 
@@ -288,7 +339,10 @@ def parse_assignment(content: str, registry: DepartmentRegistry, *, first_leads:
         Written names (not yet resolved; call :meth:`Assignment.finish`).
     """
     result = Assignment()
+    prefix: list[str] = []
     norm = width_normalise(content).replace("\n", ";").replace("〔", "(").replace("〕", ")")
+    # a deadline written in the same bracket ends the units: (责任单位:A,B;完成时限:2025年底)
+    norm = _DEADLINE.sub("", norm)
     # [牵头单位]A[配合单位]B -> 牵头单位:A;配合单位:B
     norm = re.sub(r"\[(牵头|责任|负责|配合|参加|参与|协同|协办|主办|主责)(单位|部门)\]\s*:?", r";\1\2:", norm)
     norm = _mark_nested(norm, result, registry)
@@ -312,7 +366,9 @@ def parse_assignment(content: str, registry: DepartmentRegistry, *, first_leads:
             # a note after the list ends it: (负责单位:A、B。未明确牵头单位的,由所列单位按职责分工负责,下同)
             segment = segment.split("。", 1)[0]
             names = _names_with_marks(
-                re.sub(r"(?:等)?(?:按职责分工负责|按职责负责|负责|配合)?[;,。\s]*$", "", segment), registry
+                re.sub(r"(?:等)?(?:按职责分工负责|按职责负责|负责|配合)?[;,。\s]*$", "", segment),
+                registry,
+                prefix,
             )
             kind = match.group(1)
             if kind in ("牵头", "主办", "主责"):
@@ -331,17 +387,17 @@ def parse_assignment(content: str, registry: DepartmentRegistry, *, first_leads:
         coop = _COOP_CLAUSE.search(clause) if not lead else None
         if lead:
             result.lead.extend(
-                n for n, _ in _names_with_marks(re.sub(r"等$", "", clause[: lead.start()]), registry)
+                n for n, _ in _names_with_marks(re.sub(r"等$", "", clause[: lead.start()]), registry, prefix)
             )
         elif coop:
-            names = _names_with_marks(re.sub(r"等$", "", clause[: coop.start()]), registry)
+            names = _names_with_marks(re.sub(r"等$", "", clause[: coop.start()]), registry, prefix)
             if result.lead or not coop.group(0).endswith(("负责", "落实", "推进")):
                 result.cooperating.extend(n for n, m in names if not m)
                 result.lead.extend(n for n, m in names if m)
             else:
                 unassigned.extend(names)
         elif _RESPONSIBLE_CLAUSE.search(clause):
-            names = _names_with_marks(re.sub(r"等?(?:负责|落实|实施)+$", "", clause), registry)
+            names = _names_with_marks(re.sub(r"等?(?:负责|落实|实施)+$", "", clause), registry, prefix)
             if not result.lead and not unassigned:
                 # (县发改局负责) leads; (A、B负责) is a list without roles
                 _assign_responsible(result, names, first_leads)
@@ -352,7 +408,7 @@ def parse_assignment(content: str, registry: DepartmentRegistry, *, first_leads:
                     unassigned = []
                 result.cooperating.extend(n for n, _ in names)
         else:
-            names = _names_with_marks(re.sub(r"等$", "", clause), registry)
+            names = _names_with_marks(re.sub(r"等$", "", clause), registry, prefix)
             if result.lead:
                 result.cooperating.extend(n for n, m in names if not m)
             else:

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 from .normalize import width_normalise
 
-__all__ = ["Header", "parse_date", "parse_header"]
+__all__ = ["PLAN_TITLE", "Header", "parse_date", "parse_header"]
 
 _DOC_NUMBER = re.compile(
     r"[\u4e00-\u9fff]{1,12}(?:\s*[〔\[(（【]\s*(?:19|20)\d{2}\s*[〕\])）】]\s*)\d{1,4}\s*号"
 )
-_PLAN_TITLE = re.compile(
+PLAN_TITLE = re.compile(
     r"^[^,，。;；:：《》]{2,50}?(?:碳达峰|碳中和|双碳)[^,，。;；:：《》]{0,20}?方案(?:[(（][^)）]{2,20}[)）])?$"
 )
 _QUOTED_TITLE = re.compile(r"《([^《》]{2,60}?(?:碳达峰|碳中和|双碳)[^《》]{0,30}?(?:方案|计划|意见))》")
@@ -131,7 +131,7 @@ def parse_header(paragraphs: list[str], body_start: int) -> Header:
     title = ""
     for paragraph in head:
         candidate = paragraph.strip()
-        if _PLAN_TITLE.match(candidate) and "印发" not in candidate and "关于" not in candidate:
+        if PLAN_TITLE.match(candidate) and "印发" not in candidate and "关于" not in candidate:
             title = candidate
             break
     issuer = None
@@ -158,7 +158,7 @@ def parse_header(paragraphs: list[str], body_start: int) -> Header:
             notice_plan = _NOTICE_PLAN.search(paragraph)
             if quoted and ("印发" in paragraph or index < 6):
                 title = quoted.group(1)
-            elif notice_plan and _PLAN_TITLE.match(notice_plan.group("title")):
+            elif notice_plan and PLAN_TITLE.match(notice_plan.group("title")):
                 title = notice_plan.group("title")
     if issuer is not None and not re.search(
         r"(?:政府|委员会|办公室|办公厅|委|厅|局|部|院|会|小组|指挥部)$", issuer

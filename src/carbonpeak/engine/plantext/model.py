@@ -96,6 +96,12 @@ class ParsedTarget:
         The task whose text holds the target; None in the 主要目标 section.
     section : str or None
         The heading of the section or action the target was found in.
+    value_max : float or None
+        The upper end of a range ("58%—60%": value 58, value_max 60) [unit]; None otherwise.
+    stretch : bool
+        A 力争/争取 (stretch) value rather than a firm commitment. Written next to a firm
+        value of the same indicator ("达到20%，力争达到22%"), its indicator carries
+        "（力争）" so the two stay two targets.
     """
 
     indicator: str
@@ -108,6 +114,8 @@ class ParsedTarget:
     quote: str
     task_code: str | None
     section: str | None = None
+    value_max: float | None = None
+    stretch: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -121,6 +129,8 @@ class ParsedTarget:
             "quote": self.quote,
             "task_code": self.task_code,
             "section": self.section,
+            "value_max": self.value_max,
+            "stretch": self.stretch,
         }
 
 

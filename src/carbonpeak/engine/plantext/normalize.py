@@ -14,7 +14,16 @@ __all__ = ["MARKER_RE", "clean_paragraphs", "to_simplified", "widen_map", "width
 
 # one-to-one character map: full-width ASCII -> ASCII, plus CJK brackets used like ASCII ones
 _WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-_WIDTH.update({0x3000: 0x20, ord("【"): ord("["), ord("】"): ord("]"), ord("﹪"): ord("%")})
+_WIDTH.update(
+    {
+        0x3000: 0x20,
+        ord("【"): ord("["),
+        ord("】"): ord("]"),
+        ord("〔"): ord("["),
+        ord("〕"): ord("]"),
+        ord("﹪"): ord("%"),
+    }
+)
 
 
 def widen_map() -> dict[int, int]:
@@ -22,12 +31,12 @@ def widen_map() -> dict[int, int]:
     return dict(_WIDTH)
 
 
-_WIDE = re.compile("[\uff01-\uff5e\u3000【】﹪]")
+_WIDE = re.compile("[\uff01-\uff5e\u3000【】〔〕﹪]")
 
 
 @lru_cache(maxsize=8192)
 def width_normalise(text: str) -> str:
-    """Map full-width ASCII forms (（）：，；．０-９％) and 【】 to ASCII; the length is unchanged."""
+    """Map full-width ASCII forms (（）：，；．０-９％), 【】 and 〔〕 to ASCII; the length is unchanged."""
     return text.translate(_WIDTH) if _WIDE.search(text) else text
 
 
@@ -139,21 +148,47 @@ def _unwrap_extracted(line: str) -> str:
     return "\n".join(_WRAP_SPACE.sub("", piece) for piece in pieces)
 
 
+_CJK_OR_PUNCT = "\u4e00-\u9fff，。、；：？！“”‘’（）《》〔〕【】"
+_SPACED_PAIR = re.compile(f"(?<=[{_CJK_OR_PUNCT}])[ \u3000](?=[{_CJK_OR_PUNCT}])")
+_CJK_PAIR = re.compile("[\u4e00-\u9fff](?=[\u4e00-\u9fff])")
+# in spaced-out text: every single space except one between two Latin letters or digits
+_SPACED_ANY = re.compile(r"(?<=[^\sA-Za-z0-9])[ \u3000](?=\S)|(?<=\S)[ \u3000](?=[^\sA-Za-z0-9])")
+
+
+def _despace(text: str) -> str:
+    """Text whose characters an extractor spaced apart ("碳 达 峰 实 施 方 案", justified PDF
+    lines): the single spaces between Chinese characters and punctuation are removed.
+    Only when such spaces are common (a third of the character pairs); ordinary text keeps
+    its spaces (they may separate a title from its paragraph)."""
+    sample = text[:200_000]
+    spaced = len(_SPACED_PAIR.findall(sample))
+    if spaced < 20 or spaced < 0.33 * (spaced + len(_CJK_PAIR.findall(sample))):
+        return text
+    return _SPACED_ANY.sub("", text)
+
+
 def _is_noise(line: str) -> bool:
     return bool(_NOISE_RE.search(line)) and len(line) < 120
+
+
+_COLLAPSED = re.compile(
+    # a marker after a full stop or a closing bracket
+    r"[。)\]](\s*(?:[(\[][一二三四五六七八九十]+[)\]]|[一二三四五六七八九十]+、|\d{1,2}[.、](?!\d)|[(\[]\d{1,2}[)\]]"
+    r"|(?:牵头|责任|配合|参与|参加)(?:单位|部门)[:]))"
+    r"(?=[\u4e00-\u9fff])"
+    # a numbered item right after a heading that has no full stop: …转型行动1.大力发展… / 总体要求(一)指导思想
+    r"|(?<=[\u4e00-\u9fff])((?:\d{1,2}[.](?!\d)|[(][一二三四五六七八九十]+[)]|[(]\d{1,2}[)]))(?=[\u4e00-\u9fff]{2})"
+    # a top-level heading glued to the text before it: …约束性二、重点任务
+    r"|(?<=[\u4e00-\u9fff])([一二三四五六七八九十]+、)(?=[\u4e00-\u9fff]{2,14}?(?:行动|任务|目标|要求|措施|保障|原则|思想|机制|实施))"
+)
 
 
 def _split_collapsed(line: str) -> list[str]:
     """Split a line where a copy collapsed paragraphs: a marker right after 。 or a closing bracket."""
     norm = width_normalise(line)
-    cuts = [
-        m.start(1)
-        for m in re.finditer(
-            r"[。)\]](\s*(?:[(\[][一二三四五六七八九十]+[)\]]|[一二三四五六七八九十]+、|\d{1,2}[.、](?!\d))"
-            r"(?=[\u4e00-\u9fff]))",
-            norm,
-        )
-    ]
+    if len(line) < 60:
+        return [line]
+    cuts = [next(m.start(g) for g in (1, 2, 3) if m.group(g) is not None) for m in _COLLAPSED.finditer(norm)]
     if not cuts:
         return [line]
     pieces = []
@@ -165,8 +200,17 @@ def _split_collapsed(line: str) -> list[str]:
     return [p for p in pieces if p.strip()]
 
 
-def _joins(prev: str, cur: str, adjacent: bool, prev_bullet: bool) -> bool:
-    """Whether ``cur`` continues ``prev`` (a stray line break inside a word or sentence)."""
+def _depth(text: str) -> int:
+    """Open brackets minus closed ones in a width-normalised text."""
+    return text.count("(") + text.count("[") - text.count(")") - text.count("]")
+
+
+def _joins(prev: str, cur: str, adjacent: bool, prev_bullet: bool, opened: int | None = None) -> bool:
+    """Whether ``cur`` continues ``prev`` (a stray line break inside a word or sentence).
+
+    ``prev`` may be shortened to its head and tail (a long paragraph: only its start, its end
+    and its bracket depth ``opened`` matter), which keeps cleaning linear in the text size.
+    """
     if prev_bullet or not prev or not cur:
         return False
     p = width_normalise(prev)
@@ -181,7 +225,8 @@ def _joins(prev: str, cur: str, adjacent: bool, prev_bullet: bool) -> bool:
         return False
     if "关于印发" in p and not p.endswith("通知") and c.endswith("通知") and len(c) <= 40:
         return True  # a notice title broken over two lines: …关于印发东莞市 / 碳达峰实施方案的通知
-    opened = len(re.findall(r"[(\[]", p)) - len(re.findall(r"[)\]]", p))
+    if opened is None:
+        opened = _depth(p)
     if opened > 0:
         return True  # inside a bracket: the paragraph cannot end here
     if p.endswith(_TERMINAL):
@@ -228,7 +273,7 @@ def clean_paragraphs(text: str) -> list[str]:
     list of str
         Non-empty paragraphs, stripped, in document order.
     """
-    text = to_simplified(text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _despace(to_simplified(text.replace("\r\n", "\n").replace("\r", "\n")))
     text = text.replace("\u00a0", " ").replace("\ufeff", "").replace("\u200b", "")
     text = "\n".join(_unwrap_extracted(line) for line in text.split("\n"))
     text = re.sub(r"(?<=[A-Za-z0-9])[ \t]+(?=[)）])|(?<=[(（])[ \t]+(?=[A-Za-z0-9])", "", text)
@@ -239,8 +284,9 @@ def clean_paragraphs(text: str) -> list[str]:
     text = _DOUBLE_COMMA.sub(r"\1", text)
     text = _COMMA_BEFORE.sub(r"\1", text)
     text = _TRAILING_META.sub("", text)
-    paragraphs: list[str] = []
+    paragraphs: list[list[str]] = []  # the pieces of each paragraph, joined at the end
     bullets: list[bool] = []
+    depths: list[int] = []
     adjacent = False
     for raw in text.split("\n"):
         stripped = raw.strip(" \t\u3000")
@@ -254,10 +300,28 @@ def clean_paragraphs(text: str) -> list[str]:
             continue
         for piece in _split_collapsed(line):
             piece = piece.strip()
-            if paragraphs and _joins(paragraphs[-1], piece, adjacent, bullets[-1]) and not bullet:
-                paragraphs[-1] += piece
+            if (
+                paragraphs
+                and not bullet
+                and _joins(_view(paragraphs[-1]), piece, adjacent, bullets[-1], depths[-1])
+            ):
+                paragraphs[-1].append(piece)
+                depths[-1] += _depth(width_normalise(piece))
             else:
-                paragraphs.append(piece)
+                paragraphs.append([piece])
                 bullets.append(bullet)
+                depths.append(_depth(width_normalise(piece)))
             adjacent = True
-    return paragraphs
+    return ["".join(pieces) for pieces in paragraphs]
+
+
+def _view(pieces: list[str]) -> str:
+    """A paragraph's text for :func:`_joins`: whole when short, else its head and tail."""
+    if len(pieces) == 1 and len(pieces[0]) <= 400:
+        return pieces[0]
+    text = pieces[0] if len(pieces) == 1 else pieces[0] + pieces[-1]
+    if len(pieces) > 2 or len(text) > 400:
+        head = pieces[0][:200]
+        tail = "".join(pieces[-3:])[-200:]
+        return head + tail
+    return text

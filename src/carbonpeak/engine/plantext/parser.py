@@ -5,20 +5,23 @@ from __future__ import annotations
 import re
 
 from ..departments import DepartmentRegistry
-from .assignments import FIRST_LISTED_LEADS, Assignment, parse_assignment
-from .header import parse_date, parse_header
+from .assignments import CARRY, FIRST_LISTED_LEADS, Assignment, parse_assignment
+from .header import PLAN_TITLE, parse_date, parse_header
 from .model import ParsedAction, ParsedPlan, ParsedTarget, ParsedTask, PlanParseError
 from .normalize import clean_paragraphs, width_normalise
+from .pdf import unpaginate
 from .structure import (
     DEPT_LINE,
     EXCLUDED_SECTION,
     GOAL_SECTION,
     META_LINE,
+    PLAIN_TASK,
     Outline,
     Paragraph,
     outline,
-    parent,
+    paragraph_from,
 )
+from .tables import TABLE_PREFIX, tables_to_sentences
 from .targets import find_goals, find_peak_statements, find_targets, paragraph_year
 
 __all__ = ["parse_plan"]
@@ -48,7 +51,7 @@ def parse_plan(text: str, *, registry: DepartmentRegistry | None = None) -> Pars
         When the text holds nothing of the genre: no task, no target and no goal.
     """
     registry = registry or DepartmentRegistry.default()
-    texts = clean_paragraphs(text or "")
+    texts = clean_paragraphs(tables_to_sentences(unpaginate((text or "").replace("\r\n", "\n"))))
     if not texts or not re.search(r"[\u4e00-\u9fff]", "".join(texts)):
         raise PlanParseError("文本为空或不含中文内容，未找到碳达峰实施方案的内容。")
     structure = outline(texts, registry)
@@ -71,10 +74,15 @@ def parse_plan(text: str, *, registry: DepartmentRegistry | None = None) -> Pars
         previous = (section_title, paragraph_year(body) or initial)
     for action_title, intro in orphans:
         for body in intro:
+            if _BOX.match(body):
+                break  # a 专栏 of projects closes the action's own text
             targets.extend(find_targets(body, task_code=None, section=action_title))
     for action in actions:
         for task in action.tasks:
-            targets.extend(find_targets(task.text, task_code=task.code, section=action.title))
+            targets.extend(find_targets(_without_boxes(task.text), task_code=task.code, section=action.title))
+    for paragraph in paragraphs:
+        if paragraph.text.startswith(TABLE_PREFIX):
+            targets.extend(find_targets(paragraph.text, task_code=None, section="主要指标表"))
     if not actions and not goal_paragraphs:
         # a passage without headings (e.g. the 主要目标 paragraph pasted alone)
         year: int | None = None
@@ -86,8 +94,29 @@ def parse_plan(text: str, *, registry: DepartmentRegistry | None = None) -> Pars
             )
             year = paragraph_year(paragraph.text) or year
     targets = _unique_targets(targets)
+    # a table repeating a value the prose already states adds nothing
+    table_lines = [p.text for p in paragraphs if p.text.startswith(TABLE_PREFIX)]
+    if table_lines:
+        from_table = [any(t.quote in line for line in table_lines) for t in targets]
+        prose = {
+            (t.value_text, t.unit, t.year)
+            for t, tabled in zip(targets, from_table, strict=True)
+            if not tabled
+        }
+        targets = [
+            t
+            for t, tabled in zip(targets, from_table, strict=True)
+            if not (tabled and (t.value_text, t.unit, t.year) in prose)
+        ]
 
     header = parse_header(texts, first_body)
+    if not header.title:
+        # a policy with the plan as its 附件: the plan's own title line stands after "附件"
+        for paragraph in paragraphs:
+            candidate = paragraph.text.strip()
+            if not paragraph.heading and PLAN_TITLE.match(candidate) and "关于" not in candidate:
+                header.title = candidate
+                break
     if header.issued_on is None:
         for tail in reversed(texts[-8:]):
             stripped = tail.strip()
@@ -131,6 +160,19 @@ def parse_plan(text: str, *, registry: DepartmentRegistry | None = None) -> Pars
         targets=targets,
         warnings=warnings,
     )
+
+
+_BOX = re.compile(r"^\s*专栏\s*[\d一二三四五六七八九十]*")
+
+
+def _without_boxes(text: str) -> str:
+    """A task's text without the 专栏 (project box) that follows it: its project sizes and
+    investment amounts describe projects, they are not commitments of the plan."""
+    lines = text.split("\n")
+    for position, line in enumerate(lines):
+        if _BOX.match(line):
+            return "\n".join(lines[:position])
+    return text
 
 
 def _unique_targets(targets: list[ParsedTarget]) -> list[ParsedTarget]:
@@ -179,14 +221,14 @@ def _goal_paragraphs(paragraphs: list[Paragraph]) -> list[tuple[str, str]]:
     return found
 
 
-def _eligible_action(paragraphs: list[Paragraph], heading: Paragraph) -> bool:
+def _eligible_action(structure: Outline, heading: Paragraph) -> bool:
     if EXCLUDED_SECTION.search(heading.title) and "行动" not in heading.title:
         return False
-    above = parent(paragraphs, heading.index, heading.kind or 0)
+    above = structure.parent(heading.index, heading.kind or 0)
     while above is not None:
         if EXCLUDED_SECTION.search(above.title) and "任务" not in above.title and "行动" not in above.title:
             return False
-        above = parent(paragraphs, above.index, above.kind or 0)
+        above = structure.parent(above.index, above.kind or 0)
     return True
 
 
@@ -200,14 +242,14 @@ def _actions(
         return [], []
     groups: list[tuple[Paragraph | None, list[Paragraph]]] = []
     if action_kind is None:
-        members = [p for p in paragraphs if _eligible_action(paragraphs, p) or not p.heading]
+        members = [p for p in paragraphs if _eligible_action(structure, p) or not p.heading]
         groups.append((None, members))
     else:
         current: tuple[Paragraph | None, list[Paragraph]] | None = None
         for paragraph in paragraphs:
             if paragraph.heading and paragraph.kind is not None and paragraph.kind <= action_kind:
                 current = None
-                if paragraph.kind == action_kind and _eligible_action(paragraphs, paragraph):
+                if paragraph.kind == action_kind and _eligible_action(structure, paragraph):
                     current = (paragraph, [])
                     groups.append(current)
                 continue
@@ -220,12 +262,12 @@ def _actions(
                 # keep actions between the first and last action with departments, and later actions
                 # under the same parent section
                 last_head = groups[last][0]
-                last_parent = parent(paragraphs, last_head.index, action_kind) if last_head else None
+                last_parent = structure.parent(last_head.index, action_kind) if last_head else None
                 kept = []
                 for i, group in enumerate(groups):
                     head = group[0]
                     same_parent = (
-                        head is not None and parent(paragraphs, head.index, action_kind) is last_parent
+                        head is not None and structure.parent(head.index, action_kind) is last_parent
                     )
                     if first <= i <= last or (i > last and same_parent and last_parent is not None):
                         kept.append(group)
@@ -233,6 +275,11 @@ def _actions(
     actions: list[ParsedAction] = []
     intros: list[tuple[str, list[str]]] = []
     carried: list[str] = []
+    if groups and groups[0][0] is not None:
+        # a carry-forward sentence under 重点任务, before the first action: every task
+        for paragraph in paragraphs[: groups[0][0].index]:
+            if paragraph.kind is None and not paragraph.dept_spans:
+                carried.extend(n for n in _standing_carry(paragraph, registry) if n not in carried)
     ditto: tuple[list[str], list[str]] | None = None
     first_is_lead = False
     for head, members in groups:
@@ -246,15 +293,28 @@ def _actions(
         # departments written for the whole action (on its heading, or in lines before its first task)
         action_parts = [head] if head is not None and head.has_dept else []
         closed = False
+        action_carry: list[tuple[int, str]] = []  # (tasks before the line, unit)
         for member in members:
             if not tasks and member.kind == DEPT_LINE:
                 action_parts.append(member)
+            if member.kind is None and not member.dept_spans:
+                # "以下任务均需X配合，不再重复列出。" on a line of its own: the action's later tasks
+                names = _standing_carry(member, registry)
+                action_carry.extend((len(tasks), name) for name in names)
+                if names:
+                    continue
             if member.kind == task_kind:
                 tasks.append((member, []))
                 closed = member.closes
             elif tasks and member.kind in (DEPT_LINE, META_LINE):
                 tasks[-1][1].append(member)
                 closed = True
+            elif (
+                tasks and member.heading and member.kind is not None and task_kind < member.kind < PLAIN_TASK
+            ):
+                # a numbered sub-item of the task (1. → (1)), even after a bracket closed the one before
+                tasks[-1][1].append(member)
+                closed = member.closes
             elif (
                 tasks
                 and not closed
@@ -272,6 +332,7 @@ def _actions(
                 intros.append((action.title, intro))
             continue
         action_assignment = _assignment_of(action_parts, registry, first_leads) if action_parts else None
+        tasks = _split_items(tasks, task_kind, registry, intro)
         for number, (task_paragraph, extra) in enumerate(tasks, start=1):
             task, assignment = _task(action.number, number, task_paragraph, extra, registry, first_leads)
             if action_assignment is not None and not (task.lead or task.cooperating):
@@ -286,6 +347,11 @@ def _actions(
                 if name not in carried:
                     carried.append(name)
             task.cooperating.extend(n for n in carried if n not in task.lead and n not in task.cooperating)
+            task.cooperating.extend(
+                n
+                for before, n in action_carry
+                if before < number and n not in task.lead and n not in task.cooperating
+            )
             action.tasks.append(task)
         actions.append(action)
         intros.append((action.title, intro))
@@ -303,6 +369,89 @@ def _actions(
     for index, action in enumerate(actions, start=1):
         action.number = index
     return actions, intros
+
+
+def _owns_departments(item: Paragraph, following: list[Paragraph]) -> bool:
+    return item.has_dept or any(p.kind == DEPT_LINE for p in following)
+
+
+def _split_items(
+    tasks: list[tuple[Paragraph, list[Paragraph]]],
+    task_kind: int,
+    registry: DepartmentRegistry,
+    intro: list[str],
+) -> list[tuple[Paragraph, list[Paragraph]]]:
+    """Items that carry their own departments become tasks of their own.
+
+    * a task whose numbered sub-items ("1." → "（1）") each end with their departments, while
+      the task itself names none: each sub-item is a task (the task's own text is the
+      action's introduction);
+    * a paragraph with several department brackets, each closing its own sentence-level
+      item ("推进A……（甲牵头）。推进B……（乙牵头）。"): each item is a task.
+    """
+    expanded: list[tuple[Paragraph, list[Paragraph]]] = []
+    for paragraph, extra in tasks:
+        deeper = [m for m in extra if m.heading and m.kind is not None and m.kind > task_kind]
+        level = min((m.kind for m in deeper if m.kind is not None), default=None)
+        items: list[tuple[Paragraph, list[Paragraph]]] = []
+        if level is not None and not paragraph.has_dept:
+            for member in extra:
+                if member.kind == level:
+                    items.append((member, []))
+                elif items:
+                    items[-1][1].append(member)
+        if len([1 for item, following in items if _owns_departments(item, following)]) >= 2:
+            intro.append(paragraph.text[paragraph.body :])
+            chosen = items
+        else:
+            chosen = [(paragraph, extra)]
+        for item, following in chosen:
+            pieces = _sentence_items(item, registry)
+            if len(pieces) >= 2:
+                expanded.extend((piece, []) for piece in pieces[:-1])
+                expanded.append((pieces[-1], following))
+            else:
+                expanded.append((item, following))
+    return expanded
+
+
+def _sentence_items(paragraph: Paragraph, registry: DepartmentRegistry) -> list[Paragraph]:
+    """Split a paragraph after each department bracket that closes a sentence (…（甲牵头）。)."""
+    spans = paragraph.dept_spans
+    if len(spans) < 2:
+        return [paragraph]
+    cuts = []
+    for _start, end in spans[:-1]:
+        tail = paragraph.norm[end : end + 2]
+        stop = re.match(r"\s*[。;!]", tail)
+        if stop is None:
+            continue
+        cuts.append(end + stop.end())
+    if not cuts:
+        return [paragraph]
+    pieces = []
+    start = 0
+    for cut in [*cuts, len(paragraph.text)]:
+        piece = paragraph.text[start:cut]
+        if len(re.findall(r"[\u4e00-\u9fff]", piece)) >= 4:
+            pieces.append(piece)
+        elif pieces:
+            pieces[-1] += piece
+        start = cut
+    if len(pieces) < 2:
+        return [paragraph]
+    first = paragraph_from(paragraph.index, pieces[0], registry)
+    rest = [paragraph_from(paragraph.index, piece.strip(), registry, plain=True) for piece in pieces[1:]]
+    return [first, *rest]
+
+
+def _standing_carry(paragraph: Paragraph, registry: DepartmentRegistry) -> list[str]:
+    """Units of a carry-forward sentence standing on its own line (以下任务均需X和Y配合，不再重复列出)."""
+    if len(paragraph.norm) > 80 or not CARRY.search(paragraph.norm):
+        return []
+    assignment = parse_assignment(paragraph.norm.rstrip("。. "), registry)
+    assignment.finish(registry)
+    return assignment.carry
 
 
 def _is_dept_tail(paragraph: Paragraph) -> bool:

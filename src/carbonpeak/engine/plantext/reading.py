@@ -1,4 +1,10 @@
-"""Reading plan documents: .txt (UTF-8 with or without BOM, GB18030) and .docx."""
+"""Reading plan documents: .txt (UTF-8 with or without BOM, GB18030), .docx and .pdf.
+
+Every reader is bounded: a file larger than :data:`MAX_FILE_BYTES`, a .docx whose parts
+inflate beyond :data:`MAX_DOCX_INFLATED_BYTES` (a zip bomb), a PDF with more than
+:data:`MAX_PDF_PAGES` pages or whose text takes longer than :data:`PDF_SECONDS` to extract
+is refused with a Chinese message (:class:`PlanParseError`), never a traceback.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +15,16 @@ from pathlib import Path
 
 from .model import PlanParseError
 
-__all__ = ["SUPPORTED_EXTENSIONS", "decode_text", "read_document"]
+__all__ = ["SUPPORTED_EXTENSIONS", "decode_text", "read_bytes", "read_document"]
 
-SUPPORTED_EXTENSIONS = (".txt", ".docx")
+SUPPORTED_EXTENSIONS = (".txt", ".docx", ".pdf")
+
+MAX_FILE_BYTES = 21 * 1024 * 1024  # a 20 MB plan parses in about 9 s of CPU; a real plan is under 5 MB
+MAX_DOCX_INFLATED_BYTES = 60 * 1024 * 1024
+MAX_DOCX_RATIO = 200  # inflated / compressed size of one part; ordinary XML is 5–20
+MAX_DOCX_ENTRIES = 5000
+MAX_PDF_PAGES = 2000
+PDF_SECONDS = 6.0
 
 _CN_NUMERALS = "一二三四五六七八九十"
 
@@ -55,17 +68,66 @@ def read_document(path: str | os.PathLike[str]) -> str:
     name = file.name
     suffix = file.suffix.lower()
     if suffix not in SUPPORTED_EXTENSIONS:
-        hint = "；旧版 .doc 文件请在 Word 中另存为 .docx" if suffix == ".doc" else ""
-        raise PlanParseError(f"文件“{name}”的格式不受支持：仅支持 .txt 和 .docx{hint}。")
+        raise PlanParseError(_unsupported(name, suffix))
     if not file.is_file():
         raise PlanParseError(f"找不到文件“{name}”。")
     try:
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise PlanParseError(_too_large(name, size))
         data = file.read_bytes()
     except OSError as exc:
         raise PlanParseError(f"无法读取文件“{name}”：{exc.strerror or exc}。") from exc
+    return read_bytes(data, name)
+
+
+def _unsupported(name: str, suffix: str) -> str:
+    hint = "；旧版 .doc 文件请在 Word 中另存为 .docx" if suffix == ".doc" else ""
+    return f"文件“{name}”的格式不受支持：仅支持 .txt、.docx 和 .pdf{hint}。"
+
+
+def _too_large(name: str, size: int) -> str:
+    return (
+        f"文件“{name}”过大（{size / 1024 / 1024:.1f} MB）：方案文件不能超过 "
+        f"{MAX_FILE_BYTES // 1024 // 1024} MB，请只上传方案正文。"
+    )
+
+
+def read_bytes(data: bytes, name: str) -> str:
+    """Read an uploaded plan document from its bytes; the format follows the name's extension.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's content.
+    name : str
+        The file name as uploaded (its extension selects the reader; named in messages).
+
+    Returns
+    -------
+    str
+        The document's text, one paragraph per line (see :func:`read_document`).
+
+    Raises
+    ------
+    PlanParseError
+        Unsupported extension, too large, damaged, encrypted, scanned without text, or empty.
+    """
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUPPORTED_EXTENSIONS:
+        raise PlanParseError(_unsupported(name, suffix))
+    if len(data) > MAX_FILE_BYTES:
+        raise PlanParseError(_too_large(name, len(data)))
     if not data.strip():
         raise PlanParseError(f"文件“{name}”是空的，没有可解析的内容。")
-    text = _read_docx(data, name) if suffix == ".docx" else decode_text(data, name)
+    if suffix == ".docx":
+        text = _read_docx(data, name)
+    elif suffix == ".pdf":
+        from .pdf import read_pdf
+
+        text = read_pdf(data, name)
+    else:
+        text = decode_text(data, name)
     if not text.strip():
         raise PlanParseError(f"文件“{name}”中没有文字内容。")
     return text
@@ -114,6 +176,7 @@ def _read_docx(data: bytes, name: str) -> str:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    _check_zip(data, name)
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -121,13 +184,38 @@ def _read_docx(data: bytes, name: str) -> str:
     except Exception as exc:  # python-docx raises several exception types for malformed packages
         raise PlanParseError(f"无法打开 Word 文件“{name}”：{exc.__class__.__name__}。") from exc
     lines: list[str] = []
-    for element in document.element.body.iterchildren():
-        tag = element.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            lines.append(Paragraph(element, document).text)
-        elif tag == "tbl":
-            lines.extend(_table_lines(Table(element, document)))
+    try:
+        for element in document.element.body.iterchildren():
+            tag = element.tag.rsplit("}", 1)[-1]
+            if tag == "p":
+                lines.append(Paragraph(element, document).text)
+            elif tag == "tbl":
+                lines.extend(_table_lines(Table(element, document)))
+    except Exception as exc:  # noqa: BLE001 - malformed document XML surfaces as many exception types
+        raise PlanParseError(f"无法读取 Word 文件“{name}”的正文：文件内容已损坏。") from exc
     return "\n".join(lines)
+
+
+def _check_zip(data: bytes, name: str) -> None:
+    """Refuse a .docx that is not a zip, or whose parts would inflate out of proportion (a zip bomb)."""
+    import io
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+        raise PlanParseError(f"无法打开 Word 文件“{name}”：文件已损坏或不是 .docx 格式。") from exc
+    if len(infos) > MAX_DOCX_ENTRIES:
+        raise PlanParseError(f"Word 文件“{name}”包含的部件过多（{len(infos)} 个），不是正常的文档，已拒绝。")
+    inflated = sum(info.file_size for info in infos)
+    bomb = inflated > MAX_DOCX_INFLATED_BYTES or any(
+        info.file_size > 1024 * 1024 and info.file_size > MAX_DOCX_RATIO * max(info.compress_size, 1)
+        for info in infos
+    )
+    if bomb:
+        raise PlanParseError(
+            f"Word 文件“{name}”解压后体积异常（{inflated / 1024 / 1024:.0f} MB），疑似压缩炸弹，已拒绝。"
+        )
 
 
 def _unique_cells(row: list[str]) -> list[str]:
@@ -145,6 +233,12 @@ def _table_lines(table: object) -> list[str]:
         return []
     columns = _ledger_columns(rows[0])
     if columns is None:
+        from .tables import table_rows_to_sentences
+
+        # cells as they stand: equal values side by side (100 | 100) are two years, not a merge
+        sentences = table_rows_to_sentences(rows)
+        if sentences:
+            return sentences
         return [cell for row in rows for cell in _unique_cells(row) if cell]
     return _ledger_lines(rows[1:], columns)
 

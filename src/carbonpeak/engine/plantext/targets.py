@@ -41,7 +41,7 @@ _UNIT = (
     r"%|‰|个百分点|"
     r"(?:[万亿千百十]*(?:千瓦时|千瓦|兆瓦时|兆瓦|吉瓦|瓦时|kWh|kW|MW|GW|立方米|平方米|平方公里|公顷|公里|千米|米|"
     r"吨标准煤|吨标煤|吨二氧化碳当量|吨二氧化碳|吨|千克标准煤|克标准煤|千克|公斤|微克|亩|辆|个|座|家|台|套|处|所|条|户|"
-    r"人次|人|项|倍|元|根|艘|架|只|标准煤|升|蒸吨|标箱|万亩))"
+    r"人次|人|项|倍|元|根|艘|架|只|标准煤|升|蒸吨|标准箱|标箱|万亩|克))"
 )
 _PER = r"(?:/(?:万元|吨|千瓦时|年|人|平方米|亩|立方米|标箱|公里))?"
 _GE = (
@@ -52,7 +52,7 @@ _LE = "不超过|不高于|不大于|低于|少于|小于|控制在|控制到|�
 _EQ = "稳定在|保持在|维持在|目标值为|目标为|约为|均为|为"
 _DELTA = (
     "年均下降|累计下降|下降|降低|减少|削减|压减|压降|年均增长|增长|增加|提高|提升|新增|累计新增|新建|建成|建设|创建|"
-    "培育|改造|推广|淘汰|造林|治理|节约|减排|完成|累计完成|发展|打造|种植|实施"
+    "培育|改造|推广|淘汰|造林|治理|节约|减排|完成|累计完成|发展|打造|种植|实施|形成"
 )
 _COMPARATOR = {**dict.fromkeys(_GE.split("|"), ">="), **dict.fromkeys(_LE.split("|"), "<=")}
 _COMPARATOR.update(dict.fromkeys(_EQ.split("|"), "="))
@@ -71,7 +71,9 @@ _LEAD_IN = re.compile(
     r"^(?:和|及|以及|并且?|同时|其中|且|、|力争|争取|确保|实现|使|让|推动|促进|基本|全面|进一步|要|要求|保证|力求|预计|计划|"
     r"届时|将|已|总体|整体|稳步|逐步|持续|力争使|努力|的)+"
 )
-_TRAIL = re.compile(r"(?:目标值为|目标为|目标值|目标|指标|分别|均|要|将|预计|累计|的|为|,|、)+$")
+_TRAIL = re.compile(
+    r"(?:目标值为|目标为|目标值|目标|指标|分别|均|要|将|预计|累计|力争|争取|确保|的|为|,|、)+$"
+)
 _SUBJECT_VERB = re.compile(r"(?:具备|形成|拥有|建成|实现|达到|保持|提供|拥有|培育|打造|创建)$")
 _PROJECT_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,6}?(?:电站|变电站|项目|工程|线路|特高压|输变电|基地)")
 _EXCLUDED_UNIT_AFTER = re.compile(
@@ -87,6 +89,9 @@ class _Found:
     unit: str
     comparator: str
     scope: str | None
+    value_max: float | None = None
+    stretch: bool = False
+    verb: str = ""  # the change verb written before the value (建成, 新增 …)
 
 
 @dataclass
@@ -105,11 +110,16 @@ def _clauses(norm: str, start: int, end: int) -> list[_Clause]:
     return [c for c in clauses if c.end > c.start]
 
 
+_SENTENCE_MARK = re.compile(r"[()\[\]。!?]")
+_DIGIT = re.compile(r"\d")
+
+
 def _sentences(norm: str) -> list[tuple[int, int]]:
     spans = []
     position = 0
     depth = 0
-    for index, ch in enumerate(norm):
+    for found in _SENTENCE_MARK.finditer(norm):
+        index, ch = found.start(), found.group(0)
         if ch in "([":
             depth += 1
         elif ch in ")]" and depth:
@@ -125,6 +135,8 @@ def _sentences(norm: str) -> list[tuple[int, int]]:
 def _clause_year(text: str) -> int | None:
     """The target year named in a clause: 到2025年, 2030年前, “十四五”末; base years (比2020年) are not."""
     year = None
+    if "年" not in text and "五" not in text:
+        return None
     for match in _YEAR.finditer(text):
         after = text[match.end() : match.end() + 6]
         if match["pre"] or re.match(r"\s*(?:\d+月|基础上|水平|相比|为基|的基础|同期|以来)", after):
@@ -141,8 +153,18 @@ _YEAR_SERIES = re.compile(
 )
 
 
+_YEAR_RANGE = re.compile(r"(?<![比较与同])(20\d{2})\s*年?\s*(?:至|到|-|—|–|~|～)\s*(20\d{2})\s*年")
+
+
 def _respective_years(text: str) -> list[int]:
-    """Years written as a series for respective values: "到2025年、2030年…分别达到x、y" -> [2025, 2030]."""
+    """Years written as a series for respective values.
+
+    "到2025年、2030年…分别达到x、y" -> [2025, 2030]; "2022年至2025年…分别达到a、b、c、d" ->
+    [2022, 2023, 2024, 2025] (one value per year of the span).
+    """
+    span = _YEAR_RANGE.search(text)
+    if span and 0 < int(span.group(2)) - int(span.group(1)) <= 15:
+        return list(range(int(span.group(1)), int(span.group(2)) + 1))
     for match in _YEAR_SERIES.finditer(text):
         if "年" in match.group(0):
             return [int(y) for y in re.findall(r"20\d{2}", match.group(0))]
@@ -233,10 +255,12 @@ def find_targets(
             year = None
         year_clause_start: int | None = None
         series: list[int] = []
+        in_sentence: list[_Found] = []
         for clause in _clauses(norm, s_start, s_end):
             ctext = norm[clause.start : clause.end]
             clause_year = _clause_year(ctext)
-            found = _targets_in_clause(text, norm, clause)
+            found = _targets_in_clause(text, norm, clause, in_sentence)
+            in_sentence.extend(found)
             if clause_year is not None:
                 year = clause_year
                 year_clause_start = clause.start
@@ -267,24 +291,58 @@ def find_targets(
                         quote=text[quote_start : found_target.end].strip(" \n,，;；"),
                         task_code=task_code,
                         section=section,
+                        value_max=found_target.value_max,
+                        stretch=found_target.stretch,
                     )
                 )
     return targets
 
 
-def _targets_in_clause(text: str, norm: str, clause: _Clause) -> list[_Found]:
+_RANGE_TAIL = re.compile(
+    rf"\s*(?:-|—|–|~|～|至)\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>(?:{_UNIT}){_PER})?(?P<post>以上|以内|以下|左右|之间)?"
+)
+_STRETCH = re.compile(r"力争|争取")
+# "分别下降x、y" also with the base year between: 分别比2020年下降13%和15%
+_RESPECTIVELY = re.compile(r"分别\s*(?:(?:比|较|与)\s*20\d{2}\s*年(?:相比|水平)?\s*)?$")
+# numbers that specify rather than commit: a subsidy or award, a design limit, a per-unit amount
+_SPECIFICATION = re.compile(
+    r"补贴|奖励|补助|资助|贴息|奖补|给予|扶持资金|每(?:千瓦|户|吨|平方米|辆|个|家|台|套|亩|千瓦时)|单个|单台|单体"
+    r"|限值|设计(?:值|标准|能耗)|标准值|额定|按照.{0,6}标准"
+)
+_MONEY_SUBJECT = re.compile(r"产值|收入|规模|产业|增加值|交易额|营收|融资|信贷|贷款余额")
+
+
+def _targets_in_clause(
+    text: str, norm: str, clause: _Clause, previous: list[_Found] | None = None
+) -> list[_Found]:
     results: list[_Found] = []
     segment_start = clause.start
     ctext = norm[clause.start : clause.end]
+    if not _DIGIT.search(ctext):
+        return results
     consumed = clause.start
     for match in _VALUE.finditer(ctext):
         if not match.group("num") or clause.start + match.start() < consumed:
             continue
-        if _is_number_noise(norm, match, clause.start):
+        # a range: 58%—60%, 58—60%, 5至8万千瓦
+        span_end = clause.start + (match.end() if match.group("unit") else match.end("num"))
+        ranged = _RANGE_TAIL.match(norm, span_end, clause.end)
+        if ranged is not None and not (ranged.group("unit") or match.group("unit")):
+            ranged = None
+        if ranged is None and _is_number_noise(norm, match, clause.start):
             continue
         pre = match.group("pre") or ""
         post = match.group("post") or ""
         unit = match.group("unit") or ""
+        if ranged is not None:
+            unit = unit or ranged.group("unit") or ""
+            post = ranged.group("post") or post
+            if post == "之间":
+                post = ""
+        if _SPECIFICATION.search(ctext[: match.start("num")]):
+            continue
+        if "元" in unit and not _MONEY_SUBJECT.search(ctext[: match.start("num")]):
+            continue
         comparator = None
         subject_end = clause.start + match.start()
         if pre in _COMPARATOR:
@@ -299,6 +357,15 @@ def _targets_in_clause(text: str, norm: str, clause: _Clause) -> list[_Found]:
             comparator = "="  # 约5000万吨标准煤 / 20%左右: about the value
         subject_norm = norm[segment_start:subject_end]
         after = norm[clause.start + match.end() : clause.end]
+        listed = None
+        if (
+            comparator is None
+            and results
+            and re.fullmatch(r"\s*(?:、|和|及|以及)\s*[\u4e00-\u9fff]{0,12}", subject_norm)
+        ):
+            # 建成3个零碳示范园区、10个近零碳社区: the next item of a list under the same verb
+            listed = results[-1]
+            comparator = listed.comparator
         if comparator is None:
             # 建成充电桩500个: a change verb, a short noun, then a count
             noun = _MEASURE_AFTER_NOUN.search(subject_norm[-14:])
@@ -307,19 +374,43 @@ def _targets_in_clause(text: str, norm: str, clause: _Clause) -> list[_Found]:
             else:
                 continue
         base, scope = _clean_subject(subject_norm)
-        delta = pre if pre and pre not in _COMPARATOR else ""
-        target_end = clause.start + match.end()
-        tail = re.match(r"^(?:的)?([\u4e00-\u9fff、“”\"A-Za-z0-9+]{2,30})", after)
+        delta = pre if pre and pre not in _COMPARATOR else (listed.verb if listed is not None else "")
+        target_end = clause.start + match.end() if ranged is None else ranged.end()
+        value_max = float(ranged.group("num")) if ranged is not None else None
+        stretch = bool(_STRETCH.search(ctext[: match.start("num")]))
+        tail_noun = re.match(r"^(?:的)?[\u4e00-\u9fff]{2,}", after)
+        if not base and (results or previous) and (stretch or not tail_noun):
+            # 达到20%，力争达到22% / …达到8000万千瓦以上，2025年达到5000万千瓦: the value of the
+            # indicator just named (a stretch value carries "（力争）")
+            earlier = (results or previous or [])[-1]
+            name = earlier.indicator.removesuffix("（力争）")
+            results.append(
+                _Found(
+                    target_end,
+                    name + "（力争）" if stretch and not earlier.stretch else name,
+                    match.group("num"),
+                    unit or earlier.unit,
+                    comparator,
+                    earlier.scope,
+                    value_max,
+                    stretch,
+                )
+            )
+            consumed = segment_start = target_end
+            continue
+        tail = re.match(r"^(?:的)?((?:(?!、\d)[\u4e00-\u9fff、“”\"A-Za-z0-9+]){2,30})", after)
         if (not base or _SUBJECT_VERB.search(base)) and tail:
             # 具备5%以上的尖峰负荷响应能力 / 完成4个乡镇污水处理厂建设: the indicator follows the value
             indicator = delta + tail.group(1)
             target_end += tail.end()
+        elif listed is not None:
+            indicator = base  # 建成充电桩500个、换电站20座 -> 换电站
         else:
             indicator = base + delta
         if not indicator:
             continue
         respective = (
-            _respective_values(norm, target_end, clause.end) if subject_norm.rstrip().endswith("分别") else []
+            _respective_values(norm, target_end, clause.end) if _RESPECTIVELY.search(subject_norm) else []
         )
         if respective:
             # 能耗和二氧化碳排放分别下降x、y: split the subject, then give each its change verb
@@ -328,10 +419,24 @@ def _targets_in_clause(text: str, norm: str, clause: _Clause) -> list[_Found]:
                 names = _split_indicators(indicator, 1 + len(respective))
             values = [(target_end, match.group("num"), unit), *respective]
             for name, (end, value_text, value_unit) in zip(names, values, strict=True):
-                results.append(_Found(end, name, value_text, value_unit or unit, comparator, scope))
+                results.append(
+                    _Found(end, name, value_text, value_unit or unit, comparator, scope, stretch=stretch)
+                )
             target_end = values[-1][0]
         else:
-            results.append(_Found(target_end, indicator, match.group("num"), unit, comparator, scope))
+            results.append(
+                _Found(
+                    target_end,
+                    indicator,
+                    match.group("num"),
+                    unit,
+                    comparator,
+                    scope,
+                    value_max,
+                    stretch,
+                    delta,
+                )
+            )
         consumed = target_end
         segment_start = target_end
     return results

@@ -30,9 +30,10 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(
             dest="subcommand", required=True, metavar="{parse,import,export-ledger,import-ledger}"
         )
-        p = sub.add_parser("parse", help="解析方案文件（.txt / .docx）并输出结构")
+        p = sub.add_parser("parse", help="解析方案文件（.pdf / .docx / .txt）并输出结构")
         p.add_argument("file")
         p.add_argument("--json", action="store_true", help="以 JSON 输出")
+        add_region_argument(p)
         p = sub.add_parser("import", help="把方案导入数据库（重复导入不会产生变化）")
         p.add_argument("file")
         p.add_argument("--yes", action="store_true", help="不询问，直接应用修改")
@@ -86,10 +87,11 @@ class Command(BaseCommand):
         return plan
 
     # ------------------------------------------------------------------ subcommands
-    def parse(self, *, file: str, json: bool, **_: object) -> None:  # noqa: A002
+    def parse(self, *, file: str, json: bool, region: str | None = None, **_: object) -> None:  # noqa: A002
         text = self._read(file)
+        registry = _registry_or_default(region)
         try:
-            parsed = parse_plan(text, registry=_registry_or_default())
+            parsed = parse_plan(text, registry=registry)
         except PlanParseError as exc:
             raise CommandError(f"{file}：{exc}", returncode=2) from exc
         if json:
@@ -104,7 +106,13 @@ class Command(BaseCommand):
                 )
         self.stdout.write(f"量化目标 {len(parsed.targets)} 项：")
         for t in parsed.targets:
-            self.stdout.write(f"  {t.year or '—'} {t.indicator} {t.comparator} {t.value_text}{t.unit}")
+            upper = f"～{t.value_max:g}" if t.value_max is not None else ""
+            stretch = "（力争）" if t.stretch and not t.indicator.endswith("（力争）") else ""
+            self.stdout.write(
+                f"  {t.year or '—'} {t.indicator}{stretch} {t.comparator} {t.value_text}{upper}{t.unit}"
+            )
+        for warning in parsed.warnings:
+            self.stdout.write(f"提示：{warning}")
 
     def import_(self, *, file: str, yes: bool, dry_run: bool, region: str | None = None, **_: object) -> None:
         text = self._read(file)
@@ -167,14 +175,14 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("已导入任务台账修改。"))
 
 
-def _registry_or_default():
-    """The database registry when a database is reachable, else the packaged default."""
+def _registry_or_default(region: str | None = None):
+    """The region's database registry when a database is reachable, else the packaged default."""
     from django.db import DatabaseError
 
     from carbonpeak.engine.departments import DepartmentRegistry
 
     try:
-        return services.department_registry()
+        return services.department_registry(region_option(region))
     except DatabaseError:
         return DepartmentRegistry.default()
 
