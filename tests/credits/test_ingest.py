@@ -200,3 +200,16 @@ def test_daily_cap_counts_earlier_batches_of_the_same_beijing_day(partner, peopl
     assert (late["capped"], late["results"][0]["reason"]) == (1, "daily_cap")
     next_day = post(c, partner, [trip("NEXT", start="2026-03-04T00:10:00+08:00")]).json()
     assert next_day["credited"] == 1
+
+
+def test_evidence_required_by_the_methodology(partner, people, bus) -> None:
+    bus.evidence_required = ["route"]
+    bus.save()
+    body = post(
+        Client(),
+        partner,
+        [trip("T1"), trip("T2", start="2026-03-02T12:00:00+08:00", evidence={"route": "3路"})],
+    ).json()
+    assert body["credited"] == 1
+    assert [(e["record_id"], e["field"]) for e in body["errors"]] == [("T1", "evidence")]
+    assert "route" in body["errors"][0]["message"]

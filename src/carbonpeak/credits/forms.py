@@ -7,18 +7,27 @@ from django import forms
 from carbonpeak.credits.models import ActivityType, Methodology, MethodologyVersion, Partner, Reward
 
 
-class MethodologyForm(forms.ModelForm):
-    class Meta:
-        model = Methodology
-        fields = ["code", "name", "activity_type", "unit", "description"]
-
-
 class EvidenceField(forms.CharField):
     """Comma-separated field names → list."""
 
     def to_python(self, value):  # type: ignore[override]
         text = super().to_python(value) or ""
         return [p.strip() for p in text.replace("，", ",").split(",") if p.strip()]
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+
+class MethodologyForm(forms.ModelForm):
+    evidence_required = EvidenceField(
+        label="必需的证明字段",
+        required=False,
+        help_text="合作方上报记录的 evidence 中必须提供的字段名，逗号分隔，如 route, card_tail；可留空",
+    )
+
+    class Meta:
+        model = Methodology
+        fields = ["code", "name", "activity_type", "unit", "evidence_required", "description"]
 
 
 class VersionForm(forms.ModelForm):
