@@ -33,6 +33,7 @@ for _app in (
     "monitoring",
     "scenarios",
     "projects",
+    "credits",
 ):
     try:
         _module = importlib.import_module(f"carbonpeak.{_app}.api")

@@ -10,6 +10,8 @@ environment (docs/deploy.md lists every switch with its default):
 - ``CARBONPEAK_DEBUG`` (default off), ``CARBONPEAK_SECRET_KEY``, ``CARBONPEAK_ALLOWED_HOSTS``.
 - ``CARBONPEAK_HTTPS``: the site is reached over HTTPS (secure cookies, HSTS, redirect).
 - ``CARBONPEAK_SITE_URL``, ``CARBONPEAK_EMAIL_FROM`` and ``CARBONPEAK_EMAIL_*``: mail.
+- ``CARBONPEAK_DB_CONN_MAX_AGE``: seconds a worker keeps its database connection
+  (default 0, a new connection per request; production behind gunicorn: e.g. 600).
 """
 
 from __future__ import annotations
@@ -96,6 +98,7 @@ INSTALLED_APPS = [
     "carbonpeak.sinks",
     "carbonpeak.evaluation",
     "carbonpeak.projects",
+    "carbonpeak.credits",
     "carbonpeak.indicators",
     "carbonpeak.scenarios",
     "carbonpeak.supervision",
@@ -141,7 +144,9 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'carbonpeak.sqlite3'}",
-        conn_max_age=0,
+        # Seconds a worker keeps its database connection (0: a new one per request).
+        conn_max_age=int(os.environ.get("CARBONPEAK_DB_CONN_MAX_AGE", "0")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -225,6 +230,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CARBONPEAK_HOME_REGION = os.environ.get("CARBONPEAK_HOME_REGION", "430621")
 # Absolute links in e-mails (e.g. https://tanfeng.example.gov.cn): the site address above.
 CARBONPEAK_SITE_URL = SITE_URL
+
+# Carbon-inclusive credits: key for phone hashes and partner secrets (derived from
+# SECRET_KEY when empty) and the SMS backend for one-time login codes.
+CARBONPEAK_CREDITS_KEY = os.environ.get("CARBONPEAK_CREDITS_KEY", "")
+CARBONPEAK_SMS_BACKEND = os.environ.get("CARBONPEAK_SMS_BACKEND", "carbonpeak.credits.sms.ConsoleBackend")
 EMAIL_TIMEOUT = 10
 
 # Meter-reading store (DuckDB over Parquet), see carbonpeak.monitoring.

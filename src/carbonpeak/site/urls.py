@@ -32,6 +32,7 @@ _APP_PREFIXES = {
     "evaluation": "evaluation/",
     "projects": "projects/",
     "dashboard": "dashboard/",
+    "credits": "credits/",
 }
 for _app, _prefix in _APP_PREFIXES.items():
     try:
