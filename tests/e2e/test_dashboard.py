@@ -123,7 +123,7 @@ def test_dashboard_prints_on_a4_without_collapsing_the_indicator_table(county, p
     """
     login(county)
     page.set_viewport_size({"width": 718, "height": 1000})
-    page.goto(f"{live_server.url}/indicators/dashboard/")
+    page.goto(f"{live_server.url}/dashboard/")
     page.wait_for_load_state("networkidle")
     page.emulate_media(media="print")
     layout = page.evaluate(

@@ -54,7 +54,7 @@ def test_task_title_in_dashboard_tooltip_is_text(leader, page, login, live_serve
     Assignment.objects.create(task=task, department=dept, role="lead")
     dialogs = _dialogs(page)
     login(leader)
-    page.goto(f"{live_server.url}/indicators/dashboard/")
+    page.goto(f"{live_server.url}/dashboard/")
     page.wait_for_load_state("networkidle")
     html = _show_tip(page, "chart-tasks-action")
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
@@ -86,7 +86,7 @@ def test_indicator_unit_in_detail_tooltip_is_text(leader, page, login, live_serv
     html = _show_tip(page, "detail-chart")
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert page.locator("#detail-chart img").count() == 0
-    page.goto(f"{live_server.url}/indicators/dashboard/")
+    page.goto(f"{live_server.url}/dashboard/")
     page.wait_for_load_state("networkidle")
     assert dialogs == []
 

@@ -93,12 +93,12 @@ def test_dashboard_names_the_county_and_plan_and_exports_its_figures(leader_clie
     settings.METER_STORE_DIR = tmp_path / "meters"
     call_command("generate_county_dataset", scale=0.1, seed=1, no_readings=True, stdout=io.StringIO())
     plan = current_plan()
-    html = leader_client.get("/indicators/dashboard/").content.decode()
+    html = leader_client.get("/dashboard/").content.decode()
     scope = html.split('id="dash-scope"', 1)[1].split("</p>", 1)[0]
     assert "岳阳县" in scope and f"《{plan.title}》" in scope
-    assert 'href="/indicators/dashboard/export.xlsx"' in html and "data-print" in html
+    assert 'href="/dashboard/export.xlsx"' in html and "data-print" in html
 
-    response = leader_client.get("/indicators/dashboard/export.xlsx")
+    response = leader_client.get("/dashboard/export.xlsx")
     assert response.status_code == 200
     wb = load_workbook(io.BytesIO(response.content))
     assert wb.sheetnames[:3] == ["概要", "指标一览", "能耗与碳排放"]

@@ -15,14 +15,14 @@ pytestmark = pytest.mark.django_db
 
 def test_office_marks_one_scenario_as_the_official_outlook(samples, office_client, leader_client):
     policy, enhanced = samples["policy"], samples["enhanced"]
-    card = leader_client.get("/indicators/dashboard/").content.decode().split('id="card-peak"', 1)[1]
+    card = leader_client.get("/dashboard/").content.decode().split('id="card-peak"', 1)[1]
     assert "未指定官方展望" in card.split("</a>", 1)[0]
 
     response = office_client.post(reverse("scenarios:set_official", args=[enhanced.pk]))
     assert response.status_code == 302
     enhanced.refresh_from_db()
     assert enhanced.official
-    card = leader_client.get("/indicators/dashboard/").content.decode().split('id="card-peak"', 1)[1]
+    card = leader_client.get("/dashboard/").content.decode().split('id="card-peak"', 1)[1]
     assert f"官方达峰展望：{enhanced.name}" in card.split("</a>", 1)[0]
 
     office_client.post(reverse("scenarios:set_official", args=[policy.pk]))
