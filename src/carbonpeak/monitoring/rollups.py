@@ -1,0 +1,516 @@
+"""Continuous daily rollups of the meter store: per meter and Asia/Shanghai day, the included consumption.
+
+Layout (next to ``readings/``; Spark writes the same, see :mod:`carbonpeak.monitoring.spark_job`)::
+
+    METER_STORE_DIR/
+      rollups/daily/
+        _BUILT                                      written by a full rebuild
+        enterprise_id=<id>/month=YYYY-MM/daily.parquet   (or Spark's part-*.parquet)
+
+==============  ===========  ====================================================================
+column          type         meaning
+==============  ===========  ====================================================================
+meter_id        INT64        platform meter id
+day             DATE         Asia/Shanghai day of the intervals (an interval (t₀, t₁] counts on
+                             the local day of t₁ − 1 ms)
+use             DOUBLE       included consumption [meter unit × multiplier]
+intervals       INT64        intervals ending that day (after deduplication)
+included        INT64        intervals counted
+negative        INT64        negative deltas excluded
+spikes          INT64        spikes excluded
+==============  ===========  ====================================================================
+
+Rules (the same as :data:`carbonpeak.monitoring.store.MONTHLY_SQL`, and
+:func:`carbonpeak.engine.meters.interval_consumption` on one day): deduplicate (latest
+``ingested_at`` wins) -> add replacement offsets -> difference cumulative registers ->
+rollover at ``register_max`` -> multiplier -> exclude negative deltas -> exclude spikes,
+an interval whose rate exceeds 10 × the median positive rate of the meter's intervals
+of the same local day (when that day has at least 8 positive intervals).
+
+The spike reference is per day so that a change touches only its own days: a batch or
+correction recomputes the days from the one holding its earliest reading to the one
+holding the first stored reading after its latest (the neighbouring readings a
+cumulative delta needs are read, however far back or ahead they lie), for the meters it
+touches. Each rollup partition is replaced atomically (temp file, fsync, rename) under
+the store's swap lock; the never-lose guarantee comes from the store's pending-batch
+journal (:meth:`carbonpeak.monitoring.store.MeterStore.begin_batch`): a batch whose
+process died is reconciled, and its days recomputed, on the next start.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import uuid
+from collections.abc import Container, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from carbonpeak.engine.meters import MIN_SAMPLES_FOR_SPIKES, SHANGHAI_OFFSET_MS
+from carbonpeak.monitoring.store import SPIKE_FACTOR, MeterStore, _fsync_dir
+
+DAY_US = 86_400_000_000
+OFFSET_US = SHANGHAI_OFFSET_MS * 1000
+ROLLUP_SCHEMA = pa.schema(
+    [
+        ("meter_id", pa.int64()),
+        ("day", pa.date32()),
+        ("use", pa.float64()),
+        ("intervals", pa.int64()),
+        ("included", pa.int64()),
+        ("negative", pa.int64()),
+        ("spikes", pa.int64()),
+    ]
+)
+
+#: Daily rollup of deduplicated readings ``r`` (meter_id, ts, value): the rules of
+#: :data:`carbonpeak.monitoring.store.MONTHLY_SQL`, grouped by local day. ``$d0`` / ``$d1``
+#: restrict the days kept (days since 1970-01-01, local); ``r`` may hold earlier readings
+#: (a predecessor) and later ones.
+DAILY_SQL_TAIL = f"""
+adj AS (
+    SELECT r.meter_id, m.kind, m.multiplier, m.register_max, epoch_ms(r.ts) AS t,
+           r.value + coalesce(p.cum_offset, 0) AS v
+    FROM r JOIN meters m ON m.meter_id = r.meter_id
+    ASOF LEFT JOIN replacements p ON p.meter_id = r.meter_id AND epoch_us(r.ts) >= p.replaced_at_us
+), d AS (
+    SELECT meter_id, kind, multiplier, register_max, t,
+           CASE WHEN kind = 'interval' THEN v ELSE v - lag(v) OVER w END AS raw,
+           CASE WHEN kind = 'interval' THEN 900000 ELSE t - lag(t) OVER w END AS dur
+    FROM adj WINDOW w AS (PARTITION BY meter_id ORDER BY t)
+), q AS (
+    SELECT meter_id, (t - 1 + {SHANGHAI_OFFSET_MS}) // 86400000 AS day_n, dur,
+           multiplier * CASE WHEN kind = 'cumulative' AND register_max > 0 AND raw < 0
+                                  AND raw + register_max >= 0 AND raw + register_max <= register_max / 2
+                             THEN raw + register_max ELSE raw END AS use
+    FROM d WHERE raw IS NOT NULL
+), med AS (
+    SELECT meter_id, day_n, median(use / dur) AS rate, count(*) AS n FROM q WHERE use > 0 GROUP BY ALL
+), f AS (
+    SELECT q.meter_id, q.day_n, q.use,
+           q.use >= 0 AND coalesce(med.n, 0) >= {MIN_SAMPLES_FOR_SPIKES}
+               AND q.use / q.dur > {SPIKE_FACTOR} * med.rate AS spike
+    FROM q LEFT JOIN med ON med.meter_id = q.meter_id AND med.day_n = q.day_n
+    WHERE q.day_n BETWEEN $d0 AND $d1
+)
+SELECT meter_id, CAST(day_n AS INTEGER) AS day_n,
+       coalesce(sum(use) FILTER (WHERE use >= 0 AND NOT spike), 0.0) AS use,
+       count(*) AS intervals,
+       count(*) FILTER (WHERE use >= 0 AND NOT spike) AS included,
+       count(*) FILTER (WHERE use < 0) AS negative,
+       count(*) FILTER (WHERE spike) AS spikes
+FROM f GROUP BY ALL ORDER BY 1, 2
+"""
+
+DEDUP_SQL = """
+    SELECT meter_id, ts, arg_max(value, ingested_at) AS value
+    FROM read_parquet($files, hive_partitioning = false)
+    WHERE meter_id IN (SELECT meter_id FROM win)
+      AND epoch_us(ts) >= (SELECT min(lo_us) FROM win) AND epoch_us(ts) < (SELECT max(hi_us) FROM win)
+    GROUP BY meter_id, ts
+"""
+
+
+def day_of_us(ts_us: np.ndarray) -> np.ndarray:
+    """Local day (days since 1970-01-01, Asia/Shanghai) on which the interval ending at ``ts_us`` counts."""
+    t_ms = np.asarray(ts_us, np.int64) // 1000
+    return (t_ms - 1 + SHANGHAI_OFFSET_MS) // 86_400_000
+
+
+def day_start_us(day_n: int) -> int:
+    return int(day_n) * DAY_US - OFFSET_US
+
+
+def month_of_day(day_n: int) -> str:
+    return str(np.datetime64(int(day_n), "D").astype("datetime64[M]"))
+
+
+def _months_span(a_day: int, b_day: int) -> list[str]:
+    a = np.datetime64(int(a_day), "D").astype("datetime64[M]")
+    b = np.datetime64(int(b_day), "D").astype("datetime64[M]")
+    return [str(m) for m in np.arange(a, b + 1)]
+
+
+@dataclass(frozen=True)
+class MeterInfo:
+    """What the rollup of a meter depends on besides its readings."""
+
+    meter_id: int
+    enterprise_id: int
+    kind: str
+    multiplier: float
+    register_max: float
+
+
+class Rollups:
+    """Daily rollups of one meter store."""
+
+    def __init__(self, store: MeterStore):
+        self.store = store
+        self.root = store.root / "rollups" / "daily"
+        self.built_marker = self.root / "_BUILT"
+
+    # -- layout ----------------------------------------------------------------------
+    def partition_dir(self, enterprise_id: int, month: str) -> Path:
+        return self.root / f"enterprise_id={int(enterprise_id)}" / f"month={month}"
+
+    def files(self, enterprise_ids: Sequence[int] | None = None, months: Sequence[str] | None = None) -> list[str]:
+        if enterprise_ids is None:
+            ent_dirs = sorted(self.root.glob("enterprise_id=*"))
+        else:
+            ent_dirs = [self.root / f"enterprise_id={int(e)}" for e in enterprise_ids]
+        wanted = None if months is None else {f"month={m}" for m in months}
+        out: list[str] = []
+        for ent in ent_dirs:
+            if not ent.is_dir():
+                continue
+            for mdir in sorted(ent.glob("month=*")):
+                if wanted is None or mdir.name in wanted:
+                    out.extend(str(p) for p in sorted(mdir.glob("*.parquet")))
+        return out
+
+    def is_built(self) -> bool:
+        return self.built_marker.exists()
+
+    # -- computing -------------------------------------------------------------------
+    def _compute(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        files: list[str],
+        windows: pa.Table,
+        d0: int,
+        d1: int,
+    ) -> pa.Table:
+        """Daily rows of the meters in ``windows`` (meter_id, lo_us, hi_us) for days in [d0, d1]."""
+        con.register("win", windows)
+        try:
+            sql = f"""
+                WITH r0 AS ({DEDUP_SQL}),
+                r AS (SELECT r0.* FROM r0 JOIN win ON win.meter_id = r0.meter_id
+                      WHERE epoch_us(r0.ts) >= win.lo_us AND epoch_us(r0.ts) < win.hi_us),
+                {DAILY_SQL_TAIL}
+            """
+            return con.sql(sql, params={"files": files, "d0": int(d0), "d1": int(d1)}).to_arrow_table()
+        finally:
+            con.unregister("win")
+
+    def _neighbours(
+        self, con: duckdb.DuckDBPyConnection, enterprise_id: int, bounds: Mapping[int, int], *, before: bool
+    ) -> dict[int, int]:
+        """Per meter, its latest reading time < bound (``before``) or earliest > bound [UTC µs].
+
+        Looks in the bounds' months and the neighbouring month first, then in the
+        enterprise's other months only for meters still without a neighbour.
+        """
+        ent_dir = self.store.readings_dir / f"enterprise_id={int(enterprise_id)}"
+        if not bounds or not ent_dir.is_dir():
+            return {}
+        months = sorted(d.name[len("month=") :] for d in ent_dir.glob("month=*"))
+        b_lo = month_of_day(int((min(bounds.values()) + OFFSET_US) // DAY_US))
+        b_hi = month_of_day(int((max(bounds.values()) + OFFSET_US) // DAY_US))
+        if before:
+            prev = [m for m in months if m < b_lo][-1:]
+            near = prev + [m for m in months if b_lo <= m <= b_hi]
+            far = [m for m in months if m < (prev[0] if prev else b_lo)]
+        else:
+            nxt = [m for m in months if m > b_hi][:1]
+            near = [m for m in months if b_lo <= m <= b_hi] + nxt
+            far = [m for m in months if m > (nxt[0] if nxt else b_hi)]
+        out: dict[int, int] = {}
+        agg, cmp = ("max", "<") if before else ("min", ">")
+        for group in (near, far):
+            todo = sorted(m for m in bounds if m not in out)
+            if not todo or not group:
+                continue
+            files = self.store.files([enterprise_id], group)
+            if not files:
+                continue
+            with self.store.reading():
+                rows = con.execute(
+                    f"""SELECT r.meter_id, {agg}(epoch_us(r.ts))
+                        FROM read_parquet($files, hive_partitioning = false) r
+                        JOIN (SELECT unnest($ids)::BIGINT AS meter_id, unnest($b)::BIGINT AS b) x
+                          ON x.meter_id = r.meter_id
+                        WHERE epoch_us(r.ts) {cmp} x.b GROUP BY r.meter_id""",
+                    {"files": files, "ids": todo, "b": [int(bounds[m]) for m in todo]},
+                ).fetchall()
+            out.update({int(m): int(t) for m, t in rows if t is not None})
+        return out
+
+    def refresh(
+        self,
+        *,
+        meters: Mapping[int, MeterInfo],
+        replacements: pa.Table,
+        touched: Mapping[int, tuple[int, int]],
+    ) -> int:
+        """Recompute the days touched by changes at times [a, b] (UTC µs) per meter; returns rows written.
+
+        ``touched``: meter id -> (earliest, latest) changed reading time [µs] (an added,
+        corrected or removed reading, or a meter replacement). For each meter the days
+        from the one of the earliest change to the one of the first stored reading after
+        the latest change are recomputed from the store, reading back to the last reading
+        before them, and replace what the rollup held for those days. Callers hold
+        :meth:`MeterStore.writing` for the meters' enterprises.
+        """
+        touched = {int(m): (int(a), int(b)) for m, (a, b) in touched.items() if int(m) in meters}
+        if not touched:
+            return 0
+        con = self.store.connection()
+        by_ent: dict[int, list[int]] = {}
+        for mid in touched:
+            by_ent.setdefault(meters[mid].enterprise_id, []).append(mid)
+        written = 0
+        con.register("meters", _meters_table([meters[m] for m in touched]))
+        con.register("replacements", replacements)
+        try:
+            for ent, mids in sorted(by_ent.items()):
+                mids = sorted(mids)
+                first = {m: int(day_of_us(np.array([touched[m][0]]))[0]) for m in mids}
+                last = {m: int(day_of_us(np.array([touched[m][1]]))[0]) for m in mids}
+                after = self._neighbours(con, ent, {m: touched[m][1] for m in mids}, before=False)
+                for m, t in after.items():
+                    last[m] = max(last[m], int(day_of_us(np.array([t]))[0]))
+                # A reading at or after start[m] ends an interval of first[m] or later.
+                start = {m: day_start_us(first[m]) + 1000 for m in mids}
+                prev = self._neighbours(con, ent, start, before=True)
+                lo = {m: prev.get(m, start[m]) for m in mids}
+                hi = {m: day_start_us(last[m] + 1) + 1000 for m in mids}
+                windows = pa.table(
+                    {
+                        "meter_id": pa.array(mids, pa.int64()),
+                        "lo_us": pa.array([lo[m] for m in mids], pa.int64()),
+                        "hi_us": pa.array([hi[m] for m in mids], pa.int64()),
+                    }
+                )
+                lo_day = int((min(lo.values()) + OFFSET_US) // DAY_US)
+                files = self.store.files([ent], _months_span(lo_day, max(last.values()) + 1))
+                new = None
+                if files:
+                    with self.store.reading():
+                        new = self._compute(con, files, windows, min(first.values()), max(last.values()))
+                written += self._replace(ent, {m: (first[m], last[m]) for m in mids}, new)
+        finally:
+            con.unregister("meters")
+            con.unregister("replacements")
+        return written
+
+    def _replace(self, enterprise_id: int, ranges: Mapping[int, tuple[int, int]], new: pa.Table | None) -> int:
+        """Swap the rows of ``ranges`` (meter -> [first day, last day]) in the partitions concerned."""
+        new_day = np.array([], np.int64) if new is None else new.column("day_n").to_numpy().astype(np.int64)
+        new_meter = np.array([], np.int64) if new is None else new.column("meter_id").to_numpy()
+        in_range = np.zeros(len(new_day), bool)
+        for m, (a, b) in ranges.items():
+            in_range |= (new_meter == m) & (new_day >= a) & (new_day <= b)
+        months: set[str] = set()
+        for a, b in ranges.values():
+            months.update(_months_span(a, b))
+        written = 0
+        for month in sorted(months):
+            mdir = self.partition_dir(enterprise_id, month)
+            m_lo = int(np.datetime64(month, "M").astype("datetime64[D]").astype(np.int64))
+            m_hi = int((np.datetime64(month, "M") + 1).astype("datetime64[D]").astype(np.int64)) - 1
+            olds = sorted(mdir.glob("*.parquet")) if mdir.is_dir() else []
+            old = _read_rollup_files(olds)
+            keep = np.ones(old.num_rows, bool)
+            if old.num_rows:
+                om = old.column("meter_id").to_numpy()
+                od = old.column("day").cast(pa.int32()).to_numpy().astype(np.int64)
+                for m, (a, b) in ranges.items():
+                    keep &= ~((om == m) & (od >= a) & (od <= b))
+            parts = [old.filter(pa.array(keep))] if old.num_rows else []
+            if new is not None and new.num_rows:
+                sel = (new_day >= m_lo) & (new_day <= m_hi) & in_range
+                if sel.any():
+                    sub = new.filter(pa.array(sel))
+                    written += sub.num_rows
+                    parts.append(_to_rollup_schema(sub))
+            merged = pa.concat_tables(parts) if parts else ROLLUP_SCHEMA.empty_table()
+            if merged.num_rows == 0 and not olds:
+                continue
+            merged = merged.sort_by([("meter_id", "ascending"), ("day", "ascending")])
+            self._swap_partition(mdir, merged, olds)
+        return written
+
+    def _swap_partition(self, mdir: Path, table: pa.Table, olds: Sequence[Path]) -> None:
+        mdir.mkdir(parents=True, exist_ok=True)
+        final = mdir / "daily.parquet"
+        tmp = mdir / f".daily-{uuid.uuid4().hex}.parquet.tmp"
+        if table.num_rows:
+            with open(tmp, "wb") as fh:
+                pq.write_table(table, fh, compression="zstd")
+                fh.flush()
+                os.fsync(fh.fileno())
+        with self.store._flock(self.store._lock_path, fcntl.LOCK_EX):
+            if table.num_rows:
+                os.replace(tmp, final)
+            elif final.exists():
+                final.unlink()
+            for p in olds:
+                if p != final and p.exists():
+                    p.unlink()
+            _fsync_dir(mdir)
+
+    # -- full rebuild ----------------------------------------------------------------
+    def rebuild(self, *, meters: Mapping[int, MeterInfo], replacements: pa.Table) -> dict[str, int]:
+        """Recompute every rollup partition from the raw readings (one enterprise at a time).
+
+        Callers hold :meth:`MeterStore.writing` for every enterprise (no ingest meanwhile).
+        Returns counts (enterprises, rows).
+        """
+        con = self.store.connection()
+        self.root.mkdir(parents=True, exist_ok=True)
+        stats = {"enterprises": 0, "rows": 0}
+        ent_ids = sorted(
+            int(d.name.split("=", 1)[1]) for d in self.store.readings_dir.glob("enterprise_id=*")
+        )
+        con.register("replacements", replacements)
+        try:
+            for ent in ent_ids:
+                mids = sorted(m for m, info in meters.items() if info.enterprise_id == ent)
+                files = self.store.files([ent])
+                new = None
+                if mids and files:
+                    con.register("meters", _meters_table([meters[m] for m in mids]))
+                    try:
+                        windows = pa.table(
+                            {
+                                "meter_id": pa.array(mids, pa.int64()),
+                                "lo_us": pa.array([-(2**62)] * len(mids), pa.int64()),
+                                "hi_us": pa.array([2**62] * len(mids), pa.int64()),
+                            }
+                        )
+                        with self.store.reading():
+                            new = self._compute(con, files, windows, -(2**31), 2**31 - 1)
+                    finally:
+                        con.unregister("meters")
+                self._write_enterprise(ent, new)
+                stats["enterprises"] += 1
+                stats["rows"] += 0 if new is None else new.num_rows
+            # enterprises whose readings are gone
+            for d in self.root.glob("enterprise_id=*"):
+                if int(d.name.split("=", 1)[1]) not in ent_ids:
+                    self._write_enterprise(int(d.name.split("=", 1)[1]), None)
+        finally:
+            con.unregister("replacements")
+        self.mark_built()
+        return stats
+
+    def _write_enterprise(self, enterprise_id: int, new: pa.Table | None) -> None:
+        """Replace all partitions of one enterprise with ``new`` (rows with day_n)."""
+        ent_dir = self.root / f"enterprise_id={int(enterprise_id)}"
+        old_dirs = {d.name[len("month=") :]: d for d in ent_dir.glob("month=*")} if ent_dir.is_dir() else {}
+        groups: dict[str, pa.Table] = {}
+        if new is not None and new.num_rows:
+            table = _to_rollup_schema(new)
+            months = (
+                table.column("day").cast(pa.int32()).to_numpy().astype("datetime64[D]").astype("datetime64[M]")
+            )
+            for month in np.unique(months):
+                groups[str(month)] = table.filter(pa.array(months == month))
+        for month in sorted(set(groups) | set(old_dirs)):
+            mdir = self.partition_dir(enterprise_id, month)
+            olds = sorted(mdir.glob("*.parquet")) if mdir.is_dir() else []
+            table = groups.get(month, ROLLUP_SCHEMA.empty_table())
+            self._swap_partition(mdir, table.sort_by([("meter_id", "ascending"), ("day", "ascending")]), olds)
+
+    def mark_built(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.built_marker, "w") as fh:
+            fh.write("rollups rebuilt from readings\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        _fsync_dir(self.root)
+
+    # -- reading ---------------------------------------------------------------------
+    def monthly(
+        self,
+        *,
+        meters: Container[int],
+        start_day: int,
+        end_day: int,
+        enterprise_ids: Sequence[int] | None = None,
+    ) -> list[tuple[int, int, str, float]]:
+        """(enterprise, meter, local month, included use) for days in [start_day, end_day)."""
+        months = _months_span(start_day, end_day - 1)
+        files = self.files(enterprise_ids, months if len(months) <= 400 else None)
+        if not files:
+            return []
+        con = self.store.connection()
+        with self.store.reading():
+            rows = con.execute(
+                """
+                SELECT CAST(regexp_extract(filename, 'enterprise_id=(\\d+)', 1) AS BIGINT) AS ent, meter_id,
+                       strftime(day, '%Y-%m') AS month, sum(use) AS use
+                FROM read_parquet($files, hive_partitioning = false, filename = true)
+                WHERE day >= $s AND day < $e
+                GROUP BY ALL ORDER BY 1, 2, 3
+                """,
+                {
+                    "files": files,
+                    "s": np.datetime64(int(start_day), "D").item(),
+                    "e": np.datetime64(int(end_day), "D").item(),
+                },
+            ).fetchall()
+        return [(int(e), int(m), str(mo), float(u)) for e, m, mo, u in rows if int(m) in meters]
+
+    def daily_table(self, enterprise_ids: Sequence[int] | None = None) -> pa.Table:
+        """Every rollup row (with enterprise_id), sorted; for comparisons and exports."""
+        files = self.files(enterprise_ids)
+        if not files:
+            return ROLLUP_SCHEMA.append(pa.field("enterprise_id", pa.int64())).empty_table()
+        with self.store.reading():
+            return (
+                self.store.connection()
+                .sql(
+                    """
+                SELECT meter_id, day, use, intervals, included, negative, spikes,
+                       CAST(regexp_extract(filename, 'enterprise_id=(\\d+)', 1) AS BIGINT) AS enterprise_id
+                FROM read_parquet($files, hive_partitioning = false, filename = true)
+                ORDER BY meter_id, day
+                """,
+                    params={"files": files},
+                )
+                .to_arrow_table()
+            )
+
+
+def _read_rollup_files(paths: Sequence[Path]) -> pa.Table:
+    if not paths:
+        return ROLLUP_SCHEMA.empty_table()
+    tables = [pq.read_table(p, columns=ROLLUP_SCHEMA.names) for p in paths]
+    return pa.concat_tables([t.cast(ROLLUP_SCHEMA) for t in tables])
+
+
+def _to_rollup_schema(t: pa.Table) -> pa.Table:
+    """Rows of :data:`DAILY_SQL_TAIL` (day_n) -> :data:`ROLLUP_SCHEMA` (day as DATE)."""
+    day = pa.array(t.column("day_n").to_numpy().astype(np.int32), pa.int32()).cast(pa.date32())
+    return pa.table(
+        {
+            "meter_id": t.column("meter_id").cast(pa.int64()),
+            "day": day,
+            "use": t.column("use").cast(pa.float64()),
+            "intervals": t.column("intervals").cast(pa.int64()),
+            "included": t.column("included").cast(pa.int64()),
+            "negative": t.column("negative").cast(pa.int64()),
+            "spikes": t.column("spikes").cast(pa.int64()),
+        },
+        schema=ROLLUP_SCHEMA,
+    )
+
+
+def _meters_table(infos: Sequence[MeterInfo]) -> pa.Table:
+    return pa.table(
+        {
+            "meter_id": pa.array([i.meter_id for i in infos], pa.int64()),
+            "enterprise_id": pa.array([i.enterprise_id for i in infos], pa.int64()),
+            "kind": pa.array([i.kind for i in infos], pa.string()),
+            "multiplier": pa.array([i.multiplier for i in infos], pa.float64()),
+            "register_max": pa.array([i.register_max for i in infos], pa.float64()),
+        }
+    )
