@@ -449,7 +449,7 @@ class Rollups:
                        strftime(day, '%Y-%m') AS month, sum(use) AS use
                 FROM read_parquet($files, hive_partitioning = false, filename = true)
                 WHERE day >= $s AND day < $e
-                GROUP BY ALL ORDER BY 1, 2, 3
+                GROUP BY ALL HAVING sum(included) > 0 ORDER BY 1, 2, 3
                 """,
                 {
                     "files": files,

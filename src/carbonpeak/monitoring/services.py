@@ -178,15 +178,15 @@ def _meter_span(meter: Meter) -> tuple[int, int] | None:
     if not files:
         return None
     with store.reading():
-        row = (
+        rows = (
             store.connection()
             .execute(
                 "SELECT min(epoch_us(ts)), max(epoch_us(ts)) FROM read_parquet($f) WHERE meter_id = $m",
                 {"f": files, "m": int(meter.pk)},
             )
-            .fetchone()
+            .fetchall()
         )
-    return None if row is None or row[0] is None else (int(row[0]), int(row[1]))
+    return None if not rows or rows[0][0] is None else (int(rows[0][0]), int(rows[0][1]))
 
 
 def _journalled_refresh(store: MeterStore, enterprise_id: int, touched: dict[int, tuple[int, int]]) -> PendingBatch:
