@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 import uuid
 from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
@@ -418,6 +419,24 @@ class Rollups:
             olds = sorted(mdir.glob("*.parquet")) if mdir.is_dir() else []
             table = groups.get(month, ROLLUP_SCHEMA.empty_table())
             self._swap_partition(mdir, table.sort_by([("meter_id", "ascending"), ("day", "ascending")]), olds)
+
+    def swap_in(self, directory: Path) -> None:
+        """Make a rollup directory written elsewhere (by Spark) the current one, atomically for readers.
+
+        Callers hold :meth:`MeterStore.writing` for every enterprise.
+        """
+        for junk in directory.glob("_SUCCESS"):
+            junk.unlink()
+        for crc in directory.rglob(".*.crc"):  # Hadoop checksum side files
+            crc.unlink()
+        old = self.root.with_name(f".daily-old-{uuid.uuid4().hex[:12]}")
+        with self.store._flock(self.store._lock_path, fcntl.LOCK_EX):
+            if self.root.exists():
+                os.replace(self.root, old)
+            os.replace(directory, self.root)
+            _fsync_dir(self.root.parent)
+        self.mark_built()
+        shutil.rmtree(old, ignore_errors=True)
 
     def mark_built(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
