@@ -26,7 +26,10 @@ def _iso(slot: int) -> str:
 
 
 def _rows(table) -> list[tuple]:
-    cols = [table.column(c).to_pylist() for c in ("meter_id", "day", "intervals", "included", "negative", "spikes")]
+    cols = [
+        table.column(c).to_pylist()
+        for c in ("meter_id", "day", "intervals", "included", "negative", "spikes")
+    ]
     return list(zip(*cols, strict=True))
 
 
@@ -38,7 +41,13 @@ def _assert_same(a, b) -> None:
 @pytest.fixture
 def meters(enterprise):
     cum = Meter.objects.create(
-        enterprise=enterprise, code="C", name="累计表", carrier="电力", unit="kWh", multiplier=2.0, register_max=1000
+        enterprise=enterprise,
+        code="C",
+        name="累计表",
+        carrier="电力",
+        unit="kWh",
+        multiplier=2.0,
+        register_max=1000,
     )
     itv = Meter.objects.create(
         enterprise=enterprise, code="I", name="区间表", carrier="电力", unit="kWh", kind=Meter.Kind.INTERVAL
@@ -134,7 +143,9 @@ def test_late_reading_recomputes_neighbouring_days_only(enterprise, meters):
     before = {r["day"]: r for r in services.get_rollups().daily_table().to_pylist()}
     # the missing reading arrives late with a wrong (low) value: one negative delta on day 2
     services.ingest_rows(
-        enterprise=enterprise, rows=[{"meter": "C", "ts": _iso(40), "value": 0.0}], source=IngestBatch.Source.API
+        enterprise=enterprise,
+        rows=[{"meter": "C", "ts": _iso(40), "value": 0.0}],
+        source=IngestBatch.Source.API,
     )
     after = {r["day"]: r for r in services.get_rollups().daily_table().to_pylist()}
     d2 = dt.date(2026, 1, 31)

@@ -110,18 +110,38 @@ def test_spark_daily_and_monthly_equal_duckdb(spark, tmp_path):
     meters_path, reps_path = _spark_inputs(tmp_path, infos, reps)
     daily = spark_job.daily_rollups(spark, str(store.readings_dir), meters_path, reps_path)
     rows = sorted(
-        (r["meter_id"], r["day"], r["enterprise_id"], r["intervals"], r["included"], r["negative"], r["spikes"], r["use"])
+        (
+            r["meter_id"],
+            r["day"],
+            r["enterprise_id"],
+            r["intervals"],
+            r["included"],
+            r["negative"],
+            r["spikes"],
+            r["use"],
+        )
         for r in daily.collect()
     )
     expected = sorted(
-        (r["meter_id"], r["day"], r["enterprise_id"], r["intervals"], r["included"], r["negative"], r["spikes"], r["use"])
+        (
+            r["meter_id"],
+            r["day"],
+            r["enterprise_id"],
+            r["intervals"],
+            r["included"],
+            r["negative"],
+            r["spikes"],
+            r["use"],
+        )
         for r in duck
     )
     # same meters and days, every interval counted or excluded alike
     assert [r[:7] for r in rows] == [r[:7] for r in expected]
     np.testing.assert_allclose([r[7] for r in rows], [r[7] for r in expected], rtol=1e-9, atol=0)
 
-    spark_monthly = sorted((r["meter_id"], r["month"], r["use"]) for r in spark_job.monthly_rollups(daily).collect())
+    spark_monthly = sorted(
+        (r["meter_id"], r["month"], r["use"]) for r in spark_job.monthly_rollups(daily).collect()
+    )
     duck_monthly = sorted(
         (m, mo, u) for _e, m, mo, u in rollups.monthly(meters=infos, start_day=0, end_day=40_000)
     )

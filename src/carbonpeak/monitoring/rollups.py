@@ -160,7 +160,9 @@ class Rollups:
     def partition_dir(self, enterprise_id: int, month: str) -> Path:
         return self.root / f"enterprise_id={int(enterprise_id)}" / f"month={month}"
 
-    def files(self, enterprise_ids: Sequence[int] | None = None, months: Sequence[str] | None = None) -> list[str]:
+    def files(
+        self, enterprise_ids: Sequence[int] | None = None, months: Sequence[str] | None = None
+    ) -> list[str]:
         if enterprise_ids is None:
             ent_dirs = sorted(self.root.glob("enterprise_id=*"))
         else:
@@ -301,7 +303,9 @@ class Rollups:
             con.unregister("replacements")
         return written
 
-    def _replace(self, enterprise_id: int, ranges: Mapping[int, tuple[int, int]], new: pa.Table | None) -> int:
+    def _replace(
+        self, enterprise_id: int, ranges: Mapping[int, tuple[int, int]], new: pa.Table | None
+    ) -> int:
         """Swap the rows of ``ranges`` (meter -> [first day, last day]) in the partitions concerned."""
         new_day = np.array([], np.int64) if new is None else new.column("day_n").to_numpy().astype(np.int64)
         new_meter = np.array([], np.int64) if new is None else new.column("meter_id").to_numpy()
@@ -410,7 +414,11 @@ class Rollups:
         if new is not None and new.num_rows:
             table = _to_rollup_schema(new)
             months = (
-                table.column("day").cast(pa.int32()).to_numpy().astype("datetime64[D]").astype("datetime64[M]")
+                table.column("day")
+                .cast(pa.int32())
+                .to_numpy()
+                .astype("datetime64[D]")
+                .astype("datetime64[M]")
             )
             for month in np.unique(months):
                 groups[str(month)] = table.filter(pa.array(months == month))

@@ -242,7 +242,9 @@ def _meter_span(meter: Meter) -> tuple[int, int] | None:
     return None if not rows or rows[0][0] is None else (int(rows[0][0]), int(rows[0][1]))
 
 
-def _journalled_refresh(store: MeterStore, enterprise_id: int, touched: dict[int, tuple[int, int]]) -> PendingBatch:
+def _journalled_refresh(
+    store: MeterStore, enterprise_id: int, touched: dict[int, tuple[int, int]]
+) -> PendingBatch:
     """Journal a rollup refresh that a meter change needs, before the change commits."""
     return store.begin_batch(f"rollup-{uuid.uuid4()}", [enterprise_id], touched)
 
@@ -1183,7 +1185,12 @@ def record_replacement(
     pending = _journalled_refresh(get_store(), meter.enterprise_id, {meter.pk: (at_us, at_us)})
     with _settle(get_store(), pending), transaction.atomic():
         return _record_replacement(
-            meter=meter, replaced_at=replaced_at, old_final=old_final, new_initial=new_initial, note=note, user=user
+            meter=meter,
+            replaced_at=replaced_at,
+            old_final=old_final,
+            new_initial=new_initial,
+            note=note,
+            user=user,
         )
 
 

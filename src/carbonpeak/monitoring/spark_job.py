@@ -161,7 +161,9 @@ def write_daily(daily: Any, out: str) -> None:
         daily.withColumn("month", F.date_format("day", "yyyy-MM"))
         .repartition("enterprise_id", "month")
         .sortWithinPartitions("meter_id", "day")
-        .select("meter_id", "day", "use", "intervals", "included", "negative", "spikes", "enterprise_id", "month")
+        .select(
+            "meter_id", "day", "use", "intervals", "included", "negative", "spikes", "enterprise_id", "month"
+        )
         .write.mode("overwrite")
         .partitionBy("enterprise_id", "month")
         .parquet(out)
@@ -169,7 +171,13 @@ def write_daily(daily: Any, out: str) -> None:
 
 
 def run(
-    *, master: str | None, readings: str, meters: str, replacements: str, out: str, monthly_out: str | None = None
+    *,
+    master: str | None,
+    readings: str,
+    meters: str,
+    replacements: str,
+    out: str,
+    monthly_out: str | None = None,
 ) -> int:
     """Compute and write the daily rollup (and optionally the monthly totals); returns daily rows."""
     spark = session(master)

@@ -33,7 +33,9 @@ class Command(BaseCommand):
         )
         agg.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb", help="计算引擎")
         agg.add_argument(
-            "--master", default="local[2]", help="Spark master，如 local[4]、spark://主机:7077、yarn（仅 spark）"
+            "--master",
+            default="local[2]",
+            help="Spark master，如 local[4]、spark://主机:7077、yarn（仅 spark）",
         )
         check = sub.add_parser(
             "check", help="检查停报、完整率、突变、负增量、长期不变、报表一致性、预算进度并生成告警"
@@ -73,7 +75,9 @@ class Command(BaseCommand):
     def _aggregate(self, opts):
         if opts["engine"] == "duckdb":
             stats = services.rebuild_rollups()
-            self.stdout.write(f"DuckDB 汇总完成：{stats['enterprises']} 家企业，{stats['rows']} 行（计量点×日）")
+            self.stdout.write(
+                f"DuckDB 汇总完成：{stats['enterprises']} 家企业，{stats['rows']} 行（计量点×日）"
+            )
             return None
         from carbonpeak.monitoring import spark_job
 
