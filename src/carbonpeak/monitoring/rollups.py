@@ -44,6 +44,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Container, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,7 +54,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from carbonpeak.engine.meters import MIN_SAMPLES_FOR_SPIKES, SHANGHAI_OFFSET_MS
-from carbonpeak.monitoring.store import SPIKE_FACTOR, MeterStore, _fsync_dir
+from carbonpeak.monitoring.store import SPIKE_FACTOR, WRITE_THREADS, MeterStore, _fsync_dir
 
 DAY_US = 86_400_000_000
 OFFSET_US = SHANGHAI_OFFSET_MS * 1000
@@ -203,35 +204,47 @@ class Rollups:
             con.unregister("win")
 
     def _neighbours(
-        self, con: duckdb.DuckDBPyConnection, enterprise_id: int, bounds: Mapping[int, int], *, before: bool
+        self,
+        con: duckdb.DuckDBPyConnection,
+        enterprise_of: Mapping[int, int],
+        bounds: Mapping[int, int],
+        *,
+        before: bool,
     ) -> dict[int, int]:
         """Per meter, its latest reading time < bound (``before``) or earliest > bound [UTC µs].
 
-        Looks in the bounds' months and the neighbouring month first, then in the
-        enterprise's other months only for meters still without a neighbour.
+        One query over the bounds' months and the neighbouring month of each enterprise;
+        a second over the enterprises' other months only for meters still without one.
         """
-        ent_dir = self.store.readings_dir / f"enterprise_id={int(enterprise_id)}"
-        if not bounds or not ent_dir.is_dir():
+        if not bounds:
             return {}
-        months = sorted(d.name[len("month=") :] for d in ent_dir.glob("month=*"))
-        b_lo = month_of_day(int((min(bounds.values()) + OFFSET_US) // DAY_US))
-        b_hi = month_of_day(int((max(bounds.values()) + OFFSET_US) // DAY_US))
-        if before:
-            prev = [m for m in months if m < b_lo][-1:]
-            near = prev + [m for m in months if b_lo <= m <= b_hi]
-            far = [m for m in months if m < (prev[0] if prev else b_lo)]
-        else:
-            nxt = [m for m in months if m > b_hi][:1]
-            near = [m for m in months if b_lo <= m <= b_hi] + nxt
-            far = [m for m in months if m > (nxt[0] if nxt else b_hi)]
+        near: list[str] = []
+        far: list[str] = []
+        by_ent: dict[int, list[int]] = {}
+        for m in bounds:
+            by_ent.setdefault(enterprise_of[m], []).append(m)
+        for ent, mids in by_ent.items():
+            ent_dir = self.store.readings_dir / f"enterprise_id={int(ent)}"
+            if not ent_dir.is_dir():
+                continue
+            months = sorted(d.name[len("month=") :] for d in ent_dir.glob("month=*"))
+            b_lo = month_of_day(int((min(bounds[m] for m in mids) + OFFSET_US) // DAY_US))
+            b_hi = month_of_day(int((max(bounds[m] for m in mids) + OFFSET_US) // DAY_US))
+            if before:
+                prev = [m for m in months if m < b_lo][-1:]
+                n_months = prev + [m for m in months if b_lo <= m <= b_hi]
+                f_months = [m for m in months if m < (prev[0] if prev else b_lo)]
+            else:
+                nxt = [m for m in months if m > b_hi][:1]
+                n_months = [m for m in months if b_lo <= m <= b_hi] + nxt
+                f_months = [m for m in months if m > (nxt[0] if nxt else b_hi)]
+            near.extend(self.store.files([ent], n_months) if n_months else [])
+            far.extend(self.store.files([ent], f_months) if f_months else [])
         out: dict[int, int] = {}
         agg, cmp = ("max", "<") if before else ("min", ">")
-        for group in (near, far):
+        for files in (near, far):
             todo = sorted(m for m in bounds if m not in out)
-            if not todo or not group:
-                continue
-            files = self.store.files([enterprise_id], group)
-            if not files:
+            if not todo or not files:
                 continue
             with self.store.reading():
                 rows = con.execute(
@@ -258,32 +271,37 @@ class Rollups:
         corrected or removed reading, or a meter replacement). For each meter the days
         from the one of the earliest change to the one of the first stored reading after
         the latest change are recomputed from the store, reading back to the last reading
-        before them, and replace what the rollup held for those days. Callers hold
-        :meth:`MeterStore.writing` for the meters' enterprises.
+        before them, and replace what the rollup held for those days. Three DuckDB
+        queries (next readings, previous readings, the days) whatever the number of
+        meters and enterprises. Callers hold :meth:`MeterStore.writing` for the meters'
+        enterprises.
         """
         touched = {int(m): (int(a), int(b)) for m, (a, b) in touched.items() if int(m) in meters}
         if not touched:
             return 0
         con = self.store.connection()
-        by_ent: dict[int, list[int]] = {}
-        for mid in touched:
-            by_ent.setdefault(meters[mid].enterprise_id, []).append(mid)
-        written = 0
-        con.register("meters", _meters_table([meters[m] for m in touched]))
+        mids = sorted(touched)
+        ent_of = {m: meters[m].enterprise_id for m in mids}
+        first = dict(zip(mids, day_of_us(np.array([touched[m][0] for m in mids])).tolist(), strict=True))
+        last = dict(zip(mids, day_of_us(np.array([touched[m][1] for m in mids])).tolist(), strict=True))
+        con.register("meters", _meters_table([meters[m] for m in mids]))
         con.register("replacements", replacements)
         try:
-            for ent, mids in sorted(by_ent.items()):
-                mids = sorted(mids)
-                first = {m: int(day_of_us(np.array([touched[m][0]]))[0]) for m in mids}
-                last = {m: int(day_of_us(np.array([touched[m][1]]))[0]) for m in mids}
-                after = self._neighbours(con, ent, {m: touched[m][1] for m in mids}, before=False)
-                for m, t in after.items():
-                    last[m] = max(last[m], int(day_of_us(np.array([t]))[0]))
-                # A reading at or after start[m] ends an interval of first[m] or later.
-                start = {m: day_start_us(first[m]) + 1000 for m in mids}
-                prev = self._neighbours(con, ent, start, before=True)
-                lo = {m: prev.get(m, start[m]) for m in mids}
-                hi = {m: day_start_us(last[m] + 1) + 1000 for m in mids}
+            after = self._neighbours(con, ent_of, {m: touched[m][1] for m in mids}, before=False)
+            for m, t in after.items():
+                last[m] = max(last[m], int(day_of_us(np.array([t]))[0]))
+            # A reading at or after start[m] ends an interval of first[m] or later.
+            start = {m: day_start_us(first[m]) + 1000 for m in mids}
+            prev = self._neighbours(con, ent_of, start, before=True)
+            lo = {m: prev.get(m, start[m]) for m in mids}
+            hi = {m: day_start_us(last[m] + 1) + 1000 for m in mids}
+            files: list[str] = []
+            for ent in sorted(set(ent_of.values())):
+                ms = [m for m in mids if ent_of[m] == ent]
+                lo_day = int((min(lo[m] for m in ms) + OFFSET_US) // DAY_US)
+                files.extend(self.store.files([ent], _months_span(lo_day, max(last[m] for m in ms) + 1)))
+            new = None
+            if files:
                 windows = pa.table(
                     {
                         "meter_id": pa.array(mids, pa.int64()),
@@ -291,17 +309,32 @@ class Rollups:
                         "hi_us": pa.array([hi[m] for m in mids], pa.int64()),
                     }
                 )
-                lo_day = int((min(lo.values()) + OFFSET_US) // DAY_US)
-                files = self.store.files([ent], _months_span(lo_day, max(last.values()) + 1))
-                new = None
-                if files:
-                    with self.store.reading():
-                        new = self._compute(con, files, windows, min(first.values()), max(last.values()))
-                written += self._replace(ent, {m: (first[m], last[m]) for m in mids}, new)
+                with self.store.reading():
+                    new = self._compute(con, files, windows, min(first.values()), max(last.values()))
         finally:
             con.unregister("meters")
             con.unregister("replacements")
-        return written
+        ranges = {m: (int(first[m]), int(last[m])) for m in mids}
+        return self._replace_all(ent_of, ranges, new)
+
+    def _replace_all(
+        self, ent_of: Mapping[int, int], ranges: Mapping[int, tuple[int, int]], new: pa.Table | None
+    ) -> int:
+        """:meth:`_replace` per enterprise, in parallel threads (Parquet I/O releases the GIL)."""
+        ents = sorted(set(ent_of.values()))
+        new_meter = None if new is None else new.column("meter_id").to_numpy()
+
+        def one(ent: int) -> int:
+            ms = [m for m in ranges if ent_of[m] == ent]
+            sub = None
+            if new is not None and new_meter is not None:
+                sub = new.filter(pa.array(np.isin(new_meter, ms)))
+            return self._replace(ent, {m: ranges[m] for m in ms}, sub)
+
+        if len(ents) == 1:
+            return one(ents[0])
+        with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
+            return sum(pool.map(one, ents))
 
     def _replace(
         self, enterprise_id: int, ranges: Mapping[int, tuple[int, int]], new: pa.Table | None
@@ -363,48 +396,56 @@ class Rollups:
 
     # -- full rebuild ----------------------------------------------------------------
     def rebuild(self, *, meters: Mapping[int, MeterInfo], replacements: pa.Table) -> dict[str, int]:
-        """Recompute every rollup partition from the raw readings (one enterprise at a time).
+        """Recompute every rollup partition from the raw readings.
 
-        Callers hold :meth:`MeterStore.writing` for every enterprise (no ingest meanwhile).
-        Returns counts (enterprises, rows).
+        One DuckDB query over the whole store (DuckDB parallelises it), then the
+        partitions are written enterprise by enterprise in parallel threads. Callers hold
+        :meth:`MeterStore.writing` for every enterprise (no ingest meanwhile). Returns
+        counts (enterprises, rows).
         """
         con = self.store.connection()
         self.root.mkdir(parents=True, exist_ok=True)
-        stats = {"enterprises": 0, "rows": 0}
         ent_ids = sorted(
             int(d.name.split("=", 1)[1]) for d in self.store.readings_dir.glob("enterprise_id=*")
         )
-        con.register("replacements", replacements)
-        try:
-            for ent in ent_ids:
-                mids = sorted(m for m, info in meters.items() if info.enterprise_id == ent)
-                files = self.store.files([ent])
-                new = None
-                if mids and files:
-                    con.register("meters", _meters_table([meters[m] for m in mids]))
-                    try:
-                        windows = pa.table(
-                            {
-                                "meter_id": pa.array(mids, pa.int64()),
-                                "lo_us": pa.array([-(2**62)] * len(mids), pa.int64()),
-                                "hi_us": pa.array([2**62] * len(mids), pa.int64()),
-                            }
-                        )
-                        with self.store.reading():
-                            new = self._compute(con, files, windows, -(2**31), 2**31 - 1)
-                    finally:
-                        con.unregister("meters")
-                self._write_enterprise(ent, new)
-                stats["enterprises"] += 1
-                stats["rows"] += 0 if new is None else new.num_rows
-            # enterprises whose readings are gone
-            for d in self.root.glob("enterprise_id=*"):
-                if int(d.name.split("=", 1)[1]) not in ent_ids:
-                    self._write_enterprise(int(d.name.split("=", 1)[1]), None)
-        finally:
-            con.unregister("replacements")
+        mids = sorted(m for m, info in meters.items() if info.enterprise_id in set(ent_ids))
+        files = self.store.files(ent_ids) if ent_ids else []
+        new = None
+        if mids and files:
+            con.register("replacements", replacements)
+            con.register("meters", _meters_table([meters[m] for m in mids]))
+            try:
+                windows = pa.table(
+                    {
+                        "meter_id": pa.array(mids, pa.int64()),
+                        "lo_us": pa.array([-(2**62)] * len(mids), pa.int64()),
+                        "hi_us": pa.array([2**62] * len(mids), pa.int64()),
+                    }
+                )
+                with self.store.reading():
+                    new = self._compute(con, files, windows, -(2**31), 2**31 - 1)
+            finally:
+                con.unregister("meters")
+                con.unregister("replacements")
+        new_meter = None if new is None else new.column("meter_id").to_numpy()
+        gone = [
+            int(d.name.split("=", 1)[1])
+            for d in self.root.glob("enterprise_id=*")
+            if int(d.name.split("=", 1)[1]) not in ent_ids
+        ]
+
+        def one(ent: int) -> int:
+            ms = [m for m in mids if meters[m].enterprise_id == ent]
+            sub = None
+            if new is not None and new_meter is not None and ms:
+                sub = new.filter(pa.array(np.isin(new_meter, ms)))
+            self._write_enterprise(ent, sub)
+            return 0 if sub is None else sub.num_rows
+
+        with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
+            rows = sum(pool.map(one, ent_ids + gone))
         self.mark_built()
-        return stats
+        return {"enterprises": len(ent_ids), "rows": rows}
 
     def _write_enterprise(self, enterprise_id: int, new: pa.Table | None) -> None:
         """Replace all partitions of one enterprise with ``new`` (rows with day_n)."""

@@ -215,6 +215,7 @@ def aggregate_with_spark(*, master: str) -> dict[str, float]:
 
 def ensure_rollups() -> Rollups:
     """The rollups, rebuilt first if they were never built for this store (an upgrade)."""
+    settle_deferred_rollups()
     rollups = get_rollups()
     if not rollups.is_built():
         if not any(rollups.store.readings_dir.glob("enterprise_id=*")):
@@ -642,8 +643,8 @@ class _settle:
     and :func:`reconcile_store` does the same on the next start.
     """
 
-    def __init__(self, store: MeterStore, pending: PendingBatch | None):
-        self.store, self.pending = store, pending
+    def __init__(self, store: MeterStore, pending: PendingBatch | None, *, defer: bool = False):
+        self.store, self.pending, self.defer = store, pending, defer
 
     def __enter__(self) -> None:
         return None
@@ -651,7 +652,30 @@ class _settle:
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         if self.pending is None:
             return
+        if exc_type is None and self.defer:
+            _DEFERRED.append((self.store, self.pending))
+            return
         _settle_pending(self.store, self.pending, committed=exc_type is None)
+
+
+#: Committed bulk batches whose rollup days are still to be recomputed (journal held).
+_DEFERRED: list[tuple[MeterStore, PendingBatch]] = []
+
+
+def settle_deferred_rollups() -> int:
+    """Recompute the rollup days of bulk batches acknowledged with ``defer_rollups``; returns batches.
+
+    Called by ``monitoring ingest`` after it reports the batch, and before any rollup
+    read in this process (:func:`ensure_rollups`). Until then other processes read the
+    rollups as they were before the batch; a process that dies first leaves the journal,
+    and the next start settles it (:func:`reconcile_store`).
+    """
+    n = 0
+    while _DEFERRED:
+        store, pending = _DEFERRED.pop(0)
+        _settle_pending(store, pending, committed=True)
+        n += 1
+    return n
 
 
 def _settle_pending(store: MeterStore, pending: PendingBatch, *, committed: bool) -> None:
@@ -773,13 +797,21 @@ def _map_header(header: list[str], filename: str) -> dict[str, int]:
 
 
 def ingest_csv(
-    *, path: str | Path, enterprise: Enterprise | None, source: str, user: Any = None, filename: str = ""
+    *,
+    path: str | Path,
+    enterprise: Enterprise | None,
+    source: str,
+    user: Any = None,
+    filename: str = "",
+    defer_rollups: bool = False,
 ) -> IngestResult:
     """Bulk ingest of a CSV file (header ``meter`` or ``meter_id``, ``ts``, ``value``), vectorized in DuckDB.
 
     Without ``enterprise`` (office CLI) rows must name ``meter_id``; with it, meters
     of other enterprises are rejected row by row. Line numbers in errors count the
     header as line 1. Valid rows are stored, bad rows reported (same policy as the API).
+    ``defer_rollups``: a large ordered file (the bulk path) is acknowledged before its
+    rollup days are recomputed; the caller then runs :func:`settle_deferred_rollups`.
     """
     path = Path(path)
     filename = filename or path.name
@@ -840,6 +872,7 @@ def ingest_csv(
                 source=source,
                 user=user,
                 filename=filename,
+                defer_rollups=defer_rollups,
             )
             if isinstance(fast, IngestResult):
                 con.close()
@@ -953,6 +986,7 @@ def _csv_fast_path(
     source: str = "",
     user: Any = None,
     filename: str = "",
+    defer_rollups: bool = False,
 ) -> IngestResult | tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
     """A file in which every row is valid, parsed and checked without a per-row Python loop.
 
@@ -1043,6 +1077,7 @@ def _csv_fast_path(
         source=source,
         user=user,
         filename=filename,
+        defer_rollups=defer_rollups,
     )
 
 
@@ -1059,6 +1094,7 @@ def _commit_bulk(
     source: str,
     user: Any,
     filename: str,
+    defer_rollups: bool = False,
 ) -> IngestResult:
     """:func:`_commit` for a validated, duplicate-free temporary table ``incoming`` on ``con``.
 
@@ -1083,7 +1119,7 @@ def _commit_bulk(
     n_corrections = 0
     touched = {int(m): (int(a), int(b)) for m, (a, b) in spans.items()}
     pending = store.begin_batch(str(batch_id), sorted({int(e) for e, _m in parts}), touched)
-    with _settle(store, pending), transaction.atomic():
+    with _settle(store, pending, defer=defer_rollups), transaction.atomic():
         batch = _create_batch(
             batch_id=batch_id,
             enterprise=enterprise,
@@ -1163,7 +1199,7 @@ def save_meter(*, meter: Meter, user: Any) -> Meter:
         if span is not None:
             pending = _journalled_refresh(get_store(), old.enterprise_id, {old.pk: span})
     with _settle(get_store(), pending), transaction.atomic():
-        before = None if creating else audit.snapshot(old)
+        before = None if old is None else audit.snapshot(old)
         meter.full_clean()
         meter.save()
         audit.record(

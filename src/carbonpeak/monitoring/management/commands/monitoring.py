@@ -112,7 +112,11 @@ class Command(BaseCommand):
                     )
             elif path.suffix.lower() == ".csv":
                 result = services.ingest_csv(
-                    path=path, enterprise=enterprise, source=IngestBatch.Source.CLI, filename=path.name
+                    path=path,
+                    enterprise=enterprise,
+                    source=IngestBatch.Source.CLI,
+                    filename=path.name,
+                    defer_rollups=True,
                 )
             else:
                 raise CommandError(f"不支持的文件类型：{path.name}（应为 .csv 或 .xlsx）", returncode=2)
@@ -125,6 +129,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"批次 {result.batch_id}：共 {result.received} 行，接收 {result.accepted} 行，拒收 {result.rejected} 行，更正 {result.corrections} 条"
         )
+        if services.settle_deferred_rollups():
+            self.stdout.write("日汇总已更新")
         if result.accepted == 0 and result.received > 0:
             raise CommandError("没有任何合格的读数，未导入", returncode=2)
         if result.rejected and opts.get("strict"):
