@@ -1045,10 +1045,17 @@ def empty_meters_table() -> pa.Table:
 def replacements_table(rows: Sequence[tuple[int, int, float, float]]) -> pa.Table:
     """(meter_id, replaced_at_us, old_final, new_initial) -> table with cumulative offsets."""
     ordered = sorted(rows, key=lambda r: (r[0], r[1]))
-    meter_ids, times, offsets = [], [], []
+    meter_ids: list[int] = []
+    times: list[int] = []
+    offsets: list[float] = []
     running: dict[int, float] = {}
     for meter_id, at_us, old_final, new_initial in ordered:
         running[meter_id] = running.get(meter_id, 0.0) + (old_final - new_initial)
+        if meter_ids and meter_ids[-1] == meter_id and times[-1] == at_us:
+            # two exchanges recorded at the same instant: one row with the combined offset,
+            # so that the as-of join has a single match (DuckDB, numpy and Spark alike)
+            offsets[-1] = running[meter_id]
+            continue
         meter_ids.append(meter_id)
         times.append(at_us)
         offsets.append(running[meter_id])
