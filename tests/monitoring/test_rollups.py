@@ -184,3 +184,60 @@ def test_existing_store_without_rollups_is_rebuilt_on_first_read(enterprise, met
     shutil.rmtree(services.get_rollups().root)  # a store from before rollups existed
     rows = services.enterprise_monthly(enterprise=enterprise, year=2026)
     assert sum(r.quantity for r in rows) == pytest.approx(2.0 * 29)
+
+
+def test_compaction_of_old_partitions_seals_them_and_rollups_read_them_alike(enterprise, meters):
+    """Old months become one sorted, deduplicated file, read without deduplication; a late
+    reading unseals the partition; a partition with a batch in flight is left alone."""
+    from carbonpeak.monitoring.store import split_sealed
+
+    cum, _itv = meters
+    now = dt.datetime.now(SH).replace(minute=0, second=0, microsecond=0)
+    recent = now - dt.timedelta(days=1)
+    rows = [{"meter": "C", "ts": _iso(s), "value": float(s)} for s in range(48)]
+    rows += [{"meter": "C", "ts": (recent + dt.timedelta(hours=h)).isoformat(), "value": 100.0 + h} for h in range(3)]
+    services.ingest_rows(enterprise=enterprise, rows=rows, source=IngestBatch.Source.API)
+    fix = [{"meter": "C", "ts": _iso(s), "value": float(s) + 0.5} for s in (10, 20)]  # corrections
+    services.ingest_rows(enterprise=enterprise, rows=fix, source=IngestBatch.Source.API)
+    services.ingest_rows(
+        enterprise=enterprise,
+        rows=[{"meter": "C", "ts": (recent + dt.timedelta(hours=5)).isoformat(), "value": 110.0}],
+        source=IngestBatch.Source.API,
+    )
+    before = services.get_rollups().daily_table()
+    store = services.get_store()
+    old_dir = store.partition_dir(enterprise.pk, "2026-01")
+    new_dir = store.partition_dir(enterprise.pk, str(np.datetime64(recent.date(), "M")))
+    assert len(list(old_dir.glob("*.parquet"))) == 2 and len(list(new_dir.glob("*.parquet"))) == 2
+
+    stats = store.compact(older_than_days=35)
+    assert stats["partitions"] == 1
+    old_files = sorted(str(p) for p in old_dir.glob("*.parquet"))
+    assert len(old_files) == 1 and len(list(new_dir.glob("*.parquet"))) == 2
+    sealed, other = split_sealed(store.files([enterprise.pk]))
+    assert sealed == old_files and len(other) == 2
+    import pyarrow.parquet as pq
+
+    t = pq.read_table(old_files[0])
+    keys = list(zip(t.column("meter_id").to_pylist(), t.column("ts").to_pylist(), strict=True))
+    assert keys == sorted(set(keys))  # sorted, each reading once
+    services.rebuild_rollups()
+    _assert_same(before, services.get_rollups().daily_table())
+
+    # a late reading lands in the sealed month: no longer sealed, still counted right
+    services.ingest_rows(
+        enterprise=enterprise, rows=[{"meter": "C", "ts": _iso(10), "value": 3.0}], source=IngestBatch.Source.API
+    )
+    assert split_sealed(store.files([enterprise.pk], ["2026-01"]))[0] == []
+    incremental = services.get_rollups().daily_table()
+    services.rebuild_rollups()
+    _assert_same(incremental, services.get_rollups().daily_table())
+
+    pending = store.begin_batch("0e9d4f52-1c1e-4c56-9a55-3b8c9b7e0003", [enterprise.pk], {})
+    try:
+        (old_dir / "part-0e9d4f52-1c1e-4c56-9a55-3b8c9b7e0003-0000-x.parquet").write_bytes(
+            (old_dir / old_files[0].rsplit("/", 1)[1]).read_bytes()
+        )
+        assert store.compact(older_than_days=35)["partitions"] == 0
+    finally:
+        pending.done()

@@ -61,6 +61,7 @@ from carbonpeak.monitoring.store import (
     MeterStore,
     _fsync_dir,
     _Unpackable,
+    split_sealed,
 )
 
 DAY_US = 86_400_000_000
@@ -119,12 +120,19 @@ SELECT meter_id, CAST(day_n AS INTEGER) AS day_n,
 FROM f GROUP BY ALL ORDER BY 1, 2
 """
 
-DEDUP_SQL = """
-    SELECT meter_id, ts, arg_max(value, ingested_at) AS value
-    FROM read_parquet($files, hive_partitioning = false)
+_WINDOW_FILTER = """
     WHERE meter_id IN (SELECT meter_id FROM win)
       AND epoch_us(ts) >= (SELECT min(lo_us) FROM win) AND epoch_us(ts) < (SELECT max(hi_us) FROM win)
+"""
+#: Deduplicated readings of partitions with several files (latest ``ingested_at`` wins).
+DEDUP_SQL = f"""
+    SELECT meter_id, ts, arg_max(value, ingested_at) AS value
+    FROM read_parquet($files, hive_partitioning = false) {_WINDOW_FILTER}
     GROUP BY meter_id, ts
+"""
+#: Readings of sealed partitions (compacted: each reading once), read without deduplication.
+SEALED_SQL = f"""
+    SELECT meter_id, ts, value FROM read_parquet($sealed, hive_partitioning = false) {_WINDOW_FILTER}
 """
 
 
@@ -208,14 +216,21 @@ class Rollups:
     ) -> pa.Table:
         """Daily rows of the meters in ``windows`` (meter_id, lo_us, hi_us) for days in [d0, d1]."""
         con.register("win", windows)
+        sealed, files = split_sealed(files)
+        parts = ([DEDUP_SQL] if files else []) + ([SEALED_SQL] if sealed else [])
+        params: dict[str, object] = {"d0": int(d0), "d1": int(d1)}
+        if files:
+            params["files"] = files
+        if sealed:
+            params["sealed"] = sealed
         try:
             sql = f"""
-                WITH r0 AS ({DEDUP_SQL}),
+                WITH r0 AS ({" UNION ALL ".join(parts)}),
                 r AS (SELECT r0.* FROM r0 JOIN win ON win.meter_id = r0.meter_id
                       WHERE epoch_us(r0.ts) >= win.lo_us AND epoch_us(r0.ts) < win.hi_us),
                 {DAILY_SQL_TAIL}
             """
-            return con.sql(sql, params={"files": files, "d0": int(d0), "d1": int(d1)}).to_arrow_table()
+            return con.sql(sql, params=params).to_arrow_table()
         finally:
             con.unregister("win")
 

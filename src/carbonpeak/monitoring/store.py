@@ -896,9 +896,17 @@ class MeterStore:
             con.unregister("replacements")
 
     # -- compaction ------------------------------------------------------------------
-    def compact(self, *, min_files: int = 2, stale_tmp_seconds: float = 3600.0) -> dict[str, int]:
+    def compact(
+        self, *, min_files: int = 2, stale_tmp_seconds: float = 3600.0, older_than_days: int | None = None
+    ) -> dict[str, int]:
         """Merge every partition with at least ``min_files`` files into one deduplicated file.
 
+        The file (``part-compacted-<uuid>.parquet``) is sorted by meter and time and holds
+        each (meter_id, ts) once: a partition whose only file is such a file is *sealed*,
+        and the rollup computation reads it without deduplicating (:func:`split_sealed`).
+        ``older_than_days``: only partitions whose month ended at least that many days
+        ago (those that will not be corrected any more); None: every partition.
+        Partitions holding a file of a batch still in flight (a live journal) are skipped.
         Returns counts (partitions, files_before, files_after). Raises
         :class:`CompactionBusy` if another compaction holds the lock.
         """
@@ -915,7 +923,15 @@ class MeterStore:
                     with contextlib.suppress(FileNotFoundError):
                         if time.time() - leftover.stat().st_mtime > stale_tmp_seconds:
                             shutil.rmtree(leftover, ignore_errors=True)
+            in_flight = {p.name[: -len(".json")] for p in (self.root / ".pending").glob("*.json")}
+            cutoff = None
+            if older_than_days is not None:
+                today = np.datetime64(int((time.time() * 1000 + SHANGHAI_OFFSET_MS) // 86_400_000), "D")
+                cutoff = str((today - np.timedelta64(int(older_than_days), "D")).astype("datetime64[M]"))
             for mdir in sorted(self.readings_dir.glob("enterprise_id=*/month=*")):
+                # a month is old enough when it ended before the cutoff day's month began
+                if cutoff is not None and mdir.name[len("month=") :] >= cutoff:
+                    continue
                 now = time.time()
                 for tmp in mdir.glob("*.tmp"):
                     with contextlib.suppress(FileNotFoundError):
@@ -924,6 +940,8 @@ class MeterStore:
                 parts = sorted(mdir.glob("*.parquet"))
                 if len(parts) < min_files:
                     continue
+                if any(p.name[len("part-") : len("part-") + 36] in in_flight for p in parts):
+                    continue  # a batch not yet settled: discard_batch must still find its files
                 stats["partitions"] += 1
                 stats["files_before"] += len(parts)
                 merged = (
@@ -965,6 +983,26 @@ class MeterStore:
 
 
 _MAX_US = 7_258_118_400_000_000  # 2200-01-01 UTC
+
+
+def split_sealed(files: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(sealed, other): files that are the only, compacted file of their partition, and the rest.
+
+    A sealed file holds each (meter_id, ts) once (see :meth:`MeterStore.compact`), so
+    queries read it without the ``arg_max`` deduplication; a later file in the same
+    partition (a late reading) unseals it.
+    """
+    by_dir: dict[str, list[str]] = {}
+    for f in files:
+        by_dir.setdefault(os.path.dirname(f), []).append(f)
+    sealed: list[str] = []
+    other: list[str] = []
+    for group in by_dir.values():
+        if len(group) == 1 and os.path.basename(group[0]).startswith("part-compacted-"):
+            sealed.extend(group)
+        else:
+            other.extend(group)
+    return sealed, other
 
 
 class CompactionBusy(RuntimeError):

@@ -26,7 +26,13 @@ class Command(BaseCommand):
         ingest.add_argument(
             "--strict", action="store_true", help="有任何错误行则以非零状态退出（合格行仍已保存）"
         )
-        sub.add_parser("compact", help="合并每个分区的小文件（可与写入并发执行）")
+        compact = sub.add_parser("compact", help="合并每个分区的小文件（可与写入并发执行）")
+        compact.add_argument(
+            "--older-than-days",
+            type=int,
+            default=None,
+            help="只合并结束已超过 N 天的月份分区（不再更正的数据；合并后读取时免去重）；不填则合并全部分区",
+        )
         sub.add_parser("rebuild-rollups", help="由原始读数重建全部日汇总（升级后或怀疑汇总有误时执行）")
         agg = sub.add_parser(
             "aggregate", help="计算日汇总与月汇总：duckdb 在本机；spark 在 Spark 集群（或本机 local 模式）"
@@ -48,7 +54,9 @@ class Command(BaseCommand):
             return self._ingest(opts)
         if action == "compact":
             try:
-                stats = services.get_store().compact()
+                if opts.get("older_than_days") is not None and opts["older_than_days"] < 0:
+                    raise CommandError("--older-than-days 不能为负数", returncode=2)
+                stats = services.get_store().compact(older_than_days=opts.get("older_than_days"))
             except CompactionBusy as exc:
                 raise CommandError("另一个合并任务正在运行，请稍后再试", returncode=3) from exc
             self.stdout.write(
