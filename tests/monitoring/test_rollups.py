@@ -195,7 +195,10 @@ def test_compaction_of_old_partitions_seals_them_and_rollups_read_them_alike(ent
     now = dt.datetime.now(SH).replace(minute=0, second=0, microsecond=0)
     recent = now - dt.timedelta(days=1)
     rows = [{"meter": "C", "ts": _iso(s), "value": float(s)} for s in range(48)]
-    rows += [{"meter": "C", "ts": (recent + dt.timedelta(hours=h)).isoformat(), "value": 100.0 + h} for h in range(3)]
+    rows += [
+        {"meter": "C", "ts": (recent + dt.timedelta(hours=h)).isoformat(), "value": 100.0 + h}
+        for h in range(3)
+    ]
     services.ingest_rows(enterprise=enterprise, rows=rows, source=IngestBatch.Source.API)
     fix = [{"meter": "C", "ts": _iso(s), "value": float(s) + 0.5} for s in (10, 20)]  # corrections
     services.ingest_rows(enterprise=enterprise, rows=fix, source=IngestBatch.Source.API)
@@ -226,7 +229,9 @@ def test_compaction_of_old_partitions_seals_them_and_rollups_read_them_alike(ent
 
     # a late reading lands in the sealed month: no longer sealed, still counted right
     services.ingest_rows(
-        enterprise=enterprise, rows=[{"meter": "C", "ts": _iso(10), "value": 3.0}], source=IngestBatch.Source.API
+        enterprise=enterprise,
+        rows=[{"meter": "C", "ts": _iso(10), "value": 3.0}],
+        source=IngestBatch.Source.API,
     )
     assert split_sealed(store.files([enterprise.pk], ["2026-01"]))[0] == []
     incremental = services.get_rollups().daily_table()
