@@ -75,9 +75,11 @@ def session(master: str | None = "local[2]", app_name: str = "carbonpeak-meter-r
         .config("spark.ui.enabled", "false")
     )
     if master and master.startswith("local"):
+        cores = master[len("local[") : -1] if master.startswith("local[") else "1"
+        cores = str(os.cpu_count() or 2) if cores == "*" else cores
         builder = (
-            builder.config("spark.sql.shuffle.partitions", "4")
-            .config("spark.default.parallelism", "4")
+            builder.config("spark.sql.shuffle.partitions", cores)
+            .config("spark.default.parallelism", cores)
             .config("spark.driver.memory", os.environ.get("CARBONPEAK_SPARK_DRIVER_MEMORY", "1g"))
         )
     return builder.getOrCreate()
