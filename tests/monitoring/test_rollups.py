@@ -246,3 +246,31 @@ def test_compaction_of_old_partitions_seals_them_and_rollups_read_them_alike(ent
         assert store.compact(older_than_days=35)["partitions"] == 0
     finally:
         pending.done()
+
+
+def test_cli_exports_spark_inputs_and_aggregates_with_duckdb(enterprise, meters, tmp_path):
+    import pyarrow.parquet as pq
+    from django.core.management import CommandError, call_command
+
+    cum, itv = meters
+    services.record_replacement(
+        meter=cum, replaced_at=T0 + dt.timedelta(hours=3), old_final=9.0, new_initial=1.0, note="", user=None
+    )
+    out = tmp_path / "inputs"
+    call_command("monitoring", "aggregate", "--engine", "spark", "--export-inputs", str(out))
+    m = pq.read_table(out / "meters.parquet").to_pylist()
+    assert {(r["meter_id"], r["kind"], r["multiplier"]) for r in m} == {
+        (cum.pk, "cumulative", 2.0),
+        (itv.pk, "interval", 1.0),
+    }
+    assert pq.read_table(out / "replacements.parquet").column("cum_offset").to_pylist() == [8.0]
+    services.ingest_rows(
+        enterprise=enterprise,
+        rows=[{"meter": "C", "ts": _iso(s), "value": float(s)} for s in range(10)],
+        source=IngestBatch.Source.API,
+    )
+    call_command("monitoring", "aggregate", "--engine", "duckdb")
+    assert services.get_rollups().is_built()
+    with pytest.raises(CommandError) as exc:
+        call_command("monitoring", "compact", "--older-than-days", "-1")
+    assert exc.value.returncode == 2

@@ -172,30 +172,16 @@ def aggregate_with_spark(*, master: str) -> dict[str, float]:
     import shutil
     import time
 
-    import pyarrow.parquet as pq
-
     from carbonpeak.monitoring import spark_job
 
     store = get_store()
     rollups = get_rollups()
-    infos, rt = _meter_infos()
     work = store.root / "rollups" / f".spark-{uuid.uuid4().hex[:12]}"
     ents = sorted(int(d.name.split("=", 1)[1]) for d in store.readings_dir.glob("enterprise_id=*"))
     started = time.perf_counter()
     with store.writing(ents):
         try:
-            (work / "input").mkdir(parents=True)
-            mt = pa.table(
-                {
-                    "meter_id": pa.array(list(infos), pa.int64()),
-                    "enterprise_id": pa.array([i.enterprise_id for i in infos.values()], pa.int64()),
-                    "kind": pa.array([i.kind for i in infos.values()], pa.string()),
-                    "multiplier": pa.array([i.multiplier for i in infos.values()], pa.float64()),
-                    "register_max": pa.array([i.register_max for i in infos.values()], pa.float64()),
-                }
-            )
-            pq.write_table(mt, work / "input" / "meters.parquet")
-            pq.write_table(rt, work / "input" / "replacements.parquet")
+            export_spark_inputs(work / "input")
             rows = 0
             if ents:
                 rows = spark_job.run(
@@ -211,6 +197,26 @@ def aggregate_with_spark(*, master: str) -> dict[str, float]:
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return {"rows": rows, "seconds": time.perf_counter() - started}
+
+
+def export_spark_inputs(directory: Path) -> dict[str, int]:
+    """Write ``meters.parquet`` and ``replacements.parquet`` for :mod:`carbonpeak.monitoring.spark_job`."""
+    import pyarrow.parquet as pq
+
+    infos, rt = _meter_infos()
+    directory.mkdir(parents=True, exist_ok=True)
+    mt = pa.table(
+        {
+            "meter_id": pa.array(list(infos), pa.int64()),
+            "enterprise_id": pa.array([i.enterprise_id for i in infos.values()], pa.int64()),
+            "kind": pa.array([i.kind for i in infos.values()], pa.string()),
+            "multiplier": pa.array([i.multiplier for i in infos.values()], pa.float64()),
+            "register_max": pa.array([i.register_max for i in infos.values()], pa.float64()),
+        }
+    )
+    pq.write_table(mt, directory / "meters.parquet")
+    pq.write_table(rt, directory / "replacements.parquet")
+    return {"meters": mt.num_rows, "replacements": rt.num_rows}
 
 
 def ensure_rollups() -> Rollups:

@@ -43,6 +43,11 @@ class Command(BaseCommand):
             default="local[2]",
             help="Spark master，如 local[4]、spark://主机:7077、yarn（仅 spark）",
         )
+        agg.add_argument(
+            "--export-inputs",
+            metavar="DIR",
+            help="只导出 Spark 作业所需的计量点表与换表表（meters.parquet、replacements.parquet）到 DIR，供 spark-submit 使用",
+        )
         check = sub.add_parser(
             "check", help="检查停报、完整率、突变、负增量、长期不变、报表一致性、预算进度并生成告警"
         )
@@ -81,6 +86,12 @@ class Command(BaseCommand):
         return None
 
     def _aggregate(self, opts):
+        if opts.get("export_inputs"):
+            counts = services.export_spark_inputs(Path(opts["export_inputs"]))
+            self.stdout.write(
+                f"已导出 {counts['meters']} 个计量点、{counts['replacements']} 条换表记录到 {opts['export_inputs']}"
+            )
+            return None
         if opts["engine"] == "duckdb":
             stats = services.rebuild_rollups()
             self.stdout.write(
