@@ -101,6 +101,7 @@ def test_incremental_rollups_equal_full_rebuild(django_settings, tmp_path, enter
     services.settle_deferred_rollups()
     rollups = services.get_rollups()
     incremental = rollups.daily_table()
+    _m, monthly_incremental = services.monthly_by_meter(year=2026, enterprise_ids=[enterprise.pk])
     services.rebuild_rollups()
     _assert_same(incremental, rollups.daily_table())
     # and the monthly figures from the rollup equal the raw-readings query
@@ -110,7 +111,8 @@ def test_incremental_rollups_equal_full_rebuild(django_settings, tmp_path, enter
     raw = services.get_store().monthly_consumption(
         meters=mt, replacements=rt, start_us=s, end_us=e, enterprise_ids=[enterprise.pk]
     )
-    assert [r[:3] for r in from_rollup] == [r[:3] for r in raw]
+    assert [r[:3] for r in from_rollup] == [r[:3] for r in raw] == [r[:3] for r in monthly_incremental]
+    np.testing.assert_allclose([r[3] for r in monthly_incremental], [r[3] for r in raw], rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose([r[3] for r in from_rollup], [r[3] for r in raw], rtol=1e-9, atol=1e-9)
 
 

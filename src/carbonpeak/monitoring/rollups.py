@@ -69,6 +69,17 @@ DAY_US = 86_400_000_000
 #: store's in-process partition index (numpy) instead of DuckDB queries [µs]: 7 days.
 IN_MEMORY_MAX_SPAN_US = 7 * DAY_US
 OFFSET_US = SHANGHAI_OFFSET_MS * 1000
+MONTHLY_SCHEMA = pa.schema(
+    [
+        ("meter_id", pa.int64()),
+        ("month", pa.string()),
+        ("use", pa.float64()),
+        ("intervals", pa.int64()),
+        ("included", pa.int64()),
+        ("negative", pa.int64()),
+        ("spikes", pa.int64()),
+    ]
+)
 ROLLUP_SCHEMA = pa.schema(
     [
         ("meter_id", pa.int64()),
@@ -179,6 +190,7 @@ class Rollups:
     def __init__(self, store: MeterStore):
         self.store = store
         self.root = store.root / "rollups" / "daily"
+        self.monthly_root = store.root / "rollups" / "monthly"
         self.built_marker = self.root / "_BUILT"
 
     # -- layout ----------------------------------------------------------------------
@@ -536,7 +548,76 @@ class Rollups:
                 continue
             merged = merged.sort_by([("meter_id", "ascending"), ("day", "ascending")])
             self._swap_partition(mdir, merged, olds)
+        self._update_monthly(enterprise_id, sorted(months))
         return written
+
+    # -- monthly layer ---------------------------------------------------------------
+    def monthly_file(self, enterprise_id: int) -> Path:
+        return self.monthly_root / f"enterprise_id={int(enterprise_id)}" / "monthly.parquet"
+
+    def _update_monthly(self, enterprise_id: int, months: Sequence[str] | None) -> None:
+        """Recompute one enterprise's monthly totals of ``months`` (None: all) from its daily partitions.
+
+        ``rollups/monthly/enterprise_id=<id>/monthly.parquet`` (meter_id, month, use,
+        intervals, included, negative, spikes): one small file per enterprise, so that a
+        county's monthly figures read about a hundred files, not one per enterprise-month.
+        Callers hold the enterprise's write lock.
+        """
+        path = self.monthly_file(enterprise_id)
+        daily = _read_rollup_files(
+            [Path(f) for f in self.files([enterprise_id], None if months is None else list(months))]
+        )
+        fresh = MONTHLY_SCHEMA.empty_table()
+        if daily.num_rows:
+            month_col = pa.array(
+                daily.column("day")
+                .cast(pa.int32())
+                .to_numpy()
+                .astype("datetime64[D]")
+                .astype("datetime64[M]")
+                .astype(str)
+            )
+            grouped = (
+                daily.append_column("month", month_col)
+                .group_by(["meter_id", "month"])
+                .aggregate([(c, "sum") for c in ("use", "intervals", "included", "negative", "spikes")])
+            )
+            fresh = pa.table(
+                {
+                    "meter_id": grouped.column("meter_id"),
+                    "month": grouped.column("month"),
+                    **{
+                        c: grouped.column(f"{c}_sum")
+                        for c in ("use", "intervals", "included", "negative", "spikes")
+                    },
+                },
+                schema=MONTHLY_SCHEMA,
+            )
+        parts = [fresh]
+        if months is not None and path.exists():
+            old = pq.read_table(path).cast(MONTHLY_SCHEMA)
+            keep = ~np.isin(np.asarray(old.column("month").to_pylist(), dtype=object), list(months))
+            parts.insert(0, old.filter(pa.array(keep)))
+        table = pa.concat_tables(parts).sort_by([("meter_id", "ascending"), ("month", "ascending")])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".monthly-{uuid.uuid4().hex}.parquet.tmp")
+        with open(tmp, "wb") as fh:
+            pq.write_table(table, fh, compression="zstd")
+            fh.flush()
+            os.fsync(fh.fileno())
+        with self.store._flock(self.store._lock_path, fcntl.LOCK_EX):
+            os.replace(tmp, path)
+            _fsync_dir(path.parent)
+
+    def rebuild_monthly(self) -> None:
+        """The monthly layer of every enterprise from the daily partitions (after a Spark run)."""
+        ents = sorted({int(d.name.split("=", 1)[1]) for d in self.root.glob("enterprise_id=*")})
+        if self.monthly_root.exists():
+            for d in self.monthly_root.glob("enterprise_id=*"):
+                if int(d.name.split("=", 1)[1]) not in ents:
+                    shutil.rmtree(d, ignore_errors=True)
+        with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
+            list(pool.map(lambda e: self._update_monthly(e, None), ents))
 
     def _swap_partition(self, mdir: Path, table: pa.Table, olds: Sequence[Path]) -> None:
         mdir.mkdir(parents=True, exist_ok=True)
@@ -568,6 +649,7 @@ class Rollups:
         """
         con = self.store.connection()
         self.root.mkdir(parents=True, exist_ok=True)
+        self.built_marker.unlink(missing_ok=True)  # a rebuild cut short is redone on the next read
         ent_ids = sorted(
             int(d.name.split("=", 1)[1]) for d in self.store.readings_dir.glob("enterprise_id=*")
         )
@@ -631,6 +713,7 @@ class Rollups:
             olds = sorted(mdir.glob("*.parquet")) if mdir.is_dir() else []
             table = groups.get(month, ROLLUP_SCHEMA.empty_table())
             self._swap_partition(mdir, table.sort_by([("meter_id", "ascending"), ("day", "ascending")]), olds)
+        self._update_monthly(enterprise_id, None)
 
     def swap_in(self, directory: Path) -> None:
         """Make a rollup directory written elsewhere (by Spark) the current one, atomically for readers.
@@ -642,11 +725,13 @@ class Rollups:
         for crc in directory.rglob(".*.crc"):  # Hadoop checksum side files
             crc.unlink()
         old = self.root.with_name(f".daily-old-{uuid.uuid4().hex[:12]}")
+        self.built_marker.unlink(missing_ok=True)
         with self.store._flock(self.store._lock_path, fcntl.LOCK_EX):
             if self.root.exists():
                 os.replace(self.root, old)
             os.replace(directory, self.root)
             _fsync_dir(self.root.parent)
+        self.rebuild_monthly()
         self.mark_built()
         shutil.rmtree(old, ignore_errors=True)
 
@@ -667,8 +752,37 @@ class Rollups:
         end_day: int,
         enterprise_ids: Sequence[int] | None = None,
     ) -> list[tuple[int, int, str, float]]:
-        """(enterprise, meter, local month, included use) for days in [start_day, end_day)."""
+        """(enterprise, meter, local month, included use) for days in [start_day, end_day).
+
+        Whole months (the callers ask for years) are read from the monthly layer, one
+        file per enterprise; other ranges from the daily partitions.
+        """
         months = _months_span(start_day, end_day - 1)
+        whole = month_of_day(start_day) + "-01" == str(np.datetime64(int(start_day), "D")) and (
+            month_of_day(end_day) + "-01" == str(np.datetime64(int(end_day), "D"))
+        )
+        if whole:
+            if enterprise_ids is None:
+                mfiles = sorted(str(p) for p in self.monthly_root.glob("enterprise_id=*/monthly.parquet"))
+            else:
+                mfiles = [str(self.monthly_file(e)) for e in enterprise_ids if self.monthly_file(e).exists()]
+            if not mfiles:
+                return []
+            with self.store.reading():
+                rows = (
+                    self.store.connection()
+                    .execute(
+                        r"""
+                    SELECT CAST(regexp_extract(filename, 'enterprise_id=(\d+)', 1) AS BIGINT) AS ent,
+                           meter_id, month, use
+                    FROM read_parquet($files, hive_partitioning = false, filename = true)
+                    WHERE month >= $s AND month < $e AND included > 0 ORDER BY 1, 2, 3
+                    """,
+                        {"files": mfiles, "s": months[0], "e": month_of_day(end_day)},
+                    )
+                    .fetchall()
+                )
+            return [(int(e), int(m), str(mo), float(u)) for e, m, mo, u in rows if int(m) in meters]
         files = self.files(enterprise_ids, months if len(months) <= 400 else None)
         if not files:
             return []
