@@ -73,6 +73,7 @@ def session(master: str | None = "local[2]", app_name: str = "carbonpeak-meter-r
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
     )
     if master and master.startswith("local"):
         cores = master[len("local[") : -1] if master.startswith("local[") else "1"
