@@ -157,7 +157,9 @@ def main() -> None:
         out = subprocess.run(
             [sys.executable, "-c", FRESH], env=env, capture_output=True, text=True, check=True
         )
-        fresh.append([float(x) for x in out.stdout.split()])
+        fresh.append(
+            [float(x) for x in out.stdout.strip().splitlines()[-1].split()]
+        )  # after any progress bar
     month_s = statistics.median(f[0] for f in fresh)
     log(
         f"county monthly roll-up from rollups, fresh process: call {month_s:.3f} s "
