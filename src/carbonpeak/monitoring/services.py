@@ -88,6 +88,9 @@ def get_store() -> MeterStore:
     if str(store.root) not in _RECONCILED:
         _RECONCILED.add(str(store.root))
         reconcile_store(store)
+        rollups = _rollups_for(str(store.root))
+        if not rollups.is_built() and not any(store.readings_dir.glob("enterprise_id=*")):
+            rollups.mark_built()  # an empty store: the rollups are complete, and kept so batch by batch
     return store
 
 
