@@ -66,6 +66,7 @@ def main() -> None:
     per_ent = 5 if args.quick else 10
     n_ent = max(1, n_meters // per_ent)
     tmp = Path(tempfile.mkdtemp(prefix="carbonpeak-scale-"))
+    log(f"data directory {tmp}")
     os.environ["CARBONPEAK_DATA_DIR"] = str(tmp)
     os.environ["CARBONPEAK_METER_STORE"] = str(tmp / "store")
     os.environ["DJANGO_SETTINGS_MODULE"] = "carbonpeak.site.settings"

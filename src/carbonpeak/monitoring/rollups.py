@@ -524,6 +524,7 @@ class Rollups:
         for a, b in ranges.values():
             months.update(_months_span(a, b))
         written = 0
+        tables: dict[str, pa.Table] = {}
         for month in sorted(months):
             mdir = self.partition_dir(enterprise_id, month)
             m_lo = int(np.datetime64(month, "M").astype("datetime64[D]").astype(np.int64))
@@ -544,18 +545,21 @@ class Rollups:
                     written += sub.num_rows
                     parts.append(_to_rollup_schema(sub))
             merged = pa.concat_tables(parts) if parts else ROLLUP_SCHEMA.empty_table()
+            tables[month] = merged
             if merged.num_rows == 0 and not olds:
                 continue
             merged = merged.sort_by([("meter_id", "ascending"), ("day", "ascending")])
             self._swap_partition(mdir, merged, olds)
-        self._update_monthly(enterprise_id, sorted(months))
+        self._update_monthly(enterprise_id, sorted(months), tables)
         return written
 
     # -- monthly layer ---------------------------------------------------------------
     def monthly_file(self, enterprise_id: int) -> Path:
         return self.monthly_root / f"enterprise_id={int(enterprise_id)}" / "monthly.parquet"
 
-    def _update_monthly(self, enterprise_id: int, months: Sequence[str] | None) -> None:
+    def _update_monthly(
+        self, enterprise_id: int, months: Sequence[str] | None, tables: Mapping[str, pa.Table] | None = None
+    ) -> None:
         """Recompute one enterprise's monthly totals of ``months`` (None: all) from its daily partitions.
 
         ``rollups/monthly/enterprise_id=<id>/monthly.parquet`` (meter_id, month, use,
@@ -564,9 +568,13 @@ class Rollups:
         Callers hold the enterprise's write lock.
         """
         path = self.monthly_file(enterprise_id)
-        daily = _read_rollup_files(
-            [Path(f) for f in self.files([enterprise_id], None if months is None else list(months))]
-        )
+        if tables is not None and months is not None and set(months) <= set(tables):
+            # the partitions just written, still in memory
+            daily = pa.concat_tables([tables[m] for m in months]) if months else ROLLUP_SCHEMA.empty_table()
+        else:
+            daily = _read_rollup_files(
+                [Path(f) for f in self.files([enterprise_id], None if months is None else list(months))]
+            )
         fresh = MONTHLY_SCHEMA.empty_table()
         if daily.num_rows:
             month_col = pa.array(
