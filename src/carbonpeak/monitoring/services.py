@@ -621,6 +621,7 @@ def _commit(
                     batch_id=str(batch_id),
                     source=source,
                     plan=plan,
+                    rollups_maintained=True,
                 )
             if len(idx):
                 n_corrections = _record_corrections(
@@ -1180,6 +1181,7 @@ def _commit_bulk(
                     rows=rows,
                     batch_id=str(batch_id),
                     source=source,
+                    rollups_maintained=True,
                 )
             except (duckdb.Error, OSError) as exc:  # e.g. disk full: nothing was published
                 raise IngestError(

@@ -349,6 +349,11 @@ class MeterStore:
         """Shared lock held by queries (compaction's swap waits for it)."""
         return self._flock(self._lock_path, fcntl.LOCK_SH)
 
+    def invalidate_rollups(self) -> None:
+        """Mark the daily rollups (:mod:`carbonpeak.monitoring.rollups`) stale: rebuilt on the next read."""
+        with contextlib.suppress(FileNotFoundError):
+            (self.root / "rollups" / "daily" / "_BUILT").unlink()
+
     # -- pending-batch journal -----------------------------------------------------------
     def begin_batch(
         self, batch_id: str, enterprise_ids: Sequence[int], touched: Mapping[int, tuple[int, int]]
@@ -534,6 +539,7 @@ class MeterStore:
         batch_id: str,
         source: str,
         plan: PartitionPlan | None = None,
+        rollups_maintained: bool = False,
     ) -> WriteResult:
         """Durably add readings (one new file per touched partition); returns when fsync'd.
 
@@ -541,10 +547,15 @@ class MeterStore:
         microseconds and values. Rows are written in their given order within a
         partition (callers pass them sorted by meter and time for compact files). File
         names carry a fresh UUID, so no write can ever replace an existing file.
+        ``rollups_maintained``: the caller updates the daily rollups of these readings
+        (a journalled batch); otherwise the rollups are marked stale and rebuilt on the
+        next read.
         """
         n = int(len(meter_id))
         if n == 0:
             return WriteResult(0, [])
+        if not rollups_maintained:
+            self.invalidate_rollups()
         ingested_us = time.time_ns() // 1000
         meter_id = np.asarray(meter_id, dtype=np.int64)
         ts_arr = np.asarray(ts_us, dtype=np.int64)
@@ -621,6 +632,7 @@ class MeterStore:
         rows: int,
         batch_id: str,
         source: str,
+        rollups_maintained: bool = False,
     ) -> WriteResult:
         """Durably add the rows of a DuckDB query, partitioned and compressed by DuckDB in parallel.
 
@@ -638,6 +650,8 @@ class MeterStore:
         ``part-<batch>-<n>-<token>.parquet`` name (never replacing a file), and the
         partition folders are fsync'd before this returns. Callers hold :meth:`writing`.
         """
+        if not rollups_maintained:
+            self.invalidate_rollups()
         ingested_us = time.time_ns() // 1000
         token = uuid.uuid4().hex[:12]
         staging_root = self.root / ".staging"
