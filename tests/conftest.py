@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from carbonpeak.accounts.roles import Role
+from carbonpeak.core.roles import Role
 
 PASSWORD = "Carbon-Peak-2030!"
 

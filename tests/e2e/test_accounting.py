@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from carbonpeak.accounts.roles import Role
+from carbonpeak.core.roles import Role
 
 ENERGY = (
     "year,sector,carrier,quantity,unit\n"

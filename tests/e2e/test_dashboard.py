@@ -7,7 +7,7 @@ import os
 import pytest
 from django.core.management import call_command
 
-from carbonpeak.accounts.roles import Role
+from carbonpeak.core.roles import Role
 from tests.conftest import PASSWORD
 
 CHARTS = (

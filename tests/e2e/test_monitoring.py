@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from carbonpeak.accounts.roles import Role
+from carbonpeak.core.roles import Role
 from carbonpeak.enterprises.models import Enterprise
 from carbonpeak.monitoring import services
 from carbonpeak.monitoring.models import Meter

@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from carbonpeak.accounts.roles import Role
+from carbonpeak.core.roles import Role
 
 SHOTS = os.environ.get("CARBONPEAK_E2E_SCREENSHOTS", "")
 

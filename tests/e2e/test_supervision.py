@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from carbonpeak.accounts.roles import Role
+from carbonpeak.core.roles import Role
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from carbonpeak.accounts.roles import Role
+from carbonpeak.core.roles import Role
 from tests.indicators.factories import make_indicator, observe
 
 

@@ -253,7 +253,7 @@ def test_warnings_and_target_levels(plan, office_user):
 
 
 def test_warning_notifications_go_once_per_month(department_user, office_user, department):
-    from carbonpeak.supervision.models import Notification
+    from carbonpeak.core.models import Notification
 
     ind = make_indicator(responsible=department)
     observe(ind, 2024, 45)  # 滞后

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from carbonpeak.accounts.roles import Role
+from carbonpeak.core.roles import Role
 from carbonpeak.monitoring import services
 from carbonpeak.monitoring.models import Alarm
 

@@ -11,7 +11,8 @@ from carbonpeak.plans.models import Assignment, Department, DepartmentAlias, Pla
 def test_sample_plan_ledger(sample_plan):
     assert sample_plan.title == "岳阳县碳达峰实施方案"
     assert sample_plan.document_number == "岳县政发〔2024〕2号"
-    assert sample_plan.region == "湖南省"
+    assert sample_plan.province == "湖南省"
+    assert sample_plan.region.code == "430621" and sample_plan.region.name == "岳阳县"
     assert sample_plan.actions.count() == 10
     assert Task.objects.filter(action__plan=sample_plan).count() == 38
     first = Task.objects.get(action__plan=sample_plan, code="1.1")

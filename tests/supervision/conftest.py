@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from carbonpeak.accounts.roles import Role
+from carbonpeak.core.roles import Role
 
 TODAY = dt.date.today()
 

@@ -15,21 +15,28 @@ pytestmark = pytest.mark.django_db
 
 
 def test_notice_issued_answered_closed(
-    office_client, department_client, housing_client, department, department_user, plan
+    office_client,
+    department_client,
+    housing_client,
+    department,
+    department_user,
+    plan,
+    django_capture_on_commit_callbacks,
 ):
     department_user.email = "fgj@example.cn"
     department_user.save()
     mail.outbox.clear()
-    r = office_client.post(
-        reverse("supervision:notice_create"),
-        {
-            "department": department.pk,
-            "task": plan.t1.pk,
-            "title": "加快节能审查",
-            "body": "请说明进度。",
-            "answer_due": (TODAY + dt.timedelta(days=5)).isoformat(),
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # e-mail goes out after commit
+        r = office_client.post(
+            reverse("supervision:notice_create"),
+            {
+                "department": department.pk,
+                "task": plan.t1.pk,
+                "title": "加快节能审查",
+                "body": "请说明进度。",
+                "answer_due": (TODAY + dt.timedelta(days=5)).isoformat(),
+            },
+        )
     notice = SupervisionNotice.objects.get()
     assert r.status_code == 302 and notice.state == "issued" and notice.number.startswith("督办〔")
     assert mail.outbox[0].to == ["fgj@example.cn"]

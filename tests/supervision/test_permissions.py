@@ -14,9 +14,9 @@ import pytest
 from django.test import Client
 from django.urls import get_resolver, reverse
 
-from carbonpeak.core.models import AuditEntry
+from carbonpeak.core.models import AuditEntry, Notification
 from carbonpeak.supervision import services
-from carbonpeak.supervision.models import Notification, SupervisionNotice
+from carbonpeak.supervision.models import SupervisionNotice
 
 from .conftest import TODAY, client_for, pdf
 

@@ -7,9 +7,9 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
-from carbonpeak.core.models import AuditEntry
+from carbonpeak.core.models import AuditEntry, Notification
 from carbonpeak.supervision import services
-from carbonpeak.supervision.models import Notification, ProgressReport, ReminderLog, SupervisionNotice
+from carbonpeak.supervision.models import ProgressReport, ReminderLog, SupervisionNotice
 
 from .conftest import TODAY
 
@@ -79,12 +79,19 @@ def test_department_and_leader_cannot_override(department_client, leader_client,
 
 
 def test_remind_sends_each_reminder_once(
-    plan, period, past_period, department_user, industry_user, housing_user
+    plan,
+    period,
+    past_period,
+    department_user,
+    industry_user,
+    housing_user,
+    django_capture_on_commit_callbacks,
 ):
     department_user.email = "fgj@example.cn"
     department_user.save()
     mail.outbox.clear()
-    call_command("remind")
+    with django_capture_on_commit_callbacks(execute=True):  # e-mail goes out after commit
+        call_command("remind")
     kinds = set(ReminderLog.objects.values_list("kind", flat=True))
     # period deadline in 3 days -> due soon; past period missing; t2 past due; t3 never reported since 120 days
     assert {"report_due_soon", "report_missing", "task_overdue", "task_stale"} <= kinds
@@ -92,8 +99,9 @@ def test_remind_sends_each_reminder_once(
     first_notifications = Notification.objects.count()
     first_mail = len(mail.outbox)
     assert first_mail >= 2 and {m.to[0] for m in mail.outbox} == {"fgj@example.cn", "gxj@example.cn"}
-    call_command("remind")
-    call_command("remind")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("remind")
+        call_command("remind")
     assert Notification.objects.count() == first_notifications
     assert len(mail.outbox) == first_mail
 

@@ -4,8 +4,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from carbonpeak.core.models import AuditEntry
-from carbonpeak.supervision.models import Attachment, Notification, ProgressReport, ReportVersion
+from carbonpeak.core.models import AuditEntry, Notification
+from carbonpeak.core.notify import deliver_pending
+from carbonpeak.supervision.models import Attachment, ProgressReport, ReportVersion
 
 from .conftest import pdf, xlsx
 
@@ -26,7 +27,14 @@ def test_department_sees_only_its_own_tasks(department_client, plan, period):
 
 
 def test_full_cycle(
-    department_client, industry_client, office_client, office_user, department_user, plan, period
+    department_client,
+    industry_client,
+    office_client,
+    office_user,
+    department_user,
+    plan,
+    period,
+    django_capture_on_commit_callbacks,
 ):
     office_user.email = "office@example.cn"
     office_user.save()
@@ -63,8 +71,10 @@ def test_full_cycle(
     assert report.contributions.get().text == "配合开展节能监察 12 次。"
     assert report.attachments.count() == 2
 
+    deliver_pending()  # the contribution request mailed earlier has gone out
     mail.outbox.clear()
-    r = department_client.post(reverse("supervision:report_submit", args=[report.pk]))
+    with django_capture_on_commit_callbacks(execute=True):  # e-mail goes out after commit
+        r = department_client.post(reverse("supervision:report_submit", args=[report.pk]))
     report.refresh_from_db()
     assert report.state == "submitted" and report.first_submitted_at is not None
     assert [m.to for m in mail.outbox] == [["office@example.cn"]]
@@ -84,10 +94,11 @@ def test_full_cycle(
     assert report.state == "submitted"
 
     mail.outbox.clear()
-    office_client.post(
-        reverse("supervision:report_review", args=[report.pk]),
-        {"decision": "return", "comment": "请补充投资额。"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        office_client.post(
+            reverse("supervision:report_review", args=[report.pk]),
+            {"decision": "return", "comment": "请补充投资额。"},
+        )
     report.refresh_from_db()
     assert report.state == "returned"
     assert [m.to for m in mail.outbox] == [["fgj@example.cn"]]
@@ -207,7 +218,7 @@ def test_superuser_office_keeps_department_rights_separate(department_client, of
 def test_cooperating_department_is_asked_for_its_contribution(
     department_client, industry_user, housing_user, plan, period
 ):
-    from carbonpeak.supervision.models import Notification
+    from carbonpeak.core.models import Notification
 
     report = _start(department_client, plan.t1, period)
     note = Notification.objects.get(recipient=industry_user, kind="contribution_requested")

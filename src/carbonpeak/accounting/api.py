@@ -18,12 +18,13 @@ from ninja.security import django_auth
 
 from carbonpeak.accounting import services
 from carbonpeak.accounting.models import Dataset
+from carbonpeak.core.permissions import can
 
 router = Router(auth=django_auth, tags=["能耗与碳排放核算"])
 
 
 def _check(request) -> None:
-    if not request.user.has_perm("accounting.view"):
+    if not can(request.user, "accounting.view"):
         raise HttpError(403, "无权访问")
 
 
@@ -31,7 +32,7 @@ class DatasetOut(Schema):
     id: int
     name: str
     is_sample: bool
-    region: str
+    province: str
     base_year: int
     factor_set_name: str
     factor_set_version: str

@@ -7,8 +7,8 @@ class AccountingConfig(AppConfig):
     verbose_name = "能耗与碳排放核算"
 
     def ready(self) -> None:
-        from carbonpeak.accounts.roles import Role
         from carbonpeak.core.navigation import NavItem, register
+        from carbonpeak.core.roles import Role
 
         register(
             NavItem(

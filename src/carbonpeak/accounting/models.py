@@ -12,12 +12,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from carbonpeak.core.fields import region_fk
+from carbonpeak.core.scoping import RegionScopedManager
+
 
 class Dataset(models.Model):
     """One imported set of statistics (能源与经济统计数据集) and its accounting result."""
 
+    region = region_fk()
     name = models.CharField("名称", max_length=200)
-    region = models.CharField("电网因子地区", max_length=50, default="湖南省")
+    province = models.CharField("电网因子地区", max_length=50, default="湖南省")
     base_year = models.PositiveIntegerField("基准年", default=2020)
     dataset_kind = models.CharField("排放因子数据集", max_length=30, default="CN_DEFAULT")
     is_sample = models.BooleanField("示例数据", default=False)
@@ -46,6 +50,9 @@ class Dataset(models.Model):
         verbose_name = "核算数据集"
         verbose_name_plural = "核算数据集"
         ordering = ["-created_at", "-id"]
+
+    region_field = "region"
+    objects = RegionScopedManager()
 
     def __str__(self) -> str:
         return self.name
@@ -78,6 +85,9 @@ class EnergyRecord(models.Model):
         ordering = ["dataset", "year", "id"]
         indexes = [models.Index(fields=["dataset", "year"])]
 
+    region_field = "dataset__region"
+    objects = RegionScopedManager()
+
     def __str__(self) -> str:
         return f"{self.year} {self.sector} {self.carrier} {self.quantity:g} {self.unit}"
 
@@ -105,6 +115,9 @@ class EconomyRecord(models.Model):
             models.UniqueConstraint(fields=["dataset", "year"], name="accounting_economy_unique_year")
         ]
 
+    region_field = "dataset__region"
+    objects = RegionScopedManager()
+
     def __str__(self) -> str:
         return f"{self.year}"
 
@@ -117,6 +130,7 @@ class LocalFactor(models.Model):
     measured calorific value, ``gce/kWh`` (电力) the thermal-power coal rate.
     """
 
+    region = region_fk()
     carrier = models.CharField("能源品种", max_length=50)
     year = models.PositiveIntegerField("适用年份", null=True, blank=True, help_text="留空表示适用所有年份")
     value = models.FloatField("数值")
@@ -138,6 +152,9 @@ class LocalFactor(models.Model):
         verbose_name = "本地因子"
         verbose_name_plural = "本地因子"
         ordering = ["carrier", "year", "id"]
+
+    region_field = "region"
+    objects = RegionScopedManager()
 
     def __str__(self) -> str:
         return f"{self.carrier} {self.year or '所有年份'} {self.value:g} {self.unit}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import rules
 
-from carbonpeak.accounts.roles import is_office, is_staff_reader
+from carbonpeak.core.roles import in_own_region, in_scope, is_office, is_staff_reader
 
-rules.add_perm("accounting.view", is_staff_reader)
-rules.add_perm("accounting.manage", is_office)
+rules.add_perm("accounting.view", is_staff_reader & in_scope)
+rules.add_perm("accounting.manage", is_office & in_own_region)

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from carbonpeak.accounting.models import Dataset, EconomyRecord, EnergyRecord, LocalFactor
 from carbonpeak.core import audit
+from carbonpeak.core.regions import home_region
 from carbonpeak.engine import accounting_io as aio
 from carbonpeak.engine.accounting import (
     AccountingError,
@@ -42,10 +43,10 @@ class UploadedFile:
     data: bytes
 
 
-def local_factor_rows() -> list[dict[str, str]]:
-    """The office's local factors as FACTORS rows (one query)."""
+def local_factor_rows(area: Any = None) -> list[dict[str, str]]:
+    """The office's local factors of a region (default: the home region) as FACTORS rows (one query)."""
     rows = []
-    for index, f in enumerate(LocalFactor.objects.order_by("id"), start=1):
+    for index, f in enumerate(LocalFactor.objects.in_region(area).order_by("id"), start=1):
         row = f.as_row()
         row["_row"] = str(index)
         rows.append(row)
@@ -53,9 +54,15 @@ def local_factor_rows() -> list[dict[str, str]]:
 
 
 def build_factor_set(
-    *, region: str, dataset: str = "CN_DEFAULT", extra_rows: list[Any] | None = None, extra_name: str = ""
+    *,
+    region: str,
+    dataset: str = "CN_DEFAULT",
+    extra_rows: list[Any] | None = None,
+    extra_name: str = "",
+    area: Any = None,
 ) -> FactorSet:
-    """Default set for the region, then the office's local factors, then the file's factors.
+    """Default set for the province ``region``, then the local factors of ``area`` (a
+    Region, default the home region), then the file's factors.
 
     Raises
     ------
@@ -63,7 +70,7 @@ def build_factor_set(
     """
     try:
         fs = FactorSet.default(region, dataset=dataset)
-        local = local_factor_rows()
+        local = local_factor_rows(area)
         if local:
             fs = fs.with_user_factors(local, filename="本地因子表")
         if extra_rows:
@@ -93,6 +100,7 @@ def parse_and_compute(
     region: str = "湖南省",
     base_year: int = 2020,
     dataset: str = "CN_DEFAULT",
+    area: Any = None,
 ) -> ParsedInputs:
     """Parse every file and compute; no database writes.
 
@@ -122,6 +130,7 @@ def parse_and_compute(
         dataset=dataset,
         extra_rows=factor_rows,
         extra_name=factors_file.name if factors_file else "",
+        area=area,
     )
     result = compute(
         energy_rows,
@@ -156,6 +165,7 @@ def import_dataset(
     dataset: str = "CN_DEFAULT",
     is_sample: bool = False,
     note: str = "",
+    area: Any = None,
 ) -> Dataset:
     """Import statistics, compute, and store dataset + rows + result in one transaction.
 
@@ -176,11 +186,13 @@ def import_dataset(
         region=region,
         base_year=base_year,
         dataset=dataset,
+        area=area,
     )
     with transaction.atomic():
         ds = Dataset(
             name=name.strip() or energy_file.name,
-            region=region,
+            region=area or home_region(),
+            province=region,
             base_year=base_year,
             dataset_kind=dataset,
             is_sample=is_sample,
@@ -306,8 +318,9 @@ def recompute_dataset(*, user: Any, dataset: Dataset) -> Dataset:
     exclusions = [ExclusionRow(**x) for x in inputs.get("exclusions", [])]
     file_factors = [dict(r, _row=str(i)) for i, r in enumerate(inputs.get("factors", []), start=2)]
     fs = build_factor_set(
-        region=dataset.region,
+        region=dataset.province,
         dataset=dataset.dataset_kind,
+        area=dataset.region,
         extra_rows=file_factors,
         extra_name=dataset.factors_filename,
     )
@@ -417,17 +430,17 @@ def delete_local_factor(*, user: Any, factor: LocalFactor) -> None:
 # ----------------------------------------------------------------------------------------
 # read services for other apps
 # ----------------------------------------------------------------------------------------
-def latest_dataset() -> Dataset | None:
-    """The most recently imported or recomputed dataset (one query)."""
-    return Dataset.objects.exclude(result={}).order_by("-computed_at", "-id").first()
+def latest_dataset(region: Any = None) -> Dataset | None:
+    """A region's most recently imported or recomputed dataset (one query; default the home region)."""
+    return Dataset.objects.in_region(region).exclude(result={}).order_by("-computed_at", "-id").first()
 
 
-def latest_result(*, with_trace: bool = False) -> AccountingResult | None:
+def latest_result(*, with_trace: bool = False, region: Any = None) -> AccountingResult | None:
     """The engine result of the most recent dataset, or None when nothing is imported.
 
     One query; ``with_trace=True`` adds the per-row ``activities`` (one more query).
     """
-    ds = latest_dataset()
+    ds = latest_dataset(region)
     if ds is None:
         return None
     return dataset_result(ds, with_trace=with_trace)
@@ -478,7 +491,7 @@ def summary_rows(result: AccountingResult) -> list[dict[str, Any]]:
     return out
 
 
-def yearly_summary() -> list[dict[str, Any]]:
+def yearly_summary(region: Any = None) -> list[dict[str, Any]]:
     """Yearly figures of the latest dataset (empty list when none); one SQL query.
 
     Each dict: ``year, energy_tce [tce, 当量值], energy_tce_equal_value, co2_t [t],
@@ -486,5 +499,5 @@ def yearly_summary() -> list[dict[str, Any]]:
     co2_intensity [t/万元], coal_share_pct, non_fossil_share_pct, by_sector, by_carrier,
     declines [%], exclusions``.
     """
-    result = latest_result()
+    result = latest_result(region=region)
     return summary_rows(result) if result is not None else []

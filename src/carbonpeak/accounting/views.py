@@ -20,7 +20,7 @@ from carbonpeak.accounting.forms import LocalFactorForm, UploadForm
 from carbonpeak.accounting.models import Dataset, EnergyRecord, LocalFactor
 from carbonpeak.accounts.typing import AuthenticatedHttpRequest
 from carbonpeak.core.excel import table_workbook, xlsx_response
-from carbonpeak.core.permissions import rule_required
+from carbonpeak.core.permissions import can, rule_required
 from carbonpeak.engine import accounting_templates as tpl
 from carbonpeak.engine.accounting import AccountingError, AccountingResult, structure_rows
 from carbonpeak.engine.factors import FactorError, FactorSet
@@ -73,7 +73,7 @@ def _render_index(request: HttpRequest, form: UploadForm, *, status: int, error:
             "datasets": datasets,
             "form": form,
             "error": error,
-            "can_manage": request.user.has_perm("accounting.manage"),
+            "can_manage": can(request.user, "accounting.manage"),
             "template_kinds": [(k, v[0]) for k, v in tpl.TEMPLATES.items()],
         },
         status=status,
@@ -236,7 +236,7 @@ def dataset_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "warnings": _warnings_display(result),
         "decline_explain": _decline_explain(result),
         "chart_data": _chart_data(result, year),
-        "can_manage": request.user.has_perm("accounting.manage"),
+        "can_manage": can(request.user, "accounting.manage"),
         "sample_note": SAMPLE_NOTE if ds.is_sample else "",
         "factor_set": result.factor_set,
     }
@@ -564,7 +564,7 @@ def template_download(request: AuthenticatedHttpRequest, kind: str, fmt: str) ->
 # -----------------------------------------------------------------------------------------
 def _default_region() -> str:
     ds = services.latest_dataset()
-    return ds.region if ds is not None else "湖南省"
+    return ds.province if ds is not None else "湖南省"
 
 
 @rule_required("accounting.view")
@@ -585,7 +585,7 @@ def factor_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "headers": headers,
             "rows": rows,
             "local_factors": LocalFactor.objects.select_related("updated_by"),
-            "can_manage": request.user.has_perm("accounting.manage"),
+            "can_manage": can(request.user, "accounting.manage"),
             "region": region,
             "error": error,
         },

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from carbonpeak.accounts import services
 from carbonpeak.accounts.models import User
-from carbonpeak.accounts.roles import Role
+from carbonpeak.core.roles import Role
 from carbonpeak.enterprises.models import Enterprise
 from carbonpeak.plans.models import Department
 

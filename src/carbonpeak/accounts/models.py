@@ -5,16 +5,22 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from carbonpeak.accounts.roles import Role
+from carbonpeak.core.fields import region_fk
+from carbonpeak.core.roles import Role
 
 
 class User(AbstractUser):
     """A platform account (账号).
 
     ``department`` is set for department reporters, ``enterprise`` for enterprise users.
+    ``region`` is where the account works: a county user sees its county, a city user
+    its city and every county below it (:mod:`carbonpeak.core.scoping`).
     """
 
+    region_field = "region"
+
     role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.DEPARTMENT)
+    region = region_fk("所属行政区划", editable=True)
     display_name = models.CharField("姓名", max_length=50, blank=True)
     phone = models.CharField("电话", max_length=30, blank=True)
     department = models.ForeignKey(

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from carbonpeak.accounts import services
 from carbonpeak.accounts.models import User
-from carbonpeak.accounts.roles import Role
+from carbonpeak.core.roles import Role
 from carbonpeak.plans.models import Department
 
 SAMPLE_ACCOUNTS = (

@@ -13,8 +13,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from carbonpeak.accounts.models import User
-from carbonpeak.accounts.roles import Role
 from carbonpeak.core import audit
+from carbonpeak.core.roles import Role
 
 #: Failed logins in a row that lock an account, and for how long.
 LOCKOUT_THRESHOLD = 5

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from carbonpeak.accounts import services
 from carbonpeak.accounts.forms import AccountForm, LoginForm
 from carbonpeak.accounts.models import User
-from carbonpeak.accounts.roles import Role, is_office
 from carbonpeak.accounts.typing import AuthenticatedHttpRequest
+from carbonpeak.core.roles import Role, is_office
 
 
 class LoginView(auth_views.LoginView):

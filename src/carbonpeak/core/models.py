@@ -1,8 +1,12 @@
-"""Cross-cutting records: the audit log (审计日志)."""
+"""Cross-cutting records: regions (行政区划), the audit log (审计日志), in-app
+notifications and the e-mail outbox."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 
 
@@ -38,3 +42,123 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()} {self.object_repr}"
+
+
+class Region(models.Model):
+    """An administrative region (行政区划) with its GB/T 2260 code.
+
+    Regions form a tree: province (省) → city (市) → county or district (县/区).
+    ``path`` holds the codes from the root down, e.g. ``430000/430600/430621/``,
+    so that a region and everything below it is one ``path__startswith`` filter
+    (see :mod:`carbonpeak.core.scoping`).
+    """
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", "省级"
+        CITY = "city", "市级"
+        COUNTY = "county", "县级"
+
+    code = models.CharField(
+        "行政区划代码",
+        max_length=6,
+        unique=True,
+        validators=[RegexValidator(r"^\d{6}$", "行政区划代码应为 6 位数字（GB/T 2260）。")],
+    )
+    name = models.CharField("名称", max_length=50)
+    level = models.CharField("层级", max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField("路径", max_length=120, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.path = (self.parent.path if self.parent_id and self.parent else "") + f"{self.code}/"
+        super().save(*args, **kwargs)
+
+    def contains(self, other: Region | None) -> bool:
+        """True when ``other`` is this region or lies below it."""
+        return other is not None and other.path.startswith(self.path)
+
+    @property
+    def is_county(self) -> bool:
+        return self.level == self.Level.COUNTY
+
+    def ancestors(self) -> list[Region]:
+        """From the root down to the parent of this region."""
+        chain: list[Region] = []
+        node = self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return list(reversed(chain))
+
+
+class Notification(models.Model):
+    """An in-app notification (站内通知) for one user.
+
+    Created by :func:`carbonpeak.core.notify.notify` in the same transaction as the
+    change it reports; its e-mail copy goes out after commit through the outbox.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField("类型", max_length=30)
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容", blank=True)
+    url = models.CharField("链接", max_length=300, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="supervision_recipie_514b32_idx")]
+        db_table = "supervision_notification"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OutboxMessage(models.Model):
+    """An e-mail waiting to be delivered (发件箱).
+
+    Written in the transaction of the state change that caused it, delivered only
+    after that transaction commits (:func:`carbonpeak.core.notify.deliver_pending`),
+    retried by ``carbonpeak outbox`` until it is sent. A mail outage therefore never
+    blocks or rolls back a user's action, and no message is lost.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待发送"
+        SENT = "sent", "已发送"
+        FAILED = "failed", "多次失败，已停止重试"
+
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    to = models.JSONField("收件人", default=list)
+    subject = models.CharField("主题", max_length=300)
+    body = models.TextField("正文", blank=True)
+    state = models.CharField(
+        "状态", max_length=10, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    attempts = models.PositiveIntegerField("尝试次数", default=0)
+    next_attempt_at = models.DateTimeField("下次尝试", null=True, blank=True)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+    last_error = models.CharField("最近错误", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "待发邮件"
+        verbose_name_plural = "发件箱"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.subject

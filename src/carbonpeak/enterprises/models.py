@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from django.db import models
 
+from carbonpeak.core.fields import region_fk
+from carbonpeak.core.scoping import RegionScopedManager
 from carbonpeak.engine.budget import KEY_UNIT_LABELS, key_unit_status
 
 
 class Enterprise(models.Model):
     """An enterprise (legal entity) whose energy use the county monitors."""
 
+    region = region_fk("所在行政区划")
     name = models.CharField("企业名称", max_length=200)
     uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
     industry_code = models.CharField("行业代码(GB/T 4754)", max_length=10, blank=True)
@@ -38,6 +41,11 @@ class Enterprise(models.Model):
         verbose_name = "重点用能单位"
         verbose_name_plural = "重点用能单位"
         ordering = ["name"]
+
+    region_field = "region"
+    enterprise_field = "pk"
+    enterprise_path = "pk"
+    objects = RegionScopedManager()
 
     def __str__(self) -> str:
         return self.name

@@ -8,9 +8,17 @@ from __future__ import annotations
 
 import rules
 
-from carbonpeak.accounts.roles import is_enterprise_user, is_leader, is_office
-from carbonpeak.monitoring.rules import owns_enterprise
+from carbonpeak.core.roles import (
+    in_own_region,
+    in_scope,
+    is_enterprise_user,
+    is_leader,
+    is_office,
+    owns_enterprise,
+)
 
-rules.add_perm("enterprises.list", is_office | is_leader)
-rules.add_perm("enterprises.view", is_office | is_leader | (is_enterprise_user & owns_enterprise))
-rules.add_perm("enterprises.edit", is_office)
+rules.add_perm("enterprises.list", (is_office | is_leader) & in_scope)
+rules.add_perm(
+    "enterprises.view", ((is_office | is_leader) & in_scope) | (is_enterprise_user & owns_enterprise)
+)
+rules.add_perm("enterprises.edit", is_office & in_own_region)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from carbonpeak.accounts.typing import AuthenticatedHttpRequest
 from carbonpeak.core.excel import table_workbook, xlsx_response
-from carbonpeak.core.permissions import rule_required
+from carbonpeak.core.permissions import can, rule_required
 from carbonpeak.enterprises import services
 from carbonpeak.enterprises.forms import EnterpriseForm, ImportForm
 from carbonpeak.enterprises.models import Enterprise
@@ -50,7 +50,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
             "status": status,
             "any_sample": any(r["is_sample"] for r in rows),
             "sample_note": SAMPLE_NOTE,
-            "can_edit": request.user.has_perm("enterprises.edit"),
+            "can_edit": can(request.user, "enterprises.edit"),
         },
     )
 
@@ -108,8 +108,8 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "meter"
         )[:50],
         "consistency": monitoring.consistency_rows(enterprise=enterprise, year=year),
-        "can_manage": request.user.has_perm("monitoring.manage_enterprise_data", enterprise),
-        "can_edit": request.user.has_perm("enterprises.edit"),
+        "can_manage": can(request.user, "monitoring.manage_enterprise_data", enterprise),
+        "can_edit": can(request.user, "enterprises.edit"),
         "sample_note": SAMPLE_NOTE,
     }
     return render(request, "enterprises/detail.html", context)

@@ -12,6 +12,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
+from carbonpeak.core.permissions import can
 from carbonpeak.indicators import services
 from carbonpeak.indicators.models import Indicator
 
@@ -19,7 +20,7 @@ router = Router(auth=django_auth, tags=["指标"])
 
 
 def _check(request) -> None:
-    if not request.user.has_perm("indicators.view_indicators"):
+    if not can(request.user, "indicators.view_indicators"):
         raise HttpError(403, "无权访问")
 
 

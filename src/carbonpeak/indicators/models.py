@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from carbonpeak.core.fields import region_fk
+from carbonpeak.core.scoping import RegionScopedManager
 from carbonpeak.engine import indicators as engine
 
 
@@ -41,7 +43,9 @@ class Indicator(models.Model):
         NATIONAL = "national", "国家默认"
         ACCOUNTING = "accounting", "核算数据集 TARGETS"
         OFFICE = "office", "碳达峰办设定"
+        CITY = "city", "市下达"
 
+    region = region_fk()
     plan = models.ForeignKey(
         "plans.Plan",
         verbose_name="实施方案",
@@ -101,9 +105,14 @@ class Indicator(models.Model):
         ordering = ["order", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["computed_key"], condition=~Q(computed_key=""), name="uniq_indicator_computed_key"
+                fields=["region", "computed_key"],
+                condition=~Q(computed_key=""),
+                name="uniq_indicator_computed_key_per_region",
             ),
         ]
+
+    region_field = "region"
+    objects = RegionScopedManager()
 
     def __str__(self) -> str:
         return self.name
@@ -169,6 +178,9 @@ class Observation(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["state", "indicator"])]
+
+    region_field = "indicator__region"
+    objects = RegionScopedManager()
 
     def __str__(self) -> str:
         return f"{self.indicator.name} {self.period_label}：{self.value}"

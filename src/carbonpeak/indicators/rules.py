@@ -14,12 +14,20 @@ from typing import Any
 
 import rules
 
-from carbonpeak.accounts.roles import is_department_user, is_office, is_staff_reader
+from carbonpeak.core.roles import (
+    in_own_region,
+    in_region_below,
+    in_scope,
+    is_above_county,
+    is_department_user,
+    is_office,
+    is_staff_reader,
+)
 
 
 @rules.predicate
 def is_responsible_department(user: Any, indicator: Any) -> bool:
-    if indicator is None:
+    if indicator is None or not hasattr(indicator, "responsible_id"):
         return False
     return (
         getattr(user, "department_id", None) is not None
@@ -30,14 +38,20 @@ def is_responsible_department(user: Any, indicator: Any) -> bool:
 
 @rules.predicate
 def is_manual(user: Any, indicator: Any) -> bool:
-    return indicator is not None and indicator.kind == "manual"
+    return indicator is not None and getattr(indicator, "kind", None) == "manual"
 
 
-rules.add_perm("indicators.view_indicators", is_staff_reader)
-rules.add_perm("indicators.view_dashboard", is_staff_reader)
+rules.add_perm("indicators.view_indicators", is_staff_reader & in_scope)
+rules.add_perm("indicators.view_dashboard", is_staff_reader & in_scope)
 rules.add_perm(
-    "indicators.enter_observation", (is_office & is_manual) | (is_department_user & is_responsible_department)
+    "indicators.enter_observation",
+    (is_office & in_own_region & is_manual)
+    | (is_department_user & in_own_region & is_responsible_department),
 )
-rules.add_perm("indicators.import_observations", is_office | is_department_user)
-rules.add_perm("indicators.review_observation", is_office)
-rules.add_perm("indicators.manage_indicators", is_office)
+rules.add_perm("indicators.import_observations", (is_office | is_department_user) & in_own_region)
+rules.add_perm("indicators.review_observation", is_office & in_own_region)
+rules.add_perm("indicators.manage_indicators", is_office & in_own_region)
+# A city (or province) office allocates targets to the regions directly below it (分解下达);
+# the object is the receiving region.
+rules.add_perm("indicators.allocate_targets", is_office & is_above_county & in_region_below)
+rules.add_perm("indicators.view_allocations", is_staff_reader & is_above_county & in_scope)

@@ -26,10 +26,16 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from carbonpeak.accounts.roles import Role, role_of
+from carbonpeak.accounting import services as accounting_services
+from carbonpeak.accounting.models import Dataset
 from carbonpeak.core import audit
+from carbonpeak.core import notify as notify_mod
+from carbonpeak.core.models import Notification
+from carbonpeak.core.regions import home_region, home_region_code
+from carbonpeak.core.roles import Role, role_of
 from carbonpeak.engine import indicators as engine
 from carbonpeak.indicators.models import Indicator, Observation
+from carbonpeak.plans.models import Department
 
 #: Base year of the 14th Five-Year period: baselines of plan targets default to it.
 DEFAULT_BASELINE_YEAR = 2020
@@ -160,23 +166,16 @@ def _summary_value(row: dict[str, Any], path: tuple[str, ...]) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def accounting_summary() -> list[dict[str, Any]]:
-    """The accounting app's yearly summary, or ``[]`` when that app has no data (or is absent)."""
-    try:
-        from carbonpeak.accounting import services as accounting_services
-    except ImportError:
-        return []
-    func = getattr(accounting_services, "yearly_summary", None)
-    if func is None:
-        return []
-    rows = func()
+def accounting_summary(region: Any = None) -> list[dict[str, Any]]:
+    """A region's yearly accounting summary, or ``[]`` when it has no data."""
+    rows = accounting_services.yearly_summary(region)
     return [r for r in rows if isinstance(r, dict) and r.get("year") is not None]
 
 
 _SUMMARY_CACHE: dict[str, Any] = {}
 
 
-def accounting_summary_cached() -> tuple[list[dict[str, Any]], bool]:
+def accounting_summary_cached(region: Any = None) -> tuple[list[dict[str, Any]], bool]:
     """:func:`accounting_summary` and whether it is illustrative, re-read only when the data changed.
 
     The accounting result is a large JSON document (it carries the calculation trace);
@@ -185,22 +184,22 @@ def accounting_summary_cached() -> tuple[list[dict[str, Any]], bool]:
     ``carbonpeak.accounting.services.latest_dataset``); the summary is decoded again
     only when that dataset or its computation time changes. Per process, never stale.
     """
-    try:
-        from carbonpeak.accounting.models import Dataset
-    except ImportError:
-        return [], False
     key = (
-        Dataset.objects.exclude(result={})
+        Dataset.objects.in_region(region)
+        .exclude(result={})
         .order_by("-computed_at", "-id")
         .values_list("pk", "computed_at", "is_sample")
         .first()
     )
     if key is None:
         return [], False
-    if _SUMMARY_CACHE.get("key") != key:
-        _SUMMARY_CACHE.clear()
-        _SUMMARY_CACHE.update(key=key, rows=accounting_summary())
-    return _SUMMARY_CACHE["rows"], bool(key[2])
+    cache_key = getattr(region, "code", None) or home_region_code()
+    cached = _SUMMARY_CACHE.get(cache_key)
+    if cached is None or cached[0] != key:
+        if len(_SUMMARY_CACHE) > 256:
+            _SUMMARY_CACHE.clear()
+        cached = _SUMMARY_CACHE[cache_key] = (key, accounting_summary(region))
+    return cached[1], bool(key[2])
 
 
 # --------------------------------------------------------------------------- creation
@@ -287,21 +286,25 @@ def create_indicators_from_plan(*, plan: Any, user: Any = None) -> CreateResult:
 
 
 @transaction.atomic
-def ensure_computed_indicators(*, plan: Any = None, user: Any = None) -> list[Indicator]:
+def ensure_computed_indicators(*, plan: Any = None, user: Any = None, region: Any = None) -> list[Indicator]:
     """Create the computed indicators of :data:`COMPUTED` that do not exist yet.
 
     Side effects: creates Indicator rows (responsible: 县发展和改革局 when it exists);
     one audit entry each.
     """
-    from carbonpeak.plans.models import Department
-
-    existing = set(Indicator.objects.exclude(computed_key="").values_list("computed_key", flat=True))
-    responsible = Department.objects.filter(name="县发展和改革局").first()
+    region = plan.region if plan is not None else (region or home_region())
+    existing = set(
+        Indicator.objects.in_region(region).exclude(computed_key="").values_list("computed_key", flat=True)
+    )
+    responsible = (
+        Department.objects.in_region(region).filter(name__endswith="发展和改革局").order_by("order").first()
+    )
     created = []
     for order, d in enumerate(COMPUTED):
         if d.key in existing:
             continue
         indicator = Indicator.objects.create(
+            region=region,
             plan=plan,
             name=d.name,
             unit=d.unit,
@@ -348,13 +351,9 @@ FOLLOWS_TARGETS = (Indicator.TargetSource.NATIONAL, Indicator.TargetSource.ACCOU
 TARGET_FIELDS = ("target_value", "target_year", "comparator")
 
 
-def latest_dataset_targets() -> DatasetTargets | None:
-    """TARGETS of ``accounting.services.latest_dataset()``; None without a dataset or TARGETS."""
-    try:
-        from carbonpeak.accounting.services import latest_dataset
-    except ImportError:
-        return None
-    ds = latest_dataset()
+def latest_dataset_targets(region: Any = None) -> DatasetTargets | None:
+    """TARGETS of the region's latest accounting dataset; None without a dataset or TARGETS."""
+    ds = accounting_services.latest_dataset(region)
     if ds is None or not (ds.inputs or {}).get("targets"):
         return None
     return DatasetTargets(dataset=ds.name, rows=tuple(ds.inputs["targets"]))
@@ -421,6 +420,7 @@ def refresh_computed(
     summary: list[dict[str, Any]] | None = None,
     illustrative: bool = False,
     targets: DatasetTargets | None = None,
+    region: Any = None,
 ) -> RefreshResult:
     """Write the accounting app's yearly figures into the computed indicators.
 
@@ -440,17 +440,18 @@ def refresh_computed(
     Side effects: creates missing computed indicators; creates/updates Observation rows
     (one audit entry per indicator changed, one more per target set from TARGETS).
     """
+    region = region or home_region()
     if summary is None:
-        rows, illustrative = accounting_summary_cached()
+        rows, illustrative = accounting_summary_cached(region)
     else:
         rows = summary
     if targets is None:
-        targets = latest_dataset_targets()
-    ensure_computed_indicators(user=user)
+        targets = latest_dataset_targets(region)
+    ensure_computed_indicators(user=user, region=region)
     result = RefreshResult(years=sorted({int(r["year"]) for r in rows}))
     if not rows:
         return result
-    indicators = {i.computed_key: i for i in Indicator.objects.exclude(computed_key="")}
+    indicators = {i.computed_key: i for i in Indicator.objects.in_region(region).exclude(computed_key="")}
     existing = {
         (o.indicator_id, o.year): o
         for o in Observation.objects.filter(indicator__in=indicators.values(), quarter__isnull=True)
@@ -614,7 +615,9 @@ def indicator_rows(queryset: QuerySet[Indicator] | None = None) -> list[Indicato
 
     Two queries whatever the number of indicators and observations.
     """
-    qs = (queryset if queryset is not None else Indicator.objects.all()).select_related("responsible")
+    qs = (queryset if queryset is not None else Indicator.objects.in_region(None)).select_related(
+        "responsible"
+    )
     indicators = list(qs)
     series: dict[int, list[engine.Point]] = defaultdict(list)
     obs = (
@@ -637,6 +640,7 @@ class IndicatorWarning:
     """An indicator that is 有风险 or 滞后 (feeds notifications and the dashboard)."""
 
     indicator_id: int
+    region_id: int
     name: str
     status: str
     level: str
@@ -666,6 +670,7 @@ def warnings_from_rows(rows: Iterable[IndicatorRow]) -> list[IndicatorWarning]:
         out.append(
             IndicatorWarning(
                 indicator_id=i.pk,
+                region_id=i.region_id,
                 name=i.name,
                 status=row.status,
                 level=row.level,
@@ -678,9 +683,13 @@ def warnings_from_rows(rows: Iterable[IndicatorRow]) -> list[IndicatorWarning]:
     return out
 
 
-def active_warnings() -> list[IndicatorWarning]:
-    """Indicators rated 有风险 (yellow) or 滞后 (red), red first. Two queries."""
-    return warnings_from_rows(indicator_rows())
+def active_warnings(region: Any = None) -> list[IndicatorWarning]:
+    """A region's indicators rated 有风险 (yellow) or 滞后 (red), red first. Two queries.
+
+    ``region=None`` means every region (for ``carbonpeak`` cron jobs).
+    """
+    qs = Indicator.objects.all() if region is None else Indicator.objects.in_region(region)
+    return warnings_from_rows(indicator_rows(qs))
 
 
 def _fmt(value: Any) -> str:
@@ -1142,17 +1151,11 @@ def detail_chart(row: IndicatorRow) -> dict[str, Any]:
 def notify_warnings(*, today: Any = None) -> int:
     """Send each 有风险 / 滞后 indicator to its department's users and the office, once a month.
 
-    Uses the supervision app's notifications (in-app and e-mail) when it is installed;
-    returns the number of notifications created (0 without supervision). Running it
-    again in the same month for the same indicator and status sends nothing.
+    Returns the number of notifications created. Running it again in the same month
+    for the same indicator and status sends nothing.
 
-    Side effects: ``supervision.Notification`` rows and e-mails (through ``supervision.services.notify``).
+    Side effects: Notification rows; e-mail through the outbox (:mod:`carbonpeak.core.notify`).
     """
-    try:
-        from carbonpeak.supervision import services as sup
-        from carbonpeak.supervision.models import Notification
-    except ImportError:
-        return 0
     from django.urls import reverse
 
     today = today or timezone.localdate()
@@ -1167,8 +1170,10 @@ def notify_warnings(*, today: Any = None) -> int:
             ).exists()
             if already:
                 continue
-            users = list(sup.office_users())
+            users = list(notify_mod.office_users(w.region_id))
             if w.department_id:
-                users += list(sup.department_users(w.department_id))
-            sent += sup.notify(users=users, kind="indicator_warning", title=title, body=w.message, url=url)
+                users += list(notify_mod.department_users(w.department_id))
+            sent += notify_mod.notify(
+                users=users, kind="indicator_warning", title=title, body=w.message, url=url
+            )
     return sent

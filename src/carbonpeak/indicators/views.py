@@ -8,10 +8,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from carbonpeak.accounts.roles import Role, role_of
 from carbonpeak.accounts.typing import AuthenticatedHttpRequest
 from carbonpeak.core.excel import xlsx_response
-from carbonpeak.core.permissions import rule_required
+from carbonpeak.core.permissions import can, rule_required
+from carbonpeak.core.roles import Role, role_of
 from carbonpeak.engine import indicators as engine
 from carbonpeak.indicators import dashboard as dashboard_data
 from carbonpeak.indicators import services
@@ -89,9 +89,9 @@ def indicator_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "a": row.assessment,
             "observations": observations,
             "chart": chart,
-            "can_enter": request.user.has_perm("indicators.enter_observation", indicator),
-            "can_review": request.user.has_perm(REVIEW),
-            "can_manage": request.user.has_perm(MANAGE),
+            "can_enter": can(request.user, "indicators.enter_observation", indicator),
+            "can_review": can(request.user, REVIEW),
+            "can_manage": can(request.user, MANAGE),
             "illustrative": any(o.illustrative for o in observations),
             "quarters": [(1, "一季度"), (2, "二季度"), (3, "三季度"), (4, "四季度")],
         },

@@ -11,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from carbonpeak.core.scoping import RegionScopedManager
 from carbonpeak.engine.energy import CARRIERS
 
 CARRIER_CHOICES = [(name, name) for name in CARRIERS]
@@ -52,6 +53,10 @@ class Meter(models.Model):
             models.UniqueConstraint(fields=["enterprise", "code"], name="meter_code_unique_per_enterprise")
         ]
 
+    region_field = "enterprise__region"
+    enterprise_path = "enterprise"
+    objects = RegionScopedManager()
+
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
@@ -76,6 +81,10 @@ class MeterReplacement(models.Model):
         verbose_name_plural = "换表记录"
         ordering = ["meter_id", "replaced_at"]
 
+    region_field = "meter__enterprise__region"
+    enterprise_path = "meter__enterprise"
+    objects = RegionScopedManager()
+
 
 class ApiToken(models.Model):
     """A data-logger credential of one enterprise. Only the SHA-256 of the secret is stored."""
@@ -97,6 +106,10 @@ class ApiToken(models.Model):
         verbose_name = "接口令牌"
         verbose_name_plural = "接口令牌"
         ordering = ["-created_at"]
+
+    region_field = "enterprise__region"
+    enterprise_path = "enterprise"
+    objects = RegionScopedManager()
 
     def __str__(self) -> str:
         return f"{self.prefix}… {self.name}"
@@ -141,6 +154,10 @@ class IngestBatch(models.Model):
         verbose_name_plural = "数据批次"
         ordering = ["-created_at"]
 
+    region_field = "enterprise__region"
+    enterprise_path = "enterprise"
+    objects = RegionScopedManager()
+
 
 class Correction(models.Model):
     """A reading replaced by a later submission for the same meter and timestamp."""
@@ -158,6 +175,10 @@ class Correction(models.Model):
         verbose_name = "读数更正记录"
         verbose_name_plural = "读数更正记录"
         ordering = ["-created_at", "meter_id", "ts"]
+
+    region_field = "meter__enterprise__region"
+    enterprise_path = "meter__enterprise"
+    objects = RegionScopedManager()
 
 
 class Alarm(models.Model):
@@ -208,6 +229,10 @@ class Alarm(models.Model):
         ordering = ["status", "-last_seen"]
         indexes = [models.Index(fields=["enterprise", "status"])]
 
+    region_field = "enterprise__region"
+    enterprise_path = "enterprise"
+    objects = RegionScopedManager()
+
     def __str__(self) -> str:
         return f"{self.get_kind_display()}：{self.message}"
 
@@ -240,3 +265,7 @@ class ReportedStatistic(models.Model):
                 fields=["enterprise", "carrier", "year", "month"], name="reported_stat_unique"
             )
         ]
+
+    region_field = "enterprise__region"
+    enterprise_path = "enterprise"
+    objects = RegionScopedManager()

@@ -10,33 +10,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import rules
 
-from carbonpeak.accounts.roles import is_enterprise_user, is_leader, is_office
+from carbonpeak.core.roles import (
+    in_own_region,
+    in_scope,
+    is_enterprise_user,
+    is_leader,
+    is_office,
+    owns_enterprise,
+)
 
+can_view = ((is_office | is_leader) & in_scope) | (is_enterprise_user & owns_enterprise)
+can_manage = (is_office & in_own_region) | (is_enterprise_user & owns_enterprise)
 
-def _enterprise_id(obj: Any) -> int | None:
-    if obj is None:
-        return None
-    for attr in ("enterprise_id",):
-        if hasattr(obj, attr) and not hasattr(obj, "uscc"):
-            return getattr(obj, attr)
-    return getattr(obj, "pk", None)
-
-
-@rules.predicate
-def owns_enterprise(user: Any, obj: Any) -> bool:
-    """The user is bound to the enterprise (or the enterprise of the meter / alarm / token)."""
-    ent = _enterprise_id(obj)
-    return ent is not None and getattr(user, "enterprise_id", None) == ent
-
-
-can_view = is_office | is_leader | (is_enterprise_user & owns_enterprise)
-can_manage = is_office | (is_enterprise_user & owns_enterprise)
-
-rules.add_perm("monitoring.view_alarms", is_office | is_leader | is_enterprise_user)
+rules.add_perm("monitoring.view_alarms", ((is_office | is_leader) & in_scope) | is_enterprise_user)
 rules.add_perm("monitoring.view_enterprise_data", can_view)
 rules.add_perm("monitoring.manage_enterprise_data", can_manage)
-rules.add_perm("monitoring.close_alarm", is_office)
+rules.add_perm("monitoring.close_alarm", is_office & in_own_region)

@@ -15,10 +15,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from carbonpeak.accounts.roles import Role, role_of
 from carbonpeak.accounts.typing import AuthenticatedHttpRequest
 from carbonpeak.core.excel import table_workbook, xlsx_response
-from carbonpeak.core.permissions import rule_required
+from carbonpeak.core.permissions import can, rule_required
+from carbonpeak.core.roles import Role, role_of
 from carbonpeak.enterprises.models import Enterprise
 from carbonpeak.monitoring import services
 from carbonpeak.monitoring.forms import (
@@ -68,7 +68,7 @@ def alarms(request: AuthenticatedHttpRequest) -> HttpResponse:
             "status": status,
             "kinds": Alarm.Kind.choices,
             "kind": request.GET.get("kind", ""),
-            "can_close": request.user.has_perm("monitoring.close_alarm"),
+            "can_close": can(request.user, "monitoring.close_alarm"),
             "close_form": CloseAlarmForm(),
         },
     )
@@ -137,7 +137,7 @@ def meter_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     start = end - dt.timedelta(days=29)
     daily, quality = services.meter_daily(meter=meter, start=start, end=end)
     days = [(start + dt.timedelta(days=i)).isoformat() for i in range(30)]
-    can_manage = request.user.has_perm("monitoring.manage_enterprise_data", meter)
+    can_manage = can(request.user, "monitoring.manage_enterprise_data", meter)
     edit_form = MeterForm(instance=meter)
     rep_form = ReplacementForm()
     if request.method == "POST":

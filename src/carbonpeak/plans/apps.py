@@ -7,8 +7,8 @@ class PlansConfig(AppConfig):
     verbose_name = "实施方案与任务台账"
 
     def ready(self) -> None:
-        from carbonpeak.accounts.roles import Role
         from carbonpeak.core.navigation import NavItem, register
+        from carbonpeak.core.roles import Role
 
         staff = (Role.OFFICE, Role.LEADER, Role.DEPARTMENT)
         register(NavItem("实施方案", "plans:index", order=10, roles=staff))

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.db import models
 
+from carbonpeak.core.fields import region_fk
+from carbonpeak.core.scoping import RegionScopedManager
+
 
 class Department(models.Model):
     """A department or unit (部门/单位) that leads or cooperates on tasks.
@@ -12,7 +15,8 @@ class Department(models.Model):
     plans maps to it through :class:`DepartmentAlias`.
     """
 
-    name = models.CharField("规范名称", max_length=100, unique=True)
+    region = region_fk()
+    name = models.CharField("规范名称", max_length=100)
     short_name = models.CharField("简称", max_length=50, blank=True)
     order = models.PositiveIntegerField("排序", default=0)
     email = models.EmailField("联系邮箱", blank=True)
@@ -22,6 +26,12 @@ class Department(models.Model):
         verbose_name = "部门"
         verbose_name_plural = "部门"
         ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="uniq_department_name_per_region")
+        ]
+
+    region_field = "region"
+    objects = RegionScopedManager()
 
     def __str__(self) -> str:
         return self.name
@@ -30,13 +40,22 @@ class Department(models.Model):
 class DepartmentAlias(models.Model):
     """A written form of a department's name (县发改局 -> 县发展和改革局)."""
 
+    region = region_fk()
     department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="aliases")
-    alias = models.CharField("别名", max_length=100, unique=True)
+    alias = models.CharField("别名", max_length=100)
 
     class Meta:
         verbose_name = "部门别名"
         verbose_name_plural = "部门别名"
         ordering = ["alias"]
+        constraints = [models.UniqueConstraint(fields=["region", "alias"], name="uniq_alias_per_region")]
+
+    region_field = "region"
+    objects = RegionScopedManager()
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.region_id = self.department.region_id
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return f"{self.alias} → {self.department.name}"
@@ -49,7 +68,8 @@ class Plan(models.Model):
     document_number = models.CharField("文号", max_length=100, blank=True)
     issuer = models.CharField("发文机关", max_length=200, blank=True)
     issued_on = models.DateField("发布日期", null=True, blank=True)
-    region = models.CharField(
+    region = region_fk()
+    province = models.CharField(
         "所在省份", max_length=30, blank=True, help_text="用于选择省级电网排放因子，如“湖南省”"
     )
     goals = models.JSONField("定性目标", default=list, blank=True)
@@ -63,6 +83,9 @@ class Plan(models.Model):
         verbose_name = "实施方案"
         verbose_name_plural = "实施方案"
         ordering = ["-issued_on", "-id"]
+
+    region_field = "region"
+    objects = RegionScopedManager()
 
     def __str__(self) -> str:
         return self.title
@@ -80,6 +103,9 @@ class Action(models.Model):
         verbose_name_plural = "重点行动"
         ordering = ["plan", "number"]
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="uniq_action_number")]
+
+    region_field = "plan__region"
+    objects = RegionScopedManager()
 
     def __str__(self) -> str:
         return self.title
@@ -104,6 +130,9 @@ class Task(models.Model):
         verbose_name_plural = "任务"
         ordering = ["action__number", "number"]
         constraints = [models.UniqueConstraint(fields=["action", "number"], name="uniq_task_number")]
+
+    region_field = "action__plan__region"
+    objects = RegionScopedManager()
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
@@ -132,6 +161,9 @@ class Assignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["task", "department"], name="uniq_assignment"),
         ]
+
+    region_field = "task__action__plan__region"
+    objects = RegionScopedManager()
 
     def __str__(self) -> str:
         return f"{self.task.code} {self.department.name} ({self.get_role_display()})"
@@ -169,6 +201,9 @@ class Target(models.Model):
         verbose_name = "目标"
         verbose_name_plural = "目标"
         ordering = ["plan", "order"]
+
+    region_field = "plan__region"
+    objects = RegionScopedManager()
 
     def __str__(self) -> str:
         year = f"{self.year}年" if self.year else ""

@@ -6,7 +6,7 @@
 
 import rules
 
-from carbonpeak.accounts.roles import is_office, is_staff_reader
+from carbonpeak.core.roles import in_own_region, in_scope, is_office, is_staff_reader
 
-rules.add_perm("plans.view_ledger", is_staff_reader)
-rules.add_perm("plans.manage_ledger", is_office)
+rules.add_perm("plans.view_ledger", is_staff_reader & in_scope)
+rules.add_perm("plans.manage_ledger", is_office & in_own_region)

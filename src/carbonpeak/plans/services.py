@@ -17,6 +17,8 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 
 from carbonpeak.core import audit
+from carbonpeak.core.models import Region
+from carbonpeak.core.regions import home_region
 from carbonpeak.engine.deadlines import parse_due
 from carbonpeak.engine.departments import DepartmentRegistry
 from carbonpeak.engine.plantext import ParsedPlan, parse_plan, read_document
@@ -26,33 +28,41 @@ from carbonpeak.plans.models import Action, Assignment, Department, DepartmentAl
 # --------------------------------------------------------------------------- registry
 
 
-def department_registry() -> DepartmentRegistry:
-    """The packaged default registry with the database's departments and aliases over it."""
-    db_entries: dict[str, list[str]] = {d.name: [] for d in Department.objects.only("name")}
-    for name, alias in DepartmentAlias.objects.values_list("department__name", "alias"):
+def _region(region: Any) -> Region:
+    return region if region is not None else home_region()
+
+
+def department_registry(region: Any = None) -> DepartmentRegistry:
+    """The packaged default registry with the region's departments and aliases over it."""
+    region = _region(region)
+    depts = Department.objects.in_region(region)
+    db_entries: dict[str, list[str]] = {d.name: [] for d in depts.only("name")}
+    for name, alias in DepartmentAlias.objects.in_region(region).values_list("department__name", "alias"):
         db_entries.setdefault(name, []).append(alias)
-    for name, short in Department.objects.exclude(short_name="").values_list("name", "short_name"):
+    for name, short in depts.exclude(short_name="").values_list("name", "short_name"):
         db_entries[name].append(short)
     return DepartmentRegistry.default().merged(DepartmentRegistry(db_entries.items()))
 
 
 def ensure_departments(
-    names: Iterable[str], *, registry: DepartmentRegistry, user: Any = None
+    names: Iterable[str], *, registry: DepartmentRegistry, user: Any = None, region: Any = None
 ) -> dict[str, Department]:
     """Department rows for registry names, created (with the registry's aliases) when missing."""
+    region = _region(region)
     wanted = list(dict.fromkeys(names))
-    existing = {d.name: d for d in Department.objects.filter(name__in=wanted)}
+    depts = Department.objects.in_region(region)
+    existing = {d.name: d for d in depts.filter(name__in=wanted)}
     aliases_by_name = dict(registry.entries())
-    taken = set(DepartmentAlias.objects.values_list("alias", flat=True))
-    next_order = (Department.objects.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    taken = set(DepartmentAlias.objects.in_region(region).values_list("alias", flat=True))
+    next_order = (depts.order_by("-order").values_list("order", flat=True).first() or 0) + 1
     for name in wanted:
         if name in existing:
             continue
-        department = Department.objects.create(name=name, order=next_order)
+        department = Department.objects.create(region=region, name=name, order=next_order)
         next_order += 1
         for alias in aliases_by_name.get(name, []):
             if alias != name and alias not in taken:
-                DepartmentAlias.objects.create(department=department, alias=alias)
+                DepartmentAlias.objects.create(region=region, department=department, alias=alias)
                 taken.add(alias)
         audit.record(user=user, action="create", instance=department, after=audit.snapshot(department))
         existing[name] = department
@@ -62,17 +72,17 @@ def ensure_departments(
 # --------------------------------------------------------------------------- parsing
 
 
-def parse_file(path: str | Path) -> tuple[ParsedPlan, str]:
+def parse_file(path: str | Path, region: Any = None) -> tuple[ParsedPlan, str]:
     """Read a plan document (.txt / .docx) and parse it with the current registry.
 
     Raises :class:`carbonpeak.engine.plantext.PlanParseError` with a Chinese message.
     """
     text = read_document(path)
-    return parse_plan(text, registry=department_registry()), text
+    return parse_plan(text, registry=department_registry(region)), text
 
 
-def parse_text(text: str) -> ParsedPlan:
-    return parse_plan(text, registry=department_registry())
+def parse_text(text: str, region: Any = None) -> ParsedPlan:
+    return parse_plan(text, registry=department_registry(region))
 
 
 # --------------------------------------------------------------------------- comparing
@@ -237,19 +247,21 @@ def diff_tasks(
     return added, removed, changed
 
 
-def find_existing_plan(parsed: ParsedPlan) -> Plan | None:
-    """The stored plan an incoming document revises: same 文号, else same title."""
+def find_existing_plan(parsed: ParsedPlan, region: Any = None) -> Plan | None:
+    """The region's stored plan an incoming document revises: same 文号, else same title."""
+    plans = Plan.objects.in_region(_region(region))
     if parsed.document_number:
-        plan = Plan.objects.filter(document_number=parsed.document_number).first()
+        plan = plans.filter(document_number=parsed.document_number).first()
         if plan:
             return plan
-    return Plan.objects.filter(title=parsed.title).order_by("-id").first()
+    return plans.filter(title=parsed.title).order_by("-id").first()
 
 
-def diff_plan(plan: Plan | None, parsed: ParsedPlan) -> PlanDiff:
+def diff_plan(plan: Plan | None, parsed: ParsedPlan, region: Any = None) -> PlanDiff:
     """What importing ``parsed`` over ``plan`` (``None``: a new plan) would change."""
     diff = PlanDiff()
-    known = set(Department.objects.values_list("name", flat=True))
+    region = plan.region if plan is not None else _region(region)
+    known = set(Department.objects.in_region(region).values_list("name", flat=True))
     specs = specs_from_parsed(parsed)
     names = [n for s in specs for n in (*s.lead, *s.cooperating)]
     diff.new_departments = [n for n in dict.fromkeys(names) if n not in known]
@@ -324,7 +336,10 @@ def _apply_task_specs(
 ) -> dict[str, Task]:
     """Create, update (and optionally delete) tasks and their assignments to match ``specs``."""
     departments = ensure_departments(
-        [n for s in specs for n in (*s.lead, *s.cooperating)], registry=registry, user=user
+        [n for s in specs for n in (*s.lead, *s.cooperating)],
+        registry=registry,
+        user=user,
+        region=plan.region,
     )
     actions = {a.number: a for a in plan.actions.all()}
     tasks = {t.code: t for t in Task.objects.filter(action__plan=plan).select_related("action")}
@@ -385,7 +400,12 @@ def _apply_task_specs(
 
 @transaction.atomic
 def import_plan(
-    parsed: ParsedPlan, *, source_text: str = "", user: Any = None, apply_changes: bool = True
+    parsed: ParsedPlan,
+    *,
+    source_text: str = "",
+    user: Any = None,
+    apply_changes: bool = True,
+    region: Any = None,
 ) -> ImportResult:
     """Import a parsed plan: create it, or bring the stored plan in line with it.
 
@@ -395,9 +415,10 @@ def import_plan(
     Side effects: creates/updates/deletes Plan, Action, Task, Assignment, Target rows
     and new Department rows (with the registry's aliases); one audit entry per change.
     """
-    registry = department_registry()
-    plan = find_existing_plan(parsed)
-    diff = diff_plan(plan, parsed)
+    region = _region(region)
+    registry = department_registry(region)
+    plan = find_existing_plan(parsed, region)
+    diff = diff_plan(plan, parsed, region)
     if diff.is_empty or not apply_changes:
         return ImportResult(plan, diff, applied=False)
 
@@ -411,7 +432,8 @@ def import_plan(
     if plan is None:
         plan = Plan.objects.create(
             **header,
-            region=detect_province(source_text) or "",
+            region=region,
+            province=detect_province(source_text) or "",
             source_text=source_text,
             source_sha256=hashlib.sha256(source_text.encode("utf-8")).hexdigest(),
         )
@@ -494,9 +516,12 @@ def _apply_targets(plan: Plan, parsed: ParsedPlan, tasks: dict[str, Task], *, us
 # --------------------------------------------------------------------------- reading
 
 
-def current_plan() -> Plan | None:
-    """The plan the site shows by default: the most recently issued one."""
-    return Plan.objects.order_by("-issued_on", "-id").first()
+def current_plan(region: Any = None) -> Plan | None:
+    """The plan a region's pages show: its most recently issued one.
+
+    ``region`` defaults to the installation's home region.
+    """
+    return Plan.objects.in_region(region).order_by("-issued_on", "-id").first()
 
 
 def ledger_tasks(
@@ -546,10 +571,12 @@ def import_ledger(
     Assignment rows, creates new Department rows; one audit entry per changed task.
     """
     diff = PlanDiff()
-    known = set(Department.objects.values_list("name", flat=True))
+    known = set(Department.objects.in_region(plan.region).values_list("name", flat=True))
     names = [n for s in specs for n in (*s.lead, *s.cooperating)]
     diff.new_departments = [n for n in dict.fromkeys(names) if n not in known]
     diff.tasks_added, _, diff.tasks_changed = diff_tasks(_current_specs(plan), specs, remove_missing=False)
     if apply_changes and not diff.is_empty:
-        _apply_task_specs(plan, specs, remove_missing=False, user=user, registry=department_registry())
+        _apply_task_specs(
+            plan, specs, remove_missing=False, user=user, registry=department_registry(plan.region)
+        )
     return diff

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from carbonpeak.accounts.typing import AuthenticatedHttpRequest
 from carbonpeak.core import audit
 from carbonpeak.core.excel import table_workbook, xlsx_response
-from carbonpeak.core.permissions import rule_required
+from carbonpeak.core.permissions import can, rule_required
 from carbonpeak.engine.plantext import PlanParseError, read_document
 from carbonpeak.plans import ledger_excel, services
 from carbonpeak.plans.forms import AliasForm, LedgerUploadForm, PlanUploadForm
@@ -215,7 +215,7 @@ def department_detail(request: AuthenticatedHttpRequest, department_id: int) -> 
     department = get_object_or_404(Department, pk=department_id)
     form = AliasForm()
     if request.method == "POST":
-        if not request.user.has_perm(MANAGE):
+        if not can(request.user, MANAGE):
             raise PermissionDenied("只有碳达峰办可以维护部门别名。")
         form = AliasForm(request.POST)
         if form.is_valid():

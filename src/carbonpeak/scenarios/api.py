@@ -14,13 +14,14 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
+from carbonpeak.core.permissions import can
 from carbonpeak.scenarios.models import Scenario
 
 router = Router(auth=django_auth, tags=["达峰情景分析"])
 
 
 def _check(request) -> None:
-    if not request.user.has_perm("scenarios.view_scenarios"):
+    if not can(request.user, "scenarios.view_scenarios"):
         raise HttpError(403, "无权访问")
 
 

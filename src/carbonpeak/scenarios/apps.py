@@ -7,8 +7,8 @@ class ScenariosConfig(AppConfig):
     verbose_name = "达峰情景分析"
 
     def ready(self) -> None:
-        from carbonpeak.accounts.roles import Role
         from carbonpeak.core.navigation import NavItem, register
+        from carbonpeak.core.roles import Role
 
         register(
             NavItem(

@@ -5,6 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from carbonpeak.core.fields import region_fk
+from carbonpeak.core.scoping import RegionScopedManager
+
 
 class Scenario(models.Model):
     """A named scenario of the county's emission path (基准 / 政策 / 强化)."""
@@ -14,7 +17,8 @@ class Scenario(models.Model):
         POLICY = "policy", "政策"
         ENHANCED = "enhanced", "强化"
 
-    name = models.CharField("情景名称", max_length=100, unique=True)
+    region = region_fk()
+    name = models.CharField("情景名称", max_length=100)
     kind = models.CharField("情景类型", max_length=10, choices=Kind.choices)
     description = models.TextField("说明", blank=True)
     baseline = models.ForeignKey(
@@ -33,6 +37,12 @@ class Scenario(models.Model):
         verbose_name = "情景"
         verbose_name_plural = "情景"
         ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="uniq_scenario_name_per_region")
+        ]
+
+    region_field = "region"
+    objects = RegionScopedManager()
 
     def __str__(self) -> str:
         return self.name
@@ -61,6 +71,9 @@ class ScenarioVersion(models.Model):
         verbose_name_plural = "情景版本"
         ordering = ["scenario", "-number"]
         constraints = [models.UniqueConstraint(fields=["scenario", "number"], name="uniq_scenario_version")]
+
+    region_field = "scenario__region"
+    objects = RegionScopedManager()
 
     def __str__(self) -> str:
         return f"{self.scenario.name} 第{self.number}版"
@@ -97,6 +110,9 @@ class Measure(models.Model):
         ordering = ["scenario", "task_code", "name"]
         constraints = [models.UniqueConstraint(fields=["scenario", "name"], name="uniq_measure_name")]
 
+    region_field = "scenario__region"
+    objects = RegionScopedManager()
+
     def __str__(self) -> str:
         return self.name
 
@@ -104,7 +120,8 @@ class Measure(models.Model):
 class History(models.Model):
     """A county history dataset for decomposition and STIRPAT (e.g. the shipped sample)."""
 
-    name = models.CharField("名称", max_length=200, unique=True)
+    region = region_fk()
+    name = models.CharField("名称", max_length=200)
     source = models.TextField("来源")
     illustrative = models.BooleanField("示例数据", default=False)
     data = models.JSONField("数据")
@@ -114,6 +131,12 @@ class History(models.Model):
         verbose_name = "历史数据集"
         verbose_name_plural = "历史数据集"
         ordering = ["-loaded_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="uniq_history_name_per_region")
+        ]
+
+    region_field = "region"
+    objects = RegionScopedManager()
 
     def __str__(self) -> str:
         return self.name

@@ -8,7 +8,7 @@
 
 import rules
 
-from carbonpeak.accounts.roles import is_office, is_staff_reader
+from carbonpeak.core.roles import in_own_region, in_scope, is_office, is_staff_reader
 
-rules.add_perm("scenarios.view_scenarios", is_staff_reader)
-rules.add_perm("scenarios.manage_scenarios", is_office)
+rules.add_perm("scenarios.view_scenarios", is_staff_reader & in_scope)
+rules.add_perm("scenarios.manage_scenarios", is_office & in_own_region)

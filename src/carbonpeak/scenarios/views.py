@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from carbonpeak.accounts.typing import AuthenticatedHttpRequest
 from carbonpeak.core.excel import table_workbook, xlsx_response
-from carbonpeak.core.permissions import rule_required
+from carbonpeak.core.permissions import can, rule_required
 from carbonpeak.engine import lmdi
 from carbonpeak.engine.measures import KINDS as MEASURE_KINDS
 from carbonpeak.engine.measures import PARAMETERS as MEASURE_PARAMETERS
@@ -43,7 +43,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
         "scenarios/index.html",
         {
             "rows": rows,
-            "can_manage": request.user.has_perm(MANAGE),
+            "can_manage": can(request.user, MANAGE),
             "illustrative": any(s.illustrative for s in scenarios),
         },
     )
@@ -81,7 +81,7 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "measures": scenario.measures.select_related("task"),
             "measure_kinds": MEASURE_KINDS,
             "chart": chart,
-            "can_manage": request.user.has_perm(MANAGE),
+            "can_manage": can(request.user, MANAGE),
             "illustrative_text": ILLUSTRATIVE,
             "other_scenarios": Scenario.objects.exclude(pk=scenario.pk),
         },

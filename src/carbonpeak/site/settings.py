@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "carbonpeak.core.regions.RegionMiddleware",
     "carbonpeak.accounts.middleware.ForcePasswordChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -118,6 +119,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("CARBONPEAK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("CARBONPEAK_FROM_EMAIL", "carbonpeak@localhost")
+
+# Regions: the GB/T 2260 code of this installation's own region (a county, or the
+# city that runs the platform for its counties). Rows created without a region
+# belong to it; see carbonpeak.core.regions.
+CARBONPEAK_HOME_REGION = os.environ.get("CARBONPEAK_HOME_REGION", "430621")
+# Absolute links in e-mails (e.g. https://tanfeng.example.gov.cn).
+CARBONPEAK_SITE_URL = os.environ.get("CARBONPEAK_SITE_URL", "")
+EMAIL_TIMEOUT = 10
 
 # Meter-reading store (DuckDB over Parquet), see carbonpeak.monitoring.
 METER_STORE_DIR = Path(os.environ.get("CARBONPEAK_METER_STORE", DATA_DIR / "meter-store"))

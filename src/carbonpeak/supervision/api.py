@@ -10,8 +10,8 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
+from carbonpeak.core.models import Notification
 from carbonpeak.supervision import services
-from carbonpeak.supervision.models import Notification
 from carbonpeak.supervision.rules import can
 
 router = Router(auth=django_auth, tags=["调度与督办"])

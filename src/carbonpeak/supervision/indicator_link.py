@@ -1,24 +1,19 @@
-"""Where supervision reads target status from the indicators app, if it has landed.
+"""Where supervision reads target status from the indicators app.
 
-The indicators app is built separately. Supervision uses it only through one
-function, looked up at run time::
-
-    carbonpeak.indicators.services.target_levels(plan) -> Iterable[TargetLevel-like]
-
-where each item has ``target_id`` (a :class:`carbonpeak.plans.models.Target` id) and
+Supervision comes after indicators in the dependency order, so it imports
+:func:`carbonpeak.indicators.services.target_levels` directly; each item has ``target_id`` (a :class:`carbonpeak.plans.models.Target` id) and
 ``level`` (``"green"``, ``"yellow"`` or ``"red"``). The target's ``task`` and
-``responsible`` department come from the plan ledger. Without that function every
-consumer receives ``None`` and says on screen that target attainment is not yet
-counted.
+``responsible`` department come from the plan ledger.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections import defaultdict
 from dataclasses import dataclass
 
 from carbonpeak.engine.progress import WarningLevel
+from carbonpeak.indicators.services import target_levels as indicator_target_levels
+from carbonpeak.plans.models import Target
 
 
 @dataclass(frozen=True)
@@ -29,19 +24,12 @@ class TargetLevels:
 
 def target_levels(plan) -> TargetLevels | None:
     """Warning levels of the plan's targets grouped by task and by responsible department."""
-    try:
-        module = importlib.import_module("carbonpeak.indicators.services")
-    except ModuleNotFoundError:
+    if plan is None:
         return None
-    func = getattr(module, "target_levels", None)
-    if func is None or plan is None:
-        return None
-    from carbonpeak.plans.models import Target
-
     targets = {t.pk: t for t in Target.objects.filter(plan=plan)}
     by_task: dict[int, list[WarningLevel]] = defaultdict(list)
     by_dept: dict[int, list[WarningLevel]] = defaultdict(list)
-    for item in func(plan):
+    for item in indicator_target_levels(plan):
         target_id = getattr(item, "target_id", None)
         if target_id is None and isinstance(item, dict):
             target_id = item.get("target_id")
@@ -57,4 +45,6 @@ def target_levels(plan) -> TargetLevels | None:
             by_task[target.task_id].append(lv)
         if target.responsible_id:
             by_dept[target.responsible_id].append(lv)
+    if not by_task and not by_dept:
+        return None  # no target has an assessed indicator yet: attainment is not counted
     return TargetLevels(dict(by_task), dict(by_dept))

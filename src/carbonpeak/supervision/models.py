@@ -4,9 +4,13 @@ notices (督办单) and assessment weights."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
+from carbonpeak.core.fields import region_fk
+from carbonpeak.core.scoping import RegionScopedManager
 from carbonpeak.engine.progress import TaskStatus
 
 
@@ -46,6 +50,9 @@ class ReportingPeriod(models.Model):
                 condition=models.Q(deadline__gte=models.F("start")), name="period_deadline_after_start"
             ),
         ]
+
+    region_field = "plan__region"
+    objects = RegionScopedManager()
 
     def __str__(self) -> str:
         return self.label
@@ -95,6 +102,9 @@ class ProgressReport(models.Model):
         ordering = ["-period__start", "task__action__number", "task__number"]
         constraints = [models.UniqueConstraint(fields=["task", "period"], name="uniq_report_task_period")]
 
+    region_field = "task__action__plan__region"
+    objects = RegionScopedManager()
+
     def __str__(self) -> str:
         return f"{self.task.code} {self.period.label} 进展报告"
 
@@ -124,6 +134,9 @@ class ReportVersion(models.Model):
         ordering = ["report", "-number"]
         constraints = [models.UniqueConstraint(fields=["report", "number"], name="uniq_report_version")]
 
+    region_field = "report__task__action__plan__region"
+    objects = RegionScopedManager()
+
     def __str__(self) -> str:
         return f"{self.report} 第{self.number}版"
 
@@ -146,6 +159,9 @@ class Contribution(models.Model):
         verbose_name_plural = "配合单位报送"
         ordering = ["report", "department__order"]
         constraints = [models.UniqueConstraint(fields=["report", "department"], name="uniq_contribution")]
+
+    region_field = "report__task__action__plan__region"
+    objects = RegionScopedManager()
 
     def __str__(self) -> str:
         return f"{self.department} 对 {self.report} 的报送"
@@ -176,6 +192,9 @@ class Attachment(models.Model):
         verbose_name_plural = "附件"
         ordering = ["report", "uploaded_at"]
 
+    region_field = "report__task__action__plan__region"
+    objects = RegionScopedManager()
+
     def __str__(self) -> str:
         return self.original_name
 
@@ -200,6 +219,9 @@ class Review(models.Model):
         verbose_name = "审核记录"
         verbose_name_plural = "审核记录"
         ordering = ["report", "-reviewed_at", "-id"]
+
+    region_field = "report__task__action__plan__region"
+    objects = RegionScopedManager()
 
     def __str__(self) -> str:
         return f"{self.report} {self.get_decision_display()}"
@@ -239,31 +261,11 @@ class TaskStatusOverride(models.Model):
             models.CheckConstraint(condition=~models.Q(reason=""), name="override_reason_required"),
         ]
 
+    region_field = "task__action__plan__region"
+    objects = RegionScopedManager()
+
     def __str__(self) -> str:
         return f"{self.task.code} 认定为{self.get_status_display()}"
-
-
-class Notification(models.Model):
-    """An in-app notification (站内通知) for one user."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    kind = models.CharField("类型", max_length=30)
-    title = models.CharField("标题", max_length=200)
-    body = models.TextField("内容", blank=True)
-    url = models.CharField("链接", max_length=300, blank=True)
-    created_at = models.DateTimeField("时间", auto_now_add=True)
-    read_at = models.DateTimeField("已读时间", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "通知"
-        verbose_name_plural = "通知"
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class ReminderLog(models.Model):
@@ -302,7 +304,16 @@ class SupervisionNotice(models.Model):
         ANSWERED = "answered", "已答复"
         CLOSED = "closed", "已办结"
 
-    number = models.CharField("编号", max_length=30, unique=True)
+    region = region_fk("督办对象所在行政区划")
+    number = models.CharField("编号", max_length=30)
+    issued_by_region = models.ForeignKey(
+        "core.Region",
+        verbose_name="下发单位所在行政区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     department = models.ForeignKey(
         "plans.Department", verbose_name="督办单位", on_delete=models.PROTECT, related_name="notices"
     )
@@ -346,14 +357,23 @@ class SupervisionNotice(models.Model):
         verbose_name = "督办单"
         verbose_name_plural = "督办单"
         ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "number"], name="uniq_notice_number_per_region")
+        ]
+
+    region_field = "region"
+    objects = RegionScopedManager()
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
 
 class AssessmentWeights(models.Model):
-    """Weights of the assessment components (考核权重), edited by the office. One row (pk=1)."""
+    """Weights of the assessment components (考核权重), edited by the office. One row per region."""
 
+    region = models.OneToOneField(
+        "core.Region", verbose_name="行政区划", on_delete=models.CASCADE, related_name="+", null=True
+    )
     reporting = models.DecimalField("按时报送权重", max_digits=5, decimal_places=2, default=30)
     task_status = models.DecimalField("任务进展权重", max_digits=5, decimal_places=2, default=40)
     targets = models.DecimalField("目标完成权重", max_digits=5, decimal_places=2, default=30)
@@ -372,9 +392,15 @@ class AssessmentWeights(models.Model):
             ),
         ]
 
+    region_field = "region"
+    objects = RegionScopedManager()
+
     def __str__(self) -> str:
         return f"按时报送{self.reporting} / 任务进展{self.task_status} / 目标完成{self.targets}"
 
     @classmethod
-    def current(cls) -> AssessmentWeights:
-        return cls.objects.get_or_create(pk=1)[0]
+    def current(cls, region: Any = None) -> AssessmentWeights:
+        """The weights of a region (the home region's when none is given)."""
+        from carbonpeak.core.regions import home_region
+
+        return cls.objects.get_or_create(region=region or home_region())[0]

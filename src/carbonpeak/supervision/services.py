@@ -16,16 +16,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from carbonpeak.accounts.roles import Role, role_of
 from carbonpeak.core import audit
+from carbonpeak.core import notify as notify_mod
+from carbonpeak.core.errors import UserError
+from carbonpeak.core.regions import home_region
+from carbonpeak.core.roles import Role, role_of
 from carbonpeak.engine import assessment as engine_assessment
 from carbonpeak.engine.filetypes import RejectedFile, check_document, zip_member_names
 from carbonpeak.engine.progress import DerivedStatus, TaskStatus, derive_task_status, is_on_time
@@ -35,7 +36,6 @@ from carbonpeak.supervision.models import (
     AssessmentWeights,
     Attachment,
     Contribution,
-    Notification,
     ProgressReport,
     ReminderLog,
     ReportingPeriod,
@@ -51,7 +51,7 @@ log = logging.getLogger(__name__)
 STATUS_LABELS = dict(StatusChoice.choices)
 
 
-class SupervisionError(Exception):
+class SupervisionError(UserError):
     """A refused step; ``str(exc)`` is a message for the user (Simplified Chinese)."""
 
 
@@ -59,8 +59,8 @@ class SupervisionError(Exception):
 
 
 def visible_tasks(user: Any) -> QuerySet[Task]:
-    """Tasks the user may see: all for office and leader, own department's for a department user."""
-    qs = Task.objects.select_related("action", "action__plan")
+    """Tasks the user may see: its regions' for office and leader, own department's for a reporter."""
+    qs = Task.objects.visible_to(user).select_related("action", "action__plan")
     role = role_of(user)
     if role in (Role.OFFICE, Role.LEADER):
         return qs
@@ -70,7 +70,7 @@ def visible_tasks(user: Any) -> QuerySet[Task]:
 
 
 def visible_reports(user: Any) -> QuerySet[ProgressReport]:
-    qs = ProgressReport.objects.select_related("task", "period", "department")
+    qs = ProgressReport.objects.visible_to(user).select_related("task", "period", "department")
     role = role_of(user)
     if role in (Role.OFFICE, Role.LEADER):
         return qs
@@ -80,7 +80,7 @@ def visible_reports(user: Any) -> QuerySet[ProgressReport]:
 
 
 def visible_notices(user: Any) -> QuerySet[SupervisionNotice]:
-    qs = SupervisionNotice.objects.select_related("department", "task")
+    qs = SupervisionNotice.objects.visible_to(user).select_related("department", "task")
     role = role_of(user)
     if role in (Role.OFFICE, Role.LEADER):
         return qs
@@ -99,8 +99,11 @@ def lead_department(task: Task) -> Department | None:
     return a.department if a else None
 
 
-def current_plan() -> Plan | None:
-    return Plan.objects.order_by("-issued_on", "-id").first()
+def current_plan(region: Any = None) -> Plan | None:
+    """The plan of a region (the home region when none is given)."""
+    from carbonpeak.plans.services import current_plan as plans_current
+
+    return plans_current(region)
 
 
 def current_period(plan: Plan | None, today: dt.date | None = None) -> ReportingPeriod | None:
@@ -115,42 +118,17 @@ def current_period(plan: Plan | None, today: dt.date | None = None) -> Reporting
 # ---------------------------------------------------------------- notifications
 
 
-def notify(
-    *, users: Iterable[Any], kind: str, title: str, body: str = "", url: str = "", email: bool = True
-) -> int:
-    """Create in-app notifications and send e-mail to users with an address.
-
-    Side effects: Notification rows; one e-mail per user with an e-mail address
-    (Django's e-mail backend).
-    """
-    count = 0
-    for user in users:
-        if not user.is_active:
-            continue
-        Notification.objects.create(recipient=user, kind=kind, title=title[:200], body=body, url=url)
-        if email and user.email:
-            send_mail(
-                f"【碳达峰平台】{title}", f"{body}\n\n{url}".strip(), None, [user.email], fail_silently=False
-            )
-        count += 1
-    return count
-
-
 def department_users(department_id: int) -> QuerySet:
-    User = get_user_model()
-    return User.objects.filter(role=Role.DEPARTMENT, department_id=department_id, is_active=True)
+    return notify_mod.department_users(department_id)
 
 
-def office_users() -> QuerySet:
-    User = get_user_model()
-    return User.objects.filter(Q(role=Role.OFFICE) | Q(is_superuser=True), is_active=True)
+def office_users(region: Any = None) -> QuerySet:
+    """The office accounts of a region (the home region when none is given)."""
+    return notify_mod.office_users(region or home_region())
 
 
-def mark_read(*, user: Any, notification_id: int | None = None) -> int:
-    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
-    if notification_id is not None:
-        qs = qs.filter(pk=notification_id)
-    return qs.update(read_at=timezone.now())
+mark_read = notify_mod.mark_read
+notify = notify_mod.notify
 
 
 # ---------------------------------------------------------------- periods
@@ -474,7 +452,7 @@ def submit_report(*, actor: Any, report: ProgressReport) -> ReportVersion:
     )
     url = reverse("supervision:report_detail", args=[report.pk])
     notify(
-        users=office_users(),
+        users=office_users(report.task.action.plan.region),
         kind="report_submitted",
         title=f"{report.department.name}提交了{report.task.code}任务{report.period.label}进展报告（第{number}版）",
         body="请审核。",
@@ -772,7 +750,7 @@ def answer_notice(
         note="答复督办单",
     )
     notify(
-        users=office_users(),
+        users=office_users(notice.issued_by_region or notice.region),
         kind="notice_answered",
         title=f"{notice.department.name}已答复督办单 {notice.number}",
         url=reverse("supervision:notice_detail", args=[notice.pk]),
@@ -821,7 +799,7 @@ def set_weights(*, actor: Any, reporting: Any, task_status: Any, targets: Any) -
         engine_assessment.Weights(float(reporting), float(task_status), float(targets))
     except ValueError as exc:
         raise SupervisionError("权重不能为负数，且至少有一项大于 0。") from exc
-    weights = AssessmentWeights.current()
+    weights = AssessmentWeights.current(getattr(actor, "region", None))
     before = audit.snapshot(weights)
     weights.reporting, weights.task_status, weights.targets, weights.updated_by = (
         reporting,
@@ -857,7 +835,7 @@ def assess(*, plan: Plan | None = None, today: dt.date | None = None) -> Assessm
     """Score every department that leads a task of ``plan`` (default: the current plan)."""
     today = today or timezone.localdate()
     plan = plan or current_plan()
-    weights = AssessmentWeights.current()
+    weights = AssessmentWeights.current(plan.region if plan is not None else None)
     if plan is None:
         return Assessment(None, [], weights, False, today)
     tasks = list(Task.objects.filter(action__plan=plan).select_related("action"))
@@ -951,7 +929,7 @@ def _remind_once(
         except IntegrityError:  # another `remind` run got there first
             skipped += 1
             continue
-        except Exception:  # e-mail server down: roll back this one, retry next run
+        except Exception:  # database trouble: roll back this one, retry next run
             log.exception("reminder %s %s to %s failed", kind, object_key, user)
             failed += 1
             continue

@@ -15,12 +15,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from carbonpeak.accounts.typing import AuthenticatedHttpRequest
-from carbonpeak.core.models import AuditEntry
+from carbonpeak.core.models import AuditEntry, Notification
 from carbonpeak.plans.models import Plan, Task
 from carbonpeak.supervision import dispatch, exports, forms, services
 from carbonpeak.supervision.models import (
     Attachment,
-    Notification,
     ProgressReport,
     ReportingPeriod,
     SupervisionNotice,

@@ -7,7 +7,7 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from carbonpeak.accounts.roles import Role
+from carbonpeak.core.roles import Role
 
 
 class Command(BaseCommand):

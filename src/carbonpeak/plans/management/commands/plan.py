@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from carbonpeak.core.cli import add_region_argument, region_option
 from carbonpeak.engine.plantext import PlanParseError, parse_plan, read_document
 from carbonpeak.plans import ledger_excel, services
 from carbonpeak.plans.models import Plan
@@ -36,12 +37,15 @@ class Command(BaseCommand):
         p.add_argument("file")
         p.add_argument("--yes", action="store_true", help="不询问，直接应用修改")
         p.add_argument("--dry-run", action="store_true", help="只显示将发生的变化")
+        add_region_argument(p)
         p = sub.add_parser("export-ledger", help="导出任务台账 Excel")
         p.add_argument("out")
         p.add_argument("--plan", type=int, help="方案编号（默认最新方案）")
+        add_region_argument(p)
         p = sub.add_parser("import-ledger", help="导入编辑后的任务台账 Excel")
         p.add_argument("file")
         p.add_argument("--plan", type=int, help="方案编号（默认最新方案）")
+        add_region_argument(p)
         p.add_argument("--yes", action="store_true", help="不询问，直接应用修改")
         p.add_argument("--dry-run", action="store_true", help="只显示将发生的变化")
 
@@ -73,8 +77,10 @@ class Command(BaseCommand):
         answer = input("确认应用以上修改？[y/N] ").strip().lower()
         return answer in ("y", "yes", "是")
 
-    def _plan(self, plan_id: int | None) -> Plan:
-        plan = Plan.objects.filter(pk=plan_id).first() if plan_id else services.current_plan()
+    def _plan(self, plan_id: int | None, region: str | None = None) -> Plan:
+        where = region_option(region)
+        plans = Plan.objects.in_region(where)
+        plan = plans.filter(pk=plan_id).first() if plan_id else services.current_plan(where)
         if plan is None:
             raise CommandError("数据库中还没有方案：请先运行 carbonpeak plan import FILE", returncode=2)
         return plan
@@ -100,13 +106,14 @@ class Command(BaseCommand):
         for t in parsed.targets:
             self.stdout.write(f"  {t.year or '—'} {t.indicator} {t.comparator} {t.value_text}{t.unit}")
 
-    def import_(self, *, file: str, yes: bool, dry_run: bool, **_: object) -> None:
+    def import_(self, *, file: str, yes: bool, dry_run: bool, region: str | None = None, **_: object) -> None:
         text = self._read(file)
+        where = region_option(region)
         try:
-            parsed = services.parse_text(text)
+            parsed = services.parse_text(text, where)
         except PlanParseError as exc:
             raise CommandError(f"{file}：{exc}", returncode=2) from exc
-        preview = services.import_plan(parsed, source_text=text, apply_changes=False)
+        preview = services.import_plan(parsed, source_text=text, apply_changes=False, region=where)
         if preview.diff.is_empty:
             self.stdout.write(f"方案“{parsed.title}”已是最新，无变化。")
             return
@@ -117,7 +124,7 @@ class Command(BaseCommand):
             return
         if not preview.diff.is_new_plan and not self._confirm(yes):
             raise CommandError("已取消，未写入任何修改。", returncode=1)
-        services.import_plan(parsed, source_text=text)
+        services.import_plan(parsed, source_text=text, region=where)
         tasks = sum(len(a.tasks) for a in parsed.actions)
         self.stdout.write(
             self.style.SUCCESS(
@@ -125,19 +132,21 @@ class Command(BaseCommand):
             )
         )
 
-    def export_ledger(self, *, out: str, plan: int | None, **_: object) -> None:
-        data = ledger_excel.export_ledger(self._plan(plan))
+    def export_ledger(self, *, out: str, plan: int | None, region: str | None = None, **_: object) -> None:
+        data = ledger_excel.export_ledger(self._plan(plan, region))
         Path(out).write_bytes(data)
         self.stdout.write(self.style.SUCCESS(f"已导出任务台账：{out}"))
 
-    def import_ledger(self, *, file: str, plan: int | None, yes: bool, dry_run: bool, **_: object) -> None:
-        target_plan = self._plan(plan)
+    def import_ledger(
+        self, *, file: str, plan: int | None, yes: bool, dry_run: bool, region: str | None = None, **_: object
+    ) -> None:
+        target_plan = self._plan(plan, region)
         path = Path(file)
         if not path.exists():
             raise CommandError(f"找不到文件：{file}", returncode=2)
         try:
             specs, errors = ledger_excel.read_ledger(
-                path.read_bytes(), plan=target_plan, registry=services.department_registry()
+                path.read_bytes(), plan=target_plan, registry=services.department_registry(target_plan.region)
             )
         except ledger_excel.LedgerFileError as exc:
             raise CommandError(f"{file}：{exc}", returncode=2) from exc

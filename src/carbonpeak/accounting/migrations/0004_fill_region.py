@@ -1,0 +1,18 @@
+"""Existing rows move into the installation's home region (see carbonpeak.core.migration_ops)."""
+
+from django.db import migrations
+
+from carbonpeak.core.migration_ops import fill_region
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("accounting", "0003_dataset_province_localfactor_region_and_more"),
+        ("core", "0002_outboxmessage_region_notification"),
+    ]
+
+    operations = [
+        migrations.RunPython(
+            fill_region("accounting.Dataset", "accounting.LocalFactor"), migrations.RunPython.noop
+        ),
+    ]
