@@ -43,8 +43,10 @@ from carbonpeak.monitoring.models import (
     MeterReplacement,
     ReportedStatistic,
 )
+from carbonpeak.monitoring.rollups import MeterInfo, Rollups
 from carbonpeak.monitoring.store import (
     MeterStore,
+    PendingBatch,
     empty_meters_table,
     month_index,
     partition_plan,
@@ -91,9 +93,184 @@ def _store_for(root: str) -> MeterStore:
     return MeterStore(root)
 
 
+_RECONCILED: set[str] = set()
+
+
 def get_store() -> MeterStore:
-    """The meter store under ``settings.METER_STORE_DIR``."""
-    return _store_for(str(settings.METER_STORE_DIR))
+    """The meter store under ``settings.METER_STORE_DIR`` (reconciled once per process, see :func:`reconcile_store`)."""
+    store = _store_for(str(settings.METER_STORE_DIR))
+    if str(store.root) not in _RECONCILED:
+        _RECONCILED.add(str(store.root))
+        reconcile_store(store)
+        rollups = _rollups_for(str(store.root))
+        if not rollups.is_built() and not any(store.readings_dir.glob("enterprise_id=*")):
+            rollups.mark_built()  # an empty store: the rollups are complete, and kept so batch by batch
+    return store
+
+
+@lru_cache(maxsize=4)
+def _rollups_for(root: str) -> Rollups:
+    return Rollups(_store_for(root))
+
+
+def get_rollups() -> Rollups:
+    """The daily rollups of :func:`get_store`."""
+    return _rollups_for(str(get_store().root))
+
+
+def reconcile_store(store: MeterStore) -> dict[str, int]:
+    """Settle the batches of processes that died mid-ingest (called on a process's first use of the store).
+
+    For each journal whose writer is gone (:meth:`MeterStore.orphaned_batches`): a
+    batch with a committed :class:`IngestBatch` keeps its readings; one without loses
+    its files (published, temporary and staged), so the store never shows readings
+    the database does not account for; then its rollup days are recomputed. Returns
+    counts (kept, discarded).
+    """
+    stats = {"kept": 0, "discarded": 0}
+    for pending in store.orphaned_batches():
+        try:
+            batch_uuid = uuid.UUID(pending.batch_id)
+        except ValueError:
+            batch_uuid = None
+        committed = batch_uuid is not None and IngestBatch.objects.filter(pk=batch_uuid).exists()
+        # Journals of meter changes (not ingest batches) carry no files: only rollups to redo.
+        is_batch = not pending.batch_id.startswith("rollup-")
+        _settle_pending(store, pending, committed=committed or not is_batch)
+        stats["kept" if committed or not is_batch else "discarded"] += 1
+    return stats
+
+
+def _meter_infos(meter_ids: Iterable[int] | None = None) -> tuple[dict[int, MeterInfo], pa.Table]:
+    """Rollup inputs of some meters (default: all): their settings and replacement offsets."""
+    qs = Meter.objects.all() if meter_ids is None else Meter.objects.filter(pk__in=list(meter_ids))
+    meters = list(qs)
+    infos = {
+        m.pk: MeterInfo(m.pk, m.enterprise_id, m.kind, float(m.multiplier), float(m.register_max or 0.0))
+        for m in meters
+    }
+    _mt, rt = meter_tables(meters)
+    return infos, rt
+
+
+def refresh_rollups(*, touched: Mapping[int, tuple[int, int]], locked: bool = False) -> int:
+    """Recompute the rollup days of changes per meter at times [first, last] (UTC µs); returns rows.
+
+    ``locked``: the caller already holds the store's write locks of the meters' enterprises.
+    """
+    if not touched:
+        return 0
+    rollups = get_rollups()
+    infos, rt = _meter_infos(touched)
+    if locked:
+        return rollups.refresh(meters=infos, replacements=rt, touched=touched)
+    with rollups.store.writing(sorted({i.enterprise_id for i in infos.values()})):
+        return rollups.refresh(meters=infos, replacements=rt, touched=touched)
+
+
+def rebuild_rollups() -> dict[str, int]:
+    """Rebuild every daily rollup from the raw readings (``carbonpeak monitoring rebuild-rollups``)."""
+    store = get_store()
+    infos, rt = _meter_infos()
+    ents = sorted(int(d.name.split("=", 1)[1]) for d in store.readings_dir.glob("enterprise_id=*"))
+    with store.writing(ents):
+        return get_rollups().rebuild(meters=infos, replacements=rt)
+
+
+def aggregate_with_spark(*, master: str) -> dict[str, float]:
+    """Rebuild the daily rollups with Spark (``carbonpeak monitoring aggregate --engine spark``).
+
+    Exports the meters and replacement offsets next to the rollups, runs
+    :func:`carbonpeak.monitoring.spark_job.run` with ``master`` over the store's
+    ``readings/`` (executors must reach the same path: a shared file system, HDFS or
+    S3), and swaps the result in for ``rollups/daily`` under the store's locks, so the
+    platform reads it at once. Ingest waits while the job runs. Returns rows and seconds.
+    """
+    import shutil
+    import time
+
+    from carbonpeak.monitoring import spark_job
+
+    store = get_store()
+    rollups = get_rollups()
+    work = store.root / "rollups" / f".spark-{uuid.uuid4().hex[:12]}"
+    ents = sorted(int(d.name.split("=", 1)[1]) for d in store.readings_dir.glob("enterprise_id=*"))
+    started = time.perf_counter()
+    with store.writing(ents):
+        try:
+            export_spark_inputs(work / "input")
+            rows = 0
+            if ents:
+                rows = spark_job.run(
+                    master=master,
+                    readings=str(store.readings_dir),
+                    meters=str(work / "input" / "meters.parquet"),
+                    replacements=str(work / "input" / "replacements.parquet"),
+                    out=str(work / "daily"),
+                )
+            else:
+                (work / "daily").mkdir()
+            rollups.swap_in(work / "daily")
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return {"rows": rows, "seconds": time.perf_counter() - started}
+
+
+def export_spark_inputs(directory: Path) -> dict[str, int]:
+    """Write ``meters.parquet`` and ``replacements.parquet`` for :mod:`carbonpeak.monitoring.spark_job`."""
+    import pyarrow.parquet as pq
+
+    infos, rt = _meter_infos()
+    directory.mkdir(parents=True, exist_ok=True)
+    mt = pa.table(
+        {
+            "meter_id": pa.array(list(infos), pa.int64()),
+            "enterprise_id": pa.array([i.enterprise_id for i in infos.values()], pa.int64()),
+            "kind": pa.array([i.kind for i in infos.values()], pa.string()),
+            "multiplier": pa.array([i.multiplier for i in infos.values()], pa.float64()),
+            "register_max": pa.array([i.register_max for i in infos.values()], pa.float64()),
+        }
+    )
+    pq.write_table(mt, directory / "meters.parquet")
+    pq.write_table(rt, directory / "replacements.parquet")
+    return {"meters": mt.num_rows, "replacements": rt.num_rows}
+
+
+def ensure_rollups() -> Rollups:
+    """The rollups, rebuilt first if they were never built for this store (an upgrade)."""
+    settle_deferred_rollups()
+    rollups = get_rollups()
+    if not rollups.is_built():
+        if not any(rollups.store.readings_dir.glob("enterprise_id=*")):
+            rollups.mark_built()
+        else:
+            rebuild_rollups()
+    return rollups
+
+
+def _meter_span(meter: Meter) -> tuple[int, int] | None:
+    """First and last reading time of one meter [UTC µs], or None without readings."""
+    store = get_store()
+    files = store.files([meter.enterprise_id])
+    if not files:
+        return None
+    with store.reading():
+        rows = (
+            store.connection()
+            .execute(
+                "SELECT min(epoch_us(ts)), max(epoch_us(ts)) FROM read_parquet($f) WHERE meter_id = $m",
+                {"f": files, "m": int(meter.pk)},
+            )
+            .fetchall()
+        )
+    return None if not rows or rows[0][0] is None else (int(rows[0][0]), int(rows[0][1]))
+
+
+def _journalled_refresh(
+    store: MeterStore, enterprise_id: int, touched: dict[int, tuple[int, int]]
+) -> PendingBatch:
+    """Journal a rollup refresh that a meter change needs, before the change commits."""
+    return store.begin_batch(f"rollup-{uuid.uuid4()}", [enterprise_id], touched)
 
 
 # --------------------------------------------------------------------------- tokens
@@ -468,7 +645,10 @@ def _commit(
         month = None  # rows were reordered or dropped: the plan recomputes the months
     n = len(meter_id)
     n_corrections = 0
-    with transaction.atomic():
+    plan = partition_plan(enterprise_id, ts_us, month) if n else None
+    touched = _touched_spans(meter_id, ts_us)
+    pending = store.begin_batch(str(batch_id), plan.enterprise_ids if plan else [], touched) if n else None
+    with _settle(store, pending), transaction.atomic():
         batch = _create_batch(
             batch_id=batch_id,
             enterprise=enterprise,
@@ -480,8 +660,7 @@ def _commit(
             accepted=n,
             errors=errors,
         )
-        if n:
-            plan = partition_plan(enterprise_id, ts_us, month)
+        if plan is not None:
             with store.writing(plan.enterprise_ids):
                 idx, old = store.existing_values(
                     meter_id=meter_id, enterprise_id=enterprise_id, ts_us=ts_us, plan=plan
@@ -497,12 +676,79 @@ def _commit(
                     batch_id=str(batch_id),
                     source=source,
                     plan=plan,
+                    rollups_maintained=True,
                 )
             if len(idx):
                 n_corrections = _record_corrections(
                     batch=batch, meter_id=meter_id[idx], ts_us=ts_us[idx], old=old, new=value[idx]
                 )
     return IngestResult(str(batch_id), received, n, len(errors), n_corrections, errors)
+
+
+def _touched_spans(meter_id: np.ndarray, ts_us: np.ndarray) -> dict[int, tuple[int, int]]:
+    """Per meter, the first and last reading time of a batch [UTC µs] (rows sorted by meter, time)."""
+    if len(meter_id) == 0:
+        return {}
+    starts = np.flatnonzero(np.r_[True, meter_id[1:] != meter_id[:-1]])
+    ends = np.r_[starts[1:] - 1, len(meter_id) - 1]
+    out: dict[int, tuple[int, int]] = {}
+    for m, a, b in zip(meter_id[starts].tolist(), ts_us[starts].tolist(), ts_us[ends].tolist(), strict=True):
+        lo, hi = out.get(m, (a, b))
+        out[m] = (min(lo, a), max(hi, b))
+    return out
+
+
+class _settle:
+    """Settle a journalled batch when its database transaction ends (see ``MeterStore.begin_batch``).
+
+    Entered outside ``transaction.atomic()``, so it sees the outcome: on success the
+    rollup days the batch touched are recomputed; on any error the batch's files are
+    removed first (no readings without their batch record), then its days recomputed.
+    Either way the journal is dropped. A process killed in between leaves the journal,
+    and :func:`reconcile_store` does the same on the next start.
+    """
+
+    def __init__(self, store: MeterStore, pending: PendingBatch | None, *, defer: bool = False):
+        self.store, self.pending, self.defer = store, pending, defer
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if self.pending is None:
+            return
+        if exc_type is None and self.defer:
+            _DEFERRED.append((self.store, self.pending))
+            return
+        _settle_pending(self.store, self.pending, committed=exc_type is None)
+
+
+#: Committed bulk batches whose rollup days are still to be recomputed (journal held).
+_DEFERRED: list[tuple[MeterStore, PendingBatch]] = []
+
+
+def settle_deferred_rollups() -> int:
+    """Recompute the rollup days of bulk batches acknowledged with ``defer_rollups``; returns batches.
+
+    Called by ``monitoring ingest`` after it reports the batch, and before any rollup
+    read in this process (:func:`ensure_rollups`). Until then other processes read the
+    rollups as they were before the batch; a process that dies first leaves the journal,
+    and the next start settles it (:func:`reconcile_store`).
+    """
+    n = 0
+    while _DEFERRED:
+        store, pending = _DEFERRED.pop(0)
+        _settle_pending(store, pending, committed=True)
+        n += 1
+    return n
+
+
+def _settle_pending(store: MeterStore, pending: PendingBatch, *, committed: bool) -> None:
+    with store.writing(pending.enterprise_ids):
+        if not committed:
+            store.discard_batch(pending.batch_id, pending.enterprise_ids)
+        refresh_rollups(touched=pending.touched, locked=True)
+    pending.done()
 
 
 def _create_batch(
@@ -636,13 +882,21 @@ def _map_header(header: list[str], filename: str) -> dict[str, int]:
 
 
 def ingest_csv(
-    *, path: str | Path, enterprise: Enterprise | None, source: str, user: Any = None, filename: str = ""
+    *,
+    path: str | Path,
+    enterprise: Enterprise | None,
+    source: str,
+    user: Any = None,
+    filename: str = "",
+    defer_rollups: bool = False,
 ) -> IngestResult:
     """Bulk ingest of a CSV file (header ``meter`` or ``meter_id``, ``ts``, ``value``), vectorized in DuckDB.
 
     Without ``enterprise`` (office CLI) rows must name ``meter_id``; with it, meters
     of other enterprises are rejected row by row. Line numbers in errors count the
     header as line 1. Valid rows are stored, bad rows reported (same policy as the API).
+    ``defer_rollups``: a large ordered file (the bulk path) is acknowledged before its
+    rollup days are recomputed; the caller then runs :func:`settle_deferred_rollups`.
     """
     path = Path(path)
     filename = filename or path.name
@@ -703,6 +957,7 @@ def ingest_csv(
                 source=source,
                 user=user,
                 filename=filename,
+                defer_rollups=defer_rollups,
             )
             if isinstance(fast, IngestResult):
                 con.close()
@@ -816,6 +1071,7 @@ def _csv_fast_path(
     source: str = "",
     user: Any = None,
     filename: str = "",
+    defer_rollups: bool = False,
 ) -> IngestResult | tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
     """A file in which every row is valid, parsed and checked without a per-row Python loop.
 
@@ -906,6 +1162,7 @@ def _csv_fast_path(
         source=source,
         user=user,
         filename=filename,
+        defer_rollups=defer_rollups,
     )
 
 
@@ -922,6 +1179,7 @@ def _commit_bulk(
     source: str,
     user: Any,
     filename: str,
+    defer_rollups: bool = False,
 ) -> IngestResult:
     """:func:`_commit` for a validated, duplicate-free temporary table ``incoming`` on ``con``.
 
@@ -944,7 +1202,9 @@ def _commit_bulk(
         parts_set.update((ent, mi) for mi in range(lo, hi + 1))
     parts = sorted(parts_set)
     n_corrections = 0
-    with transaction.atomic():
+    touched = {int(m): (int(a), int(b)) for m, (a, b) in spans.items()}
+    pending = store.begin_batch(str(batch_id), sorted({int(e) for e, _m in parts}), touched)
+    with _settle(store, pending, defer=defer_rollups), transaction.atomic():
         batch = _create_batch(
             batch_id=batch_id,
             enterprise=enterprise,
@@ -996,6 +1256,7 @@ def _commit_bulk(
                     rows=rows,
                     batch_id=str(batch_id),
                     source=source,
+                    rollups_maintained=True,
                 )
             except (duckdb.Error, OSError) as exc:  # e.g. disk full: nothing was published
                 raise IngestError(
@@ -1009,28 +1270,55 @@ def _commit_bulk(
 
 
 # --------------------------------------------------------------------------- meters
-@transaction.atomic
 def save_meter(*, meter: Meter, user: Any) -> Meter:
-    """Create or update a meter. Side effects: one audit entry."""
+    """Create or update a meter. Side effects: one audit entry; a change of kind, multiplier
+    or register maximum recomputes the meter's daily rollups."""
     creating = meter.pk is None
-    before = None if creating else audit.snapshot(Meter.objects.get(pk=meter.pk))
-    meter.full_clean()
-    meter.save()
-    audit.record(
-        user=user,
-        action="create" if creating else "update",
-        instance=meter,
-        before=before,
-        after=audit.snapshot(meter),
-    )
+    old = None if creating else Meter.objects.get(pk=meter.pk)
+    pending = None
+    if old is not None and (old.kind, old.multiplier, old.register_max) != (
+        meter.kind,
+        meter.multiplier,
+        meter.register_max,
+    ):
+        span = _meter_span(old)
+        if span is not None:
+            pending = _journalled_refresh(get_store(), old.enterprise_id, {old.pk: span})
+    with _settle(get_store(), pending), transaction.atomic():
+        before = None if old is None else audit.snapshot(old)
+        meter.full_clean()
+        meter.save()
+        audit.record(
+            user=user,
+            action="create" if creating else "update",
+            instance=meter,
+            before=before,
+            after=audit.snapshot(meter),
+        )
     return meter
 
 
-@transaction.atomic
 def record_replacement(
     *, meter: Meter, replaced_at: dt.datetime, old_final: float, new_initial: float, note: str, user: Any
 ) -> MeterReplacement:
-    """Record a meter exchange. Side effects: one MeterReplacement, one audit entry."""
+    """Record a meter exchange. Side effects: one MeterReplacement, one audit entry, the
+    rollup days around the exchange recomputed."""
+    at_us = int(replaced_at.timestamp() * 1_000_000)
+    pending = _journalled_refresh(get_store(), meter.enterprise_id, {meter.pk: (at_us, at_us)})
+    with _settle(get_store(), pending), transaction.atomic():
+        return _record_replacement(
+            meter=meter,
+            replaced_at=replaced_at,
+            old_final=old_final,
+            new_initial=new_initial,
+            note=note,
+            user=user,
+        )
+
+
+def _record_replacement(
+    *, meter: Meter, replaced_at: dt.datetime, old_final: float, new_initial: float, note: str, user: Any
+) -> MeterReplacement:
     rep = MeterReplacement.objects.create(
         meter=meter,
         replaced_at=replaced_at,
@@ -1116,10 +1404,11 @@ def monthly_by_meter(
         else Meter.objects.filter(enterprise_id__in=enterprise_ids)
     )
     meters = list(qs)
-    mt, rt = meter_tables(meters)
-    start, end = _year_bounds_us(year)
-    rows = get_store().monthly_consumption(
-        meters=mt, replacements=rt, start_us=start, end_us=end, enterprise_ids=enterprise_ids
+    start_day = (dt.date(year, 1, 1) - dt.date(1970, 1, 1)).days
+    end_day = (dt.date(year + 1, 1, 1) - dt.date(1970, 1, 1)).days
+    infos = {m.pk: m for m in meters}
+    rows = ensure_rollups().monthly(
+        meters=infos, start_day=start_day, end_day=end_day, enterprise_ids=enterprise_ids
     )
     return meters, rows
 

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import shutil
 import threading
@@ -281,6 +282,40 @@ _INDEX_CACHE: OrderedDict[str, _PartitionIndex] = OrderedDict()
 _INDEX_LOCK = threading.Lock()
 
 
+class PendingBatch:
+    """A batch's journal entry, locked by the process that owns it (see :meth:`MeterStore.begin_batch`)."""
+
+    def __init__(self, path: Path, fd: int, body: dict):
+        self.path, self.fd, self.body = path, fd, body
+
+    @property
+    def batch_id(self) -> str:
+        return str(self.body["batch_id"])
+
+    @property
+    def enterprise_ids(self) -> list[int]:
+        return [int(e) for e in self.body["enterprises"]]
+
+    @property
+    def touched(self) -> dict[int, tuple[int, int]]:
+        return {int(m): (int(a), int(b)) for m, (a, b) in self.body["touched"].items()}
+
+    def done(self) -> None:
+        """The batch is settled (committed and rolled up, or discarded): drop the journal."""
+        if self.fd < 0:
+            return
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()
+        os.close(self.fd)
+        self.fd = -1
+
+    def release(self) -> None:
+        """Give up the lock without settling (the journal stays for a later reconciliation)."""
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+
 @dataclass
 class WriteResult:
     rows: int
@@ -313,6 +348,108 @@ class MeterStore:
     def reading(self) -> contextlib.AbstractContextManager[None]:
         """Shared lock held by queries (compaction's swap waits for it)."""
         return self._flock(self._lock_path, fcntl.LOCK_SH)
+
+    def invalidate_rollups(self) -> None:
+        """Mark the daily rollups (:mod:`carbonpeak.monitoring.rollups`) stale: rebuilt on the next read."""
+        with contextlib.suppress(FileNotFoundError):
+            (self.root / "rollups" / "daily" / "_BUILT").unlink()
+
+    # -- pending-batch journal -----------------------------------------------------------
+    def begin_batch(
+        self, batch_id: str, enterprise_ids: Sequence[int], touched: Mapping[int, tuple[int, int]]
+    ) -> PendingBatch:
+        """Journal a batch before any of its files is written; the writer holds its lock until done.
+
+        ``.pending/<batch>.json`` names the batch, its enterprises and per meter the first
+        and last reading time it touches. It is created under a temporary name, locked
+        (``flock``, released by the kernel when the process dies), fsync'd and renamed,
+        so a journal whose lock can be taken belongs to a dead process:
+        :meth:`orphaned_batches` finds it and the caller reconciles the store and the
+        database (remove the files of a batch without a record, recompute its rollup days).
+        """
+        pending = self.root / ".pending"
+        pending.mkdir(exist_ok=True)
+        final = pending / f"{batch_id}.json"
+        tmp = pending / f"{batch_id}.json.tmp"
+        fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            body = {
+                "batch_id": batch_id,
+                "enterprises": sorted({int(e) for e in enterprise_ids}),
+                "touched": {str(int(m)): [int(a), int(b)] for m, (a, b) in touched.items()},
+            }
+            os.write(fd, json.dumps(body).encode("utf-8"))
+            os.fsync(fd)
+            os.replace(tmp, final)
+            _fsync_dir(pending)
+        except BaseException:
+            os.close(fd)
+            raise
+        return PendingBatch(final, fd, body)
+
+    def orphaned_batches(self) -> list[PendingBatch]:
+        """Journals of batches whose process died (their lock is free); each returned locked."""
+        pending = self.root / ".pending"
+        if not pending.is_dir():
+            return []
+        out = []
+        for path in sorted(pending.glob("*.json")):
+            try:
+                fd = os.open(path, os.O_RDWR)
+            except FileNotFoundError:
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                continue  # a live writer
+            try:  # finished (unlinked) while we waited for its lock?
+                if os.fstat(fd).st_ino != os.stat(path).st_ino:
+                    raise FileNotFoundError(path)
+                with open(path, encoding="utf-8") as fh:
+                    body = json.load(fh)
+            except (FileNotFoundError, ValueError):
+                os.close(fd)
+                continue
+            out.append(PendingBatch(path, fd, body))
+        for tmp in pending.glob("*.json.tmp"):  # died between create and rename: nothing written yet
+            with contextlib.suppress(OSError):
+                fd = os.open(tmp, os.O_RDWR)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    tmp.unlink()
+                except BlockingIOError:
+                    pass
+                finally:
+                    os.close(fd)
+        return out
+
+    def discard_batch(self, batch_id: str, enterprise_ids: Sequence[int]) -> int:
+        """Remove every file of one batch (published, temporary or staged); returns files removed.
+
+        Used for a batch whose database record was never committed. Callers hold
+        :meth:`writing` for ``enterprise_ids``.
+        """
+        removed = 0
+        victims: list[Path] = []
+        for ent in sorted({int(e) for e in enterprise_ids}):
+            ent_dir = self.readings_dir / f"enterprise_id={ent}"
+            victims.extend(ent_dir.glob(f"month=*/part-{batch_id}-*"))
+        dirs = {p.parent for p in victims}
+        with self._flock(self._lock_path, fcntl.LOCK_EX):
+            for p in victims:
+                with contextlib.suppress(FileNotFoundError):
+                    p.unlink()
+                    removed += 1
+            for d in dirs:
+                _fsync_dir(d)
+        staging_root = self.root / ".staging"
+        if staging_root.is_dir():
+            for leftover in staging_root.glob(f"{batch_id}-*"):
+                shutil.rmtree(leftover, ignore_errors=True)
+                removed += 1
+        return removed
 
     # -- connection ------------------------------------------------------------------
     def connection(self) -> duckdb.DuckDBPyConnection:
@@ -402,6 +539,7 @@ class MeterStore:
         batch_id: str,
         source: str,
         plan: PartitionPlan | None = None,
+        rollups_maintained: bool = False,
     ) -> WriteResult:
         """Durably add readings (one new file per touched partition); returns when fsync'd.
 
@@ -409,10 +547,15 @@ class MeterStore:
         microseconds and values. Rows are written in their given order within a
         partition (callers pass them sorted by meter and time for compact files). File
         names carry a fresh UUID, so no write can ever replace an existing file.
+        ``rollups_maintained``: the caller updates the daily rollups of these readings
+        (a journalled batch); otherwise the rollups are marked stale and rebuilt on the
+        next read.
         """
         n = int(len(meter_id))
         if n == 0:
             return WriteResult(0, [])
+        if not rollups_maintained:
+            self.invalidate_rollups()
         ingested_us = time.time_ns() // 1000
         meter_id = np.asarray(meter_id, dtype=np.int64)
         ts_arr = np.asarray(ts_us, dtype=np.int64)
@@ -489,6 +632,7 @@ class MeterStore:
         rows: int,
         batch_id: str,
         source: str,
+        rollups_maintained: bool = False,
     ) -> WriteResult:
         """Durably add the rows of a DuckDB query, partitioned and compressed by DuckDB in parallel.
 
@@ -506,6 +650,8 @@ class MeterStore:
         ``part-<batch>-<n>-<token>.parquet`` name (never replacing a file), and the
         partition folders are fsync'd before this returns. Callers hold :meth:`writing`.
         """
+        if not rollups_maintained:
+            self.invalidate_rollups()
         ingested_us = time.time_ns() // 1000
         token = uuid.uuid4().hex[:12]
         staging_root = self.root / ".staging"
@@ -764,9 +910,17 @@ class MeterStore:
             con.unregister("replacements")
 
     # -- compaction ------------------------------------------------------------------
-    def compact(self, *, min_files: int = 2, stale_tmp_seconds: float = 3600.0) -> dict[str, int]:
+    def compact(
+        self, *, min_files: int = 2, stale_tmp_seconds: float = 3600.0, older_than_days: int | None = None
+    ) -> dict[str, int]:
         """Merge every partition with at least ``min_files`` files into one deduplicated file.
 
+        The file (``part-compacted-<uuid>.parquet``) is sorted by meter and time and holds
+        each (meter_id, ts) once: a partition whose only file is such a file is *sealed*,
+        and the rollup computation reads it without deduplicating (:func:`split_sealed`).
+        ``older_than_days``: only partitions whose month ended at least that many days
+        ago (those that will not be corrected any more); None: every partition.
+        Partitions holding a file of a batch still in flight (a live journal) are skipped.
         Returns counts (partitions, files_before, files_after). Raises
         :class:`CompactionBusy` if another compaction holds the lock.
         """
@@ -783,7 +937,15 @@ class MeterStore:
                     with contextlib.suppress(FileNotFoundError):
                         if time.time() - leftover.stat().st_mtime > stale_tmp_seconds:
                             shutil.rmtree(leftover, ignore_errors=True)
+            in_flight = {p.name[: -len(".json")] for p in (self.root / ".pending").glob("*.json")}
+            cutoff = None
+            if older_than_days is not None:
+                today = np.datetime64(int((time.time() * 1000 + SHANGHAI_OFFSET_MS) // 86_400_000), "D")
+                cutoff = str((today - np.timedelta64(int(older_than_days), "D")).astype("datetime64[M]"))
             for mdir in sorted(self.readings_dir.glob("enterprise_id=*/month=*")):
+                # a month is old enough when it ended before the cutoff day's month began
+                if cutoff is not None and mdir.name[len("month=") :] >= cutoff:
+                    continue
                 now = time.time()
                 for tmp in mdir.glob("*.tmp"):
                     with contextlib.suppress(FileNotFoundError):
@@ -792,6 +954,8 @@ class MeterStore:
                 parts = sorted(mdir.glob("*.parquet"))
                 if len(parts) < min_files:
                     continue
+                if any(p.name[len("part-") : len("part-") + 36] in in_flight for p in parts):
+                    continue  # a batch not yet settled: discard_batch must still find its files
                 stats["partitions"] += 1
                 stats["files_before"] += len(parts)
                 merged = (
@@ -835,6 +999,26 @@ class MeterStore:
 _MAX_US = 7_258_118_400_000_000  # 2200-01-01 UTC
 
 
+def split_sealed(files: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(sealed, other): files that are the only, compacted file of their partition, and the rest.
+
+    A sealed file holds each (meter_id, ts) once (see :meth:`MeterStore.compact`), so
+    queries read it without the ``arg_max`` deduplication; a later file in the same
+    partition (a late reading) unseals it.
+    """
+    by_dir: dict[str, list[str]] = {}
+    for f in files:
+        by_dir.setdefault(os.path.dirname(f), []).append(f)
+    sealed: list[str] = []
+    other: list[str] = []
+    for group in by_dir.values():
+        if len(group) == 1 and os.path.basename(group[0]).startswith("part-compacted-"):
+            sealed.extend(group)
+        else:
+            other.extend(group)
+    return sealed, other
+
+
 class CompactionBusy(RuntimeError):
     """Another process is compacting the store."""
 
@@ -852,7 +1036,10 @@ def _months_between(start_us: int, end_us: int) -> list[str]:
 #: Mirrors :func:`carbonpeak.engine.meters.interval_consumption` rule by rule:
 #: dedup (latest ingested wins) -> replacement offsets (ASOF join) -> differences of
 #: cumulative registers -> rollover at register_max -> multiplier -> negative excluded ->
-#: spikes (rate > 10 × the meter's median positive rate, at least 8 samples) excluded.
+#: spikes (rate > 10 × the meter's median positive rate on the same local day, at least 8
+#: positive intervals that day) excluded. The spike reference is per day so that the daily
+#: rollups (:mod:`carbonpeak.monitoring.rollups`) can be kept up to date day by day; the
+#: monthly figures the platform shows come from those rollups.
 #: An interval (t[i-1], t[i]] belongs to the local day of t[i] - 1 ms. Readings from one
 #: day before the window are read so that the window's first interval is complete.
 MONTHLY_SQL = f"""
@@ -872,18 +1059,18 @@ WITH r AS (
            CASE WHEN kind = 'interval' THEN 900000 ELSE t - lag(t) OVER w END AS dur
     FROM adj WINDOW w AS (PARTITION BY meter_id ORDER BY t)
 ), q AS (
-    SELECT meter_id, enterprise_id, t, dur,
+    SELECT meter_id, enterprise_id, t, dur, (t - 1 + {SHANGHAI_OFFSET_MS}) // 86400000 AS day_n,
            multiplier * CASE WHEN kind = 'cumulative' AND register_max > 0 AND raw < 0
                                   AND raw + register_max >= 0 AND raw + register_max <= register_max / 2
                              THEN raw + register_max ELSE raw END AS use
     FROM d WHERE raw IS NOT NULL
 ), med AS (
-    SELECT meter_id, median(use / dur) AS rate, count(*) AS n FROM q WHERE use > 0 GROUP BY meter_id
+    SELECT meter_id, day_n, median(use / dur) AS rate, count(*) AS n FROM q WHERE use > 0 GROUP BY ALL
 )
 SELECT q.enterprise_id, q.meter_id,
        strftime(make_timestamp((q.t - 1 + {SHANGHAI_OFFSET_MS}) * 1000), '%Y-%m') AS month,
        sum(q.use) AS use
-FROM q LEFT JOIN med ON med.meter_id = q.meter_id
+FROM q LEFT JOIN med ON med.meter_id = q.meter_id AND med.day_n = q.day_n
 WHERE q.use >= 0
   AND NOT (coalesce(med.n, 0) >= {MIN_SAMPLES_FOR_SPIKES} AND q.use / q.dur > {SPIKE_FACTOR} * med.rate)
   AND q.t - 1 >= $s // 1000 AND q.t - 1 < $e // 1000
@@ -910,10 +1097,17 @@ def empty_meters_table() -> pa.Table:
 def replacements_table(rows: Sequence[tuple[int, int, float, float]]) -> pa.Table:
     """(meter_id, replaced_at_us, old_final, new_initial) -> table with cumulative offsets."""
     ordered = sorted(rows, key=lambda r: (r[0], r[1]))
-    meter_ids, times, offsets = [], [], []
+    meter_ids: list[int] = []
+    times: list[int] = []
+    offsets: list[float] = []
     running: dict[int, float] = {}
     for meter_id, at_us, old_final, new_initial in ordered:
         running[meter_id] = running.get(meter_id, 0.0) + (old_final - new_initial)
+        if meter_ids and meter_ids[-1] == meter_id and times[-1] == at_us:
+            # two exchanges recorded at the same instant: one row with the combined offset,
+            # so that the as-of join has a single match (DuckDB, numpy and Spark alike)
+            offsets[-1] = running[meter_id]
+            continue
         meter_ids.append(meter_id)
         times.append(at_us)
         offsets.append(running[meter_id])
