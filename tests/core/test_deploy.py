@@ -38,7 +38,10 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith("CARBONPEAK_") and k != "DJANGO_SETTINGS_MODULE"
+        # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests in this process; a deployed
+        # server never has it (check --deploy rightly reports it).
+        if not k.startswith("CARBONPEAK_")
+        and k not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     env["CARBONPEAK_DATA_DIR"] = str(tmp_path)
     env.update(extra)
