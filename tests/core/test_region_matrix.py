@@ -312,3 +312,19 @@ def test_county_office_cannot_allocate(world):
     client = _client(world["users"]["a_office"])
     assert client.get(reverse("indicators:allocations")).status_code == 403
     assert client.get("/dashboard/city/").status_code == 403
+
+
+def test_admin_lists_are_scoped_even_for_a_superuser(world):
+    """The back office shows a superuser of county A only county A's rows."""
+    client = _client(world["users"]["a_super"])
+    for url in (
+        "/admin/plans/plan/",
+        "/admin/plans/department/",
+        "/admin/enterprises/enterprise/",
+        "/admin/indicators/indicator/",
+    ):
+        r = client.get(url)
+        assert r.status_code == 200, url
+        assert MARK not in r.content.decode(), f"{url} leaks the sibling county"
+    b = world["b"]
+    assert client.get(f"/admin/plans/plan/{b['plan'].pk}/change/").status_code in (302, 404)

@@ -10,6 +10,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from carbonpeak.core import views as core_views
+from carbonpeak.core.admin import scope_registered_admins
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -54,6 +55,9 @@ urlpatterns.append(path("public/", include("carbonpeak.evaluation.public_urls"))
 from carbonpeak.site.api import api  # noqa: E402
 
 urlpatterns.append(path("api/", api.urls))
+
+# Every admin list of a region-scoped model shows only the rows the user may see.
+scope_registered_admins(admin.site)
 
 admin.site.site_header = "县域碳达峰实施管理平台 · 后台"
 admin.site.site_title = "碳达峰平台后台"
