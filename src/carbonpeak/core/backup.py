@@ -309,9 +309,16 @@ class RestoreResult:
     taken_at: str
 
 
+#: Files that hold no data: locks, and the marker a store writes when it finds its (empty)
+#: rollups complete on first use.
+_NO_DATA_NAMES = ("_BUILT",)
+
+
 def _has_files(directory: Path) -> bool:
     return directory.is_dir() and any(
-        p.is_file() for p in directory.rglob("*") if not p.name.endswith(".lock")
+        p.is_file()
+        for p in directory.rglob("*")
+        if not p.name.endswith(".lock") and p.name not in _NO_DATA_NAMES
     )
 
 
