@@ -328,3 +328,20 @@ def test_admin_lists_are_scoped_even_for_a_superuser(world):
         assert MARK not in r.content.decode(), f"{url} leaks the sibling county"
     b = world["b"]
     assert client.get(f"/admin/plans/plan/{b['plan'].pk}/change/").status_code in (302, 404)
+
+
+def test_audit_log_page_shows_only_the_offices_regions(world):
+    from carbonpeak.core import audit
+
+    audit.record(
+        user=world["users"]["b_dept"], action="update", instance=world["b"]["plan"], note=f"改动{MARK}"
+    )
+    audit.record(
+        user=world["users"]["a_office"], action="update", instance=world["a"]["plan"], note="改动甲县"
+    )
+    a_page = _client(world["users"]["a_office"]).get(reverse("supervision:audit")).content.decode()
+    assert "改动甲县" in a_page and MARK not in a_page
+    city = _client(world["users"]["city_office"])
+    city.post("/regions/switch/", {"code": "430600"})
+    city_page = city.get(reverse("supervision:audit")).content.decode()
+    assert "改动甲县" in city_page and MARK in city_page  # the city reads its counties' entries

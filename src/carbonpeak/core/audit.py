@@ -44,6 +44,21 @@ def snapshot(instance: models.Model, exclude: tuple[str, ...] = ("password",)) -
     return data
 
 
+def _region_for(instance: Any, user: Any) -> Any:
+    """The region an entry belongs to: the object's, else the acting user's."""
+    from carbonpeak.core.roles import region_of
+
+    region = None
+    if instance is not None:
+        try:
+            region = region_of(instance)
+        except Exception:  # an object without a region path
+            region = None
+    if region is None or not hasattr(region, "pk"):
+        region = getattr(user, "region", None) if getattr(user, "is_authenticated", False) else None
+    return region
+
+
 def record(
     *,
     user: Any,
@@ -77,6 +92,7 @@ def record(
         before=_minimise(_jsonable(before)) if before is not None else None,
         after=_minimise(_jsonable(after)) if after is not None else None,
         note=note[:500],
+        region=_region_for(instance, user),
     )
     with transaction.atomic():
         # Write first (the head's counter), then read: the append holds the write lock

@@ -76,6 +76,15 @@ class AuditEntry(models.Model):
     username = models.CharField("操作人账号", max_length=150, blank=True)
     action = models.CharField("操作", max_length=10, choices=Action.choices)
     object_type = models.CharField("对象类型", max_length=100, db_index=True)
+    region = models.ForeignKey(
+        "core.Region",
+        verbose_name="行政区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="被修改对象所属的行政区划（没有区划的对象取操作人的区划）；审计日志页按它限定范围",
+    )
     object_id = models.CharField("对象编号", max_length=64, db_index=True)
     object_repr = models.CharField("对象", max_length=300, blank=True)
     before = models.JSONField("修改前", null=True, blank=True)

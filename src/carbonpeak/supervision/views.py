@@ -815,7 +815,13 @@ def dispatch_docx(request: AuthenticatedHttpRequest, period_id: int) -> HttpResp
 
 
 def _audit_rows(request: HttpRequest):
-    qs = AuditEntry.objects.all()
+    # An office reads the entries of its own region and the regions below it.
+    region = getattr(request, "region", None)
+    qs = (
+        AuditEntry.objects.filter(region__path__startswith=region.path)
+        if region
+        else AuditEntry.objects.none()
+    )
     g = request.GET
     if g.get("action") in AuditEntry.Action.values:
         qs = qs.filter(action=g["action"])
