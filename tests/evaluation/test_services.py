@@ -277,3 +277,45 @@ def test_dashboard_card_counts_approved_disclosures(regions, users, county_enter
     city = services.dashboard_card(regions["city"], users["office_city"])
     assert city is not None and city["value"] == "1/5"  # four county enterprises and the sibling's
     assert services.dashboard_card(regions["sibling"], users["office_sibling"])["value"] == "0/1"
+
+
+def test_green_list_carries_the_qualifying_projects_of_listed_enterprises(
+    graded, regions, users, county_enterprises
+):
+    """Issue 13 item 6: projects too — of a listed enterprise, not 两高, passed energy review."""
+    from carbonpeak.projects.models import EnergyReview, Project
+
+    a, b = county_enterprises[0], county_enterprises[1]
+    criteria = services.green_criteria(regions["county"])
+    criteria.require_disclosure = False
+    services.save_green_criteria(criteria=criteria, user=users["office"])
+    county = regions["county"]
+    passed = Project.objects.create(
+        region=county, code="P1", name="余热发电改造", enterprise=a, industry_code="C2211", production_year=2027
+    )
+    EnergyReview.objects.create(project=passed, status=EnergyReview.Status.APPROVED)
+    two_high = Project.objects.create(
+        region=county,
+        code="P2",
+        name="熟料线",
+        enterprise=a,
+        industry_code="C3011",
+        is_two_high=True,
+        production_year=2027,
+    )
+    EnergyReview.objects.create(project=two_high, status=EnergyReview.Status.APPROVED)
+    Project.objects.create(
+        region=county, code="P3", name="未审查项目", enterprise=b, industry_code="C2211", production_year=2027
+    )
+    rows = services.green_finance_list(region=county, year=YEAR)
+    projects = services.green_projects(region=county, rows=rows)
+    assert [p["name"] for p in projects] == ["余热发电改造"]
+    assert projects[0]["enterprise_name"] == a.name
+    from openpyxl import load_workbook
+
+    from carbonpeak.evaluation import tables
+
+    wb = load_workbook(io.BytesIO(tables.green_workbook(region=county, year=YEAR)))
+    assert wb.sheetnames[-1] == "绿色项目"
+    cells = [c for row in wb["绿色项目"].iter_rows(values_only=True) for c in row if c]
+    assert "余热发电改造" in cells and "熟料线" not in cells

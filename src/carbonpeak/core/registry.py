@@ -23,6 +23,11 @@ direction only; see docs/architecture.md).
 - :data:`task_progress_providers`: callables ``(tasks) -> {task_id: TaskLedgerInfo}`` giving
   each task's status, last report and next reporting deadline for the ledger
   (supervision registers one; the plans app's ledger page and export read it).
+- :data:`green_project_providers`: callables ``(region, enterprise_ids) -> list[dict]``
+  giving the investment projects of those enterprises that qualify for the
+  green-finance list (projects registers one; evaluation's list reads it). Each dict:
+  ``name``, ``code``, ``enterprise_id``, ``industry_code``, ``investment_10k_yuan``,
+  ``stage``, ``basis`` (why it qualifies).
 """
 
 from __future__ import annotations
@@ -43,3 +48,6 @@ def register(hooks: list[Callable[..., Any]], func: Callable[..., Any]) -> Calla
     if func not in hooks:
         hooks.append(func)
     return func
+
+
+green_project_providers: list[Callable[[Any, Any], list[dict[str, Any]]]] = []

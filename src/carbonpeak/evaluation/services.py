@@ -814,6 +814,20 @@ def green_finance_list(*, region: Region, year: int) -> list[GreenRow]:
     return sorted(rows, key=lambda r: (r.grade, r.k if r.k is not None else 0.0, r.enterprise.name))
 
 
+def green_projects(*, region: Region, rows: list[GreenRow]) -> list[dict[str, Any]]:
+    """Investment projects of the listed enterprises that qualify (from apps that register
+    a ``core.registry.green_project_providers`` hook; the projects app does)."""
+    from carbonpeak.core import registry
+
+    ids = [r.enterprise.pk for r in rows]
+    names = {r.enterprise.pk: r.enterprise.name for r in rows}
+    out: list[dict[str, Any]] = []
+    for provider in registry.green_project_providers:
+        for item in provider(region, ids):
+            out.append({**item, "enterprise_name": names.get(int(item.get("enterprise_id") or 0), "")})
+    return out
+
+
 @transaction.atomic
 def save_green_criteria(*, criteria: GreenFinanceCriteria, user: Any) -> GreenFinanceCriteria:
     """Side effects: the criteria row, one audit entry."""

@@ -308,7 +308,13 @@ def disclosures_workbook(disclosures: Iterable[Disclosure], *, year: int) -> byt
 
 
 def green_workbook(*, region: Region, year: int) -> bytes:
+    """Two sheets for banks: the green enterprises, and their qualifying projects."""
+    import io
+
+    from openpyxl import load_workbook
+
     criteria = services.green_criteria(region)
+    listed = services.green_finance_list(region=region, year=year)
     rows = [
         [
             r.enterprise.name,
@@ -319,14 +325,41 @@ def green_workbook(*, region: Region, year: int) -> bytes:
             r.level,
             "已通过" if r.disclosure_approved else "未通过",
         ]
-        for r in services.green_finance_list(region=region, year=year)
+        for r in listed
     ]
     cond = f"条件：碳效等级 1–{criteria.max_grade} 级" + (
         "，且碳排放信息披露已审核通过" if criteria.require_disclosure else ""
     )
-    return table_workbook(
+    first = table_workbook(
         f"{region.name}{year}年绿色金融支持企业名单",
         ["企业名称", "统一社会信用代码", "行业代码", "碳效等级", "碳效值K", "碳效水平", "碳排放信息披露"],
         rows,
         note=cond,
     )
+    projects = services.green_projects(region=region, rows=listed)
+    second = table_workbook(
+        "绿色项目",
+        ["项目名称", "项目编号", "建设单位", "行业代码", "总投资 [万元]", "建设阶段", "入库依据"],
+        [
+            [
+                p["name"],
+                p["code"],
+                p["enterprise_name"],
+                p["industry_code"],
+                p["investment_10k_yuan"],
+                p["stage"],
+                p["basis"],
+            ]
+            for p in projects
+        ],
+        note="条件：建设单位在上表企业名单内、非两高项目、节能审查通过（平台默认规则）",
+    )
+    wb = load_workbook(io.BytesIO(first))
+    src = load_workbook(io.BytesIO(second)).active
+    ws = wb.create_sheet("绿色项目")
+    assert src is not None
+    for row in src.iter_rows(values_only=True):
+        ws.append(list(row))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -580,7 +580,15 @@ def green(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "evaluation/green.html",
-        _base(request, region, year, rows=rows, criteria=criteria, form=form),
+        _base(
+            request,
+            region,
+            year,
+            rows=rows,
+            criteria=criteria,
+            form=form,
+            projects=services.green_projects(region=region, rows=rows),
+        ),
     )
 
 

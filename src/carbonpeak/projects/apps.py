@@ -10,7 +10,7 @@ class ProjectsConfig(AppConfig):
         from carbonpeak.core import registry
         from carbonpeak.core.navigation import NavItem, register
         from carbonpeak.core.roles import Role
-        from carbonpeak.projects.services import dashboard_card
+        from carbonpeak.projects.services import dashboard_card, green_projects
 
         register(
             NavItem(
@@ -21,3 +21,4 @@ class ProjectsConfig(AppConfig):
             )
         )
         registry.register(registry.dashboard_cards, dashboard_card)
+        registry.register(registry.green_project_providers, green_projects)

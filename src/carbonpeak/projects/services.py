@@ -801,3 +801,36 @@ def dashboard_card(region: Any, user: Any) -> dict[str, Any] | None:
                     card["level"] = "red"
     card["note"] = "；".join(lines)
     return card
+
+
+def green_projects(region: Any, enterprise_ids: Any) -> list[dict[str, Any]]:
+    """Projects for the green-finance list (绿色项目库): of an enterprise already on the list,
+    not 两高, and passed by energy review (节能审查 通过). Two queries.
+
+    This is the platform's default rule, stated on the list page; no published national
+    criterion was used.
+    """
+    ids = list(enterprise_ids)
+    if not ids:
+        return []
+    passed = set(
+        EnergyReview.objects.filter(project__region=region, status=EnergyReview.Status.APPROVED).values_list(
+            "project_id", flat=True
+        )
+    )
+    rows = []
+    for p in Project.objects.filter(region=region, enterprise_id__in=ids, is_two_high=False).order_by("name"):
+        if p.pk not in passed:
+            continue
+        rows.append(
+            {
+                "name": p.name,
+                "code": p.code,
+                "enterprise_id": p.enterprise_id,
+                "industry_code": p.industry_code,
+                "investment_10k_yuan": p.investment_10k_yuan,
+                "stage": p.get_stage_display(),
+                "basis": "建设单位在绿色企业名单内；非两高项目；节能审查通过",
+            }
+        )
+    return rows
