@@ -291,7 +291,12 @@ def test_green_list_carries_the_qualifying_projects_of_listed_enterprises(
     services.save_green_criteria(criteria=criteria, user=users["office"])
     county = regions["county"]
     passed = Project.objects.create(
-        region=county, code="P1", name="余热发电改造", enterprise=a, industry_code="C2211", production_year=2027
+        region=county,
+        code="P1",
+        name="余热发电改造",
+        enterprise=a,
+        industry_code="C2211",
+        production_year=2027,
     )
     EnergyReview.objects.create(project=passed, status=EnergyReview.Status.APPROVED)
     two_high = Project.objects.create(
